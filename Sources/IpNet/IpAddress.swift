@@ -1,0 +1,259 @@
+/// An IPv4 or IPv6 address as held in `MIB_IPNET_ROW2.Address` (a `SOCKADDR_INET`), with the IPv6 scope id.
+/// Parsing is strict: dotted-quad IPv4 with no leading zeros (`010.0.0.1` is rejected rather than read as decimal or
+/// octal), RFC 4291 IPv6 text with an optional numeric `%scope`; formatting follows RFC 5952. Netlink equivalent: the
+/// `NDA_DST` attribute (4 or 16 bytes) and, for the scope, the interface index of the entry; iproute2: the address
+/// argument of `ip neigh add ADDR`.
+public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// An IPv4 address, host-order value (192.0.2.1 is 0xC000_0201).
+    case v4(UInt32)
+    /// An IPv6 address as two big-endian halves (high = first 8 bytes), with the scope id (0 = none).
+    case v6(high: UInt64, low: UInt64, scopeId: UInt32)
+
+    /// The family of this address. Netlink equivalent: `ndm_family` of the message carrying it.
+    public var family: AddressFamily {
+        if case .v4 = self { return .ipv4 }
+        return .ipv6
+    }
+
+    /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6 (the scope id is not included).
+    /// Netlink equivalent: the payload of `NDA_DST`.
+    public var bytes: [UInt8] {
+        switch self {
+        case .v4(let v):
+            return [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)]
+        case .v6(let hi, let lo, _):
+            var out = [UInt8](repeating: 0, count: 16)
+            for i in 0..<8 {
+                out[i] = UInt8((hi >> (56 - 8 * UInt64(i))) & 0xff)
+                out[8 + i] = UInt8((lo >> (56 - 8 * UInt64(i))) & 0xff)
+            }
+            return out
+        }
+    }
+
+    /// Builds an address from 4 or 16 network-order bytes; nil for any other length. Netlink equivalent: decoding
+    /// the `NDA_DST` attribute.
+    public init?<C: Collection>(bytes: C, scopeId: UInt32 = 0) where C.Element == UInt8 {
+        let a = Array(bytes)
+        if a.count == 4 {
+            self = .v4(UInt32(a[0]) << 24 | UInt32(a[1]) << 16 | UInt32(a[2]) << 8 | UInt32(a[3]))
+        } else if a.count == 16 {
+            var hi: UInt64 = 0, lo: UInt64 = 0
+            for i in 0..<8 { hi = hi << 8 | UInt64(a[i]); lo = lo << 8 | UInt64(a[8 + i]) }
+            self = .v6(high: hi, low: lo, scopeId: scopeId)
+        } else {
+            return nil
+        }
+    }
+
+    /// The same address without its IPv6 scope id (IPv4 is returned as is). Identity comparisons use this.
+    public var withoutScope: IpAddress {
+        if case .v6(let h, let l, _) = self { return .v6(high: h, low: l, scopeId: 0) }
+        return self
+    }
+
+    /// The IPv6 scope id, 0 for none or for IPv4. Netlink equivalent: the interface index of a link-local entry.
+    public var scopeId: UInt32 {
+        if case .v6(_, _, let s) = self { return s }
+        return 0
+    }
+
+    /// True for IPv4 0.0.0.0 and IPv6 `::`. `CreateIpNetEntry2` rejects these with `ERROR_INVALID_PARAMETER`.
+    public var isUnspecified: Bool {
+        switch self {
+        case .v4(let v): return v == 0
+        case .v6(let h, let l, _): return h == 0 && l == 0
+        }
+    }
+
+    /// True for 127.0.0.0/8 and `::1`. The kernel accepts neighbor entries for these; neighsync does not.
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let v): return v >> 24 == 127
+        case .v6(let h, let l, _): return h == 0 && l == 1
+        }
+    }
+
+    /// True for 255.255.255.255 (IPv4 limited broadcast), which is no neighbor's address.
+    public var isLimitedBroadcast: Bool {
+        if case .v4(let v) = self { return v == 0xffff_ffff }
+        return false
+    }
+
+    /// True for IPv4 224.0.0.0/4 and IPv6 ff00::/8.
+    public var isMulticast: Bool {
+        switch self {
+        case .v4(let v): return v >> 28 == 0xe
+        case .v6(let h, _, _): return h >> 56 == 0xff
+        }
+    }
+
+    /// True for IPv6 fe80::/10 (link-local), whose scope is the interface. Netlink equivalent: an `NDA_DST` in
+    /// fe80::/10 is only meaningful together with `ndm_ifindex`.
+    public var isLinkLocal: Bool {
+        switch self {
+        case .v4(let v): return v >> 16 == 0xa9fe
+        case .v6(let h, _, _): return h >> 54 == 0x3fa
+        }
+    }
+
+    /// Parses strict textual IPv4 (`192.0.2.1`) or IPv6 (`2001:db8::1`, `fe80::1%3`) and returns nil for anything
+    /// else, including leading zeros in IPv4 octets and IPv4-mapped forms with bad tails. Equivalent to
+    /// `inet_pton(3)` plus a numeric scope; iproute2 parses the same text with `get_addr()`.
+    public init?(_ text: String) {
+        var t = Substring(text)
+        var scope: UInt32 = 0
+        if let pct = t.firstIndex(of: "%") {
+            let s = t[t.index(after: pct)...]
+            guard !s.isEmpty, s.utf8.count <= 10, s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                  let v = UInt32(s) else { return nil }
+            scope = v
+            t = t[..<pct]
+            guard t.contains(":") else { return nil }
+        }
+        if let v4 = IpAddress.parseV4(t.utf8) {
+            self = .v4(v4)
+        } else if let (hi, lo) = IpAddress.parseV6(t.utf8) {
+            self = .v6(high: hi, low: lo, scopeId: scope)
+        } else {
+            return nil
+        }
+    }
+
+    static func parseV4<C: Collection>(_ s: C) -> UInt32? where C.Element == UInt8 {
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        var firstDigitZero = false
+        for c in s {
+            if c >= 48 && c <= 57 {
+                if digits == 1 && firstDigitZero { return nil }  // leading zero
+                if digits == 0 { firstDigitZero = (c == 48) }
+                octet = octet * 10 + UInt32(c - 48)
+                digits += 1
+                if digits > 3 || octet > 255 { return nil }
+            } else if c == 46 {  // "."
+                guard digits > 0, parts < 3 else { return nil }
+                value = value << 8 | octet
+                parts += 1; octet = 0; digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, parts == 3 else { return nil }
+        return value << 8 | octet
+    }
+
+    static func parseV6<C: Collection>(_ s: C) -> (UInt64, UInt64)? where C.Element == UInt8 {
+        let a = Array(s)
+        if a.isEmpty || a.count > 45 { return nil }
+        var groups: [UInt16] = []
+        var gapAt: Int? = nil
+        var i = 0
+        if a.count >= 2 && a[0] == 58 && a[1] == 58 { gapAt = 0; i = 2 } else if a[0] == 58 { return nil }
+        while i < a.count {
+            // Read a group: hex digits, or an embedded IPv4 tail.
+            var j = i
+            while j < a.count && a[j] != 58 { j += 1 }
+            let piece = a[i..<j]
+            if piece.isEmpty { return nil }
+            if piece.contains(46) {
+                guard j == a.count, let v4 = parseV4(piece) else { return nil }
+                groups.append(UInt16(v4 >> 16)); groups.append(UInt16(v4 & 0xffff))
+                i = j
+                break
+            }
+            guard piece.count <= 4 else { return nil }
+            var g: UInt16 = 0
+            for c in piece {
+                let d: UInt8
+                switch c {
+                case 48...57: d = c - 48
+                case 97...102: d = c - 87
+                case 65...70: d = c - 55
+                default: return nil
+                }
+                g = g << 4 | UInt16(d)
+            }
+            groups.append(g)
+            if j == a.count { i = j; break }
+            // a[j] == ':'
+            if j + 1 < a.count && a[j + 1] == 58 {
+                if gapAt != nil { return nil }
+                gapAt = groups.count
+                i = j + 2
+            } else {
+                if j + 1 == a.count { return nil }  // trailing single ':'
+                i = j + 1
+            }
+        }
+        if let g = gapAt {
+            guard groups.count <= 7 else { return nil }
+            groups.insert(contentsOf: [UInt16](repeating: 0, count: 8 - groups.count), at: g)
+        }
+        guard groups.count == 8 else { return nil }
+        var hi: UInt64 = 0, lo: UInt64 = 0
+        for k in 0..<4 { hi = hi << 16 | UInt64(groups[k]); lo = lo << 16 | UInt64(groups[4 + k]) }
+        return (hi, lo)
+    }
+
+    /// The canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest run of zero groups as `::`), with
+    /// `%scope` when the scope id is non-zero. iproute2 prints the same text in `ip neigh show`.
+    public var description: String {
+        switch self {
+        case .v4(let v):
+            return "\(v >> 24).\((v >> 16) & 0xff).\((v >> 8) & 0xff).\(v & 0xff)"
+        case .v6(let hi, let lo, let scope):
+            var g = [UInt16](repeating: 0, count: 8)
+            for k in 0..<4 {
+                g[k] = UInt16((hi >> (48 - 16 * UInt64(k))) & 0xffff)
+                g[4 + k] = UInt16((lo >> (48 - 16 * UInt64(k))) & 0xffff)
+            }
+            var bestStart = -1, bestLen = 0, curStart = -1, curLen = 0
+            for k in 0..<8 {
+                if g[k] == 0 {
+                    if curStart < 0 { curStart = k; curLen = 0 }
+                    curLen += 1
+                    if curLen > bestLen { bestStart = curStart; bestLen = curLen }
+                } else {
+                    curStart = -1
+                }
+            }
+            if bestLen < 2 { bestStart = -1 }
+            var out = ""
+            var k = 0
+            // IPv4-mapped ::ffff:a.b.c.d keeps its dotted tail.
+            let mapped = hi == 0 && (lo >> 32) == 0xffff
+            while k < 8 {
+                if k == bestStart {
+                    out += "::"
+                    k += bestLen
+                    continue
+                }
+                if mapped && k == 6 {
+                    let v4 = UInt32(lo & 0xffff_ffff)
+                    if !out.hasSuffix(":") { out += ":" }
+                    out += "\(v4 >> 24).\((v4 >> 16) & 0xff).\((v4 >> 8) & 0xff).\(v4 & 0xff)"
+                    break
+                }
+                if !out.isEmpty && !out.hasSuffix(":") { out += ":" }
+                out += String(g[k], radix: 16)
+                k += 1
+            }
+            if scope != 0 { out += "%\(scope)" }
+            return out
+        }
+    }
+
+    /// Orders IPv4 before IPv6, then numerically, then by scope id. Plans and tables list entries in this order.
+    public static func < (a: IpAddress, b: IpAddress) -> Bool {
+        switch (a, b) {
+        case (.v4(let x), .v4(let y)): return x < y
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        case (.v6(let h1, let l1, let s1), .v6(let h2, let l2, let s2)):
+            return (h1, l1, s1) < (h2, l2, s2)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// One neighbor entry, the Swift rendering of Windows' `MIB_IPNET_ROW2`: the neighbor's IP address, the interface
+/// (by `interfaceLuid` when non-zero, else by `interfaceIndex`, as Windows selects it), its link-layer address, its
+/// state and flags, and, Linux only, the `protocol` that owns it. Identity is (interface, family, address), as the
+/// kernel's `neigh_lookup`. Netlink equivalent: one `RTM_NEWNEIGH` message (`struct ndmsg` + `NDA_DST`,
+/// `NDA_LLADDR`, `NDA_CACHEINFO`, `NDA_PROTOCOL`); iproute2: one line of `ip neigh show`.
+public struct IpNetRow2: Hashable, Sendable {
+    /// The neighbor's IP address (IPv6 with its scope id). Windows: `Address`; netlink: `NDA_DST`.
+    public var address: IpAddress
+    /// The interface index; used when `interfaceLuid` is zero. Windows: `InterfaceIndex`; netlink: `ndm_ifindex`.
+    public var interfaceIndex: UInt32
+    /// The interface LUID; selects the interface when non-zero. Windows: `InterfaceLuid`; netlink: derived from
+    /// `ndm_ifindex` and the link's `ifi_type`.
+    public var interfaceLuid: NetLuid
+    /// The link-layer address, 0…32 bytes. Windows: `PhysicalAddress`/`PhysicalAddressLength`; netlink: `NDA_LLADDR`.
+    public var physicalAddress: PhysicalAddress
+    /// The entry's state. Windows: `State`; netlink: `ndm_state`.
+    public var state: NeighborState
+    /// The neighbor is a router (IPv6). Windows: `IsRouter`; netlink: `NTF_ROUTER` in `ndm_flags`.
+    public var isRouter: Bool
+    /// The neighbor is unreachable (the entry is FAILED). Windows: `IsUnreachable`; netlink: `ndm_state == NUD_FAILED`.
+    public var isUnreachable: Bool
+    /// Milliseconds since the entry was last confirmed reachable, when the kernel reported it. Windows:
+    /// `ReachabilityTime.LastReachable`; netlink: `ndm_confirmed` of `NDA_CACHEINFO` (clock ticks, converted).
+    public var reachabilityTime: UInt32?
+    /// The owner tag, 0 for none. Linux only (no Windows twin); netlink: `NDA_PROTOCOL`; iproute2: `protocol N`.
+    public var `protocol`: UInt8
+
+    /// Builds a row. Defaults give a permanent entry with no owner tag. Windows equivalent:
+    /// `InitializeIpNetEntry2` followed by filling the fields; iproute2: the arguments of `ip neigh add`.
+    public init(address: IpAddress, interfaceIndex: UInt32 = 0, interfaceLuid: NetLuid = NetLuid(value: 0),
+                physicalAddress: PhysicalAddress = .empty, state: NeighborState = .permanent,
+                isRouter: Bool = false, isUnreachable: Bool = false, reachabilityTime: UInt32? = nil,
+                protocol: UInt8 = 0) {
+        self.address = address
+        self.interfaceIndex = interfaceIndex
+        self.interfaceLuid = interfaceLuid
+        self.physicalAddress = physicalAddress
+        self.state = state
+        self.isRouter = isRouter
+        self.isUnreachable = isUnreachable
+        self.reachabilityTime = reachabilityTime
+        self.protocol = `protocol`
+    }
+
+    /// The interface the row selects, by the Windows rule: the LUID's index when the LUID is non-zero, else
+    /// `interfaceIndex`; 0 when neither is set. Netlink equivalent: the `ndm_ifindex` a request will carry.
+    public var effectiveInterfaceIndex: UInt32 {
+        interfaceLuid.isZero ? interfaceIndex : interfaceLuid.netLuidIndex
+    }
+
+    /// The row's identity: (interface, family, address without scope), as the kernel's `neigh_lookup` keys entries.
+    /// Netlink equivalent: the (`ndm_ifindex`, `ndm_family`, `NDA_DST`) triple of `RTM_GETNEIGH`/`RTM_DELNEIGH`.
+    public var key: NeighborKey {
+        NeighborKey(interfaceIndex: effectiveInterfaceIndex, address: address.withoutScope)
+    }
+}
+
+/// The identity of a neighbor entry: interface index and address (the family follows from the address). Two rows
+/// with the same key are the same kernel entry. Netlink equivalent: the lookup key of `neigh_lookup()` in
+/// `net/core/neighbour.c`.
+public struct NeighborKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The interface index (`ndm_ifindex`).
+    public var interfaceIndex: UInt32
+    /// The address, scope id cleared (`NDA_DST`).
+    public var address: IpAddress
+
+    /// Builds a key. Netlink equivalent: the (`ndm_ifindex`, `NDA_DST`) pair of a request.
+    public init(interfaceIndex: UInt32, address: IpAddress) {
+        self.interfaceIndex = interfaceIndex
+        self.address = address.withoutScope
+    }
+
+    /// Orders by interface, then family (IPv4 first), then address: the order of plans and tables.
+    public static func < (a: NeighborKey, b: NeighborKey) -> Bool {
+        if a.interfaceIndex != b.interfaceIndex { return a.interfaceIndex < b.interfaceIndex }
+        return a.address < b.address
+    }
+
+    /// `ADDRESS@ifindex`, e.g. `192.0.2.10@3`. iproute2 prints `192.0.2.10 dev eth0`.
+    public var description: String { "\(address)@\(interfaceIndex)" }
+}

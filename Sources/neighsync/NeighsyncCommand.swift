@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct NeighsyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "neighsync")
+}
