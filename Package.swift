@@ -32,9 +32,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "IpNetTests", dependencies: ["IpNet"]),
-        .testTarget(name: "NeighSyncTests", dependencies: ["NeighSync", "IpNet"],
+        // Shared by the test targets: fresh network namespaces with veth pairs, and the CI=true skip rule.
+        .target(name: "NetnsTesting", path: "Tests/NetnsTesting"),
+        .testTarget(name: "IpNetTests", dependencies: ["IpNet", "NetnsTesting"]),
+        .testTarget(name: "NeighSyncTests", dependencies: ["NeighSync", "IpNet", "NetnsTesting"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["NeighSync", "IpNet"]),
+        .testTarget(name: "CLITests", dependencies: ["NeighSync", "IpNet", "NetnsTesting"]),
     ]
 )
