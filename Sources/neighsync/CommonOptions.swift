@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The options every subcommand shares: the network namespace to work in and the output format. iproute2
+/// equivalent: `ip -n NAME` and `ip -j`.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Work in the network namespace /run/netns/NAME (as 'ip -n NAME').",
+                                            valueName: "name"))
+    var netns: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var output: OutputFormat = .text
+}
+
+/// The output formats: human text or JSON for machines (`yaml` only where a command says so).
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, yaml
+}
