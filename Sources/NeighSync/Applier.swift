@@ -1,0 +1,69 @@
+import IpNet
+
+/// Carries out a plan against a neighbor table with the Windows calls' semantics, where "already exists" counts as
+/// converged: creates go out as CREATE|EXCL; a create that meets EEXIST re-reads the entry and is converged when equal,
+/// else becomes a set (REPLACE); a set that meets ENOENT becomes a create; a delete that meets ENOENT is converged.
+/// Every write carries the owner protocol. All independent changes are tried (batched), each failure reported.
+/// Windows equivalent: `CreateIpNetEntry2` / `SetIpNetEntry2` / `DeleteIpNetEntry2` per change; netlink: batched
+/// RTM_NEWNEIGH / RTM_DELNEIGH; iproute2: `ip -batch -force`.
+public enum Applier {
+    /// Why apply refused to start; nothing was written.
+    public enum Refusal: Error, CustomStringConvertible, Sendable {
+        /// The plan deletes more than maxDeletes and `--force` was not given.
+        case tooManyDeletes(count: Int, limit: Int)
+
+        /// The message for the user.
+        public var description: String {
+            switch self {
+            case .tooManyDeletes(let n, let l):
+                return "refusing to delete \(n) entries: the limit is maxDeletes = \(l). Check the plan with "
+                    + "'neighsync plan'; if the deletes are intended, raise maxDeletes in the file or pass --force"
+            }
+        }
+    }
+
+    /// Applies `plan` to `table`. Throws `Refusal` before any write when the delete ceiling is exceeded.
+    public static func apply(_ plan: Plan, to table: NeighborTableProtocol, force: Bool) throws -> ApplyReport {
+        if plan.exceedsMaxDeletes && !force {
+            throw Refusal.tooManyDeletes(count: plan.count(.delete), limit: plan.maxDeletes)
+        }
+        let results = table.perform(plan.changes.map(\.operation))
+        var outcomes: [ApplyOutcome] = []
+        outcomes.reserveCapacity(plan.changes.count)
+        var retries: [(index: Int, op: NeighborOperation, action: Action)] = []
+        for (i, c) in plan.changes.enumerated() {
+            guard let err = results[i] else {
+                outcomes.append(ApplyOutcome(change: c, result: .applied(c.action)))
+                continue
+            }
+            outcomes.append(ApplyOutcome(change: c, result: .failed(err)))
+            switch (c.action, err) {
+            case (.create, .objectAlreadyExists):
+                let want = c.after!
+                guard let have = try? table.get(want) else {
+                    // It vanished between the two calls: create it again.
+                    retries.append((i, .create(want), .create))
+                    continue
+                }
+                if Planner.differences(have, want).isEmpty {
+                    outcomes[i].result = .converged("already exists with the desired values")
+                } else {
+                    retries.append((i, .set(want), .set))
+                }
+            case (.set, .notFound):
+                retries.append((i, .create(c.after!), .create))
+            case (.delete, .notFound):
+                outcomes[i].result = .converged("already gone")
+            default:
+                break
+            }
+        }
+        if !retries.isEmpty {
+            let again = table.perform(retries.map(\.op))
+            for (k, r) in retries.enumerated() {
+                outcomes[r.index].result = again[k].map { .failed($0) } ?? .applied(r.action)
+            }
+        }
+        return ApplyReport(outcomes: outcomes, unchanged: plan.unchanged)
+    }
+}

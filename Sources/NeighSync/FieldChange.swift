@@ -1,0 +1,17 @@
+/// One field that a `set` changes, with its old and new text (`physicalAddress: 02:00:00:00:00:01 → …:02`).
+/// iproute2 equivalent: the difference between two `ip neigh show` lines.
+public struct FieldChange: Hashable, Sendable, Codable {
+    /// The row field: `physicalAddress`, `state`, `isRouter` or `protocol`.
+    public var field: String
+    /// The current value as text.
+    public var before: String
+    /// The desired value as text.
+    public var after: String
+
+    /// Builds a field change.
+    public init(field: String, before: String, after: String) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+}

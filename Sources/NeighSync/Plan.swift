@@ -1,0 +1,40 @@
+import IpNet
+
+/// The result of `Planner.plan`: the ordered changes, how many desired entries already match, and the settings the
+/// plan was made with. A plan with no changes means the table has converged. Terraform equivalent: `plans.Plan`;
+/// iproute2 has none (an `ip -batch` file is applied blind).
+public struct Plan: Hashable, Sendable {
+    /// Changes ordered by interface index, family, address.
+    public var changes: [Change]
+    /// Desired entries that already equal the kernel's.
+    public var unchanged: Int
+    /// The owner protocol used.
+    public var ownerProtocol: UInt8
+    /// The prune mode used.
+    public var prune: PruneMode
+    /// The configured ceiling on deletes.
+    public var maxDeletes: Int
+
+    /// Builds a plan.
+    public init(changes: [Change], unchanged: Int, ownerProtocol: UInt8, prune: PruneMode, maxDeletes: Int) {
+        self.changes = changes
+        self.unchanged = unchanged
+        self.ownerProtocol = ownerProtocol
+        self.prune = prune
+        self.maxDeletes = maxDeletes
+    }
+
+    /// How many changes have the action.
+    public func count(_ action: Action) -> Int { changes.reduce(0) { $0 + ($1.action == action ? 1 : 0) } }
+
+    /// True when nothing needs doing.
+    public var isEmpty: Bool { changes.isEmpty }
+
+    /// True when the plan deletes more than `maxDeletes` entries and so needs `--force`.
+    public var exceedsMaxDeletes: Bool { count(.delete) > maxDeletes }
+
+    /// `Plan: 3 to create, 1 to set, 2 to delete, 40 unchanged.` (Terraform's summary line).
+    public var summary: String {
+        "Plan: \(count(.create)) to create, \(count(.set)) to set, \(count(.delete)) to delete, \(unchanged) unchanged."
+    }
+}

@@ -1,0 +1,67 @@
+import IpNet
+
+/// The JSON shape of a plan (`plan --output json`): format version, the summary counts and each change with its
+/// before/after rows. Stable for machines: keys are only ever added. Terraform equivalent: `terraform show -json
+/// PLAN`'s `resource_changes`; iproute2 has none.
+public struct PlanDocument: Codable, Hashable, Sendable {
+    /// The counts of a plan.
+    public struct Summary: Codable, Hashable, Sendable {
+        /// Entries to create.
+        public var create: Int
+        /// Entries to set.
+        public var set: Int
+        /// Entries to delete.
+        public var delete: Int
+        /// Desired entries already equal.
+        public var unchanged: Int
+    }
+
+    /// One change.
+    public struct ChangeRecord: Codable, Hashable, Sendable {
+        /// `create`, `set` or `delete`.
+        public var action: Action
+        /// The entry's address.
+        public var address: String
+        /// The interface name.
+        public var interface: String
+        /// The interface index.
+        public var interfaceIndex: UInt32
+        /// `ipv4` or `ipv6`.
+        public var family: String
+        /// The display reason.
+        public var reason: String
+        /// The fields a set changes.
+        public var fields: [FieldChange]
+        /// The kernel's row before (absent for create).
+        public var before: RowRecord?
+        /// The row to write (absent for delete).
+        public var after: RowRecord?
+        /// `file:line:col` of the desired entry.
+        public var source: String?
+    }
+
+    /// The document format version (1).
+    public var formatVersion: Int
+    /// The counts.
+    public var summary: Summary
+    /// The owner protocol used.
+    public var ownerProtocol: UInt8
+    /// The changes in plan order.
+    public var changes: [ChangeRecord]
+
+    /// The document of a plan.
+    public init(_ plan: Plan) {
+        formatVersion = 1
+        summary = Summary(create: plan.count(.create), set: plan.count(.set), delete: plan.count(.delete),
+                          unchanged: plan.unchanged)
+        ownerProtocol = plan.ownerProtocol
+        changes = plan.changes.map { c in
+            ChangeRecord(action: c.action, address: c.key.address.description, interface: c.interfaceName,
+                         interfaceIndex: c.key.interfaceIndex,
+                         family: c.key.address.family.rawValue, reason: c.reason, fields: c.fields,
+                         before: c.before.map { RowRecord($0, interfaceName: c.interfaceName) },
+                         after: c.after.map { RowRecord($0, interfaceName: c.interfaceName) },
+                         source: c.source?.description)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import IpNet
+
+/// Renders a plan for people, Terraform style: one `+`/`~`/`-` line per change with its reason, then the summary
+/// line, or `No changes.` Colour (green/yellow/red) only when asked (the CLI asks on a TTY without NO_COLOR).
+/// Terraform equivalent: `terraform plan`'s diff; iproute2 equivalent: the `ip neigh` lines of each entry.
+public struct PlanRenderer: Sendable {
+    /// Use ANSI colours.
+    public var color: Bool
+
+    /// Builds a renderer.
+    public init(color: Bool) { self.color = color }
+
+    /// The whole text, ending with a newline.
+    public func render(_ plan: Plan) -> String {
+        if plan.isEmpty {
+            return "No changes. \(plan.unchanged) \(plan.unchanged == 1 ? "entry matches" : "entries match") "
+                + "the desired state.\n"
+        }
+        var out = ""
+        out.reserveCapacity(plan.changes.count * 90)
+        for c in plan.changes { out += line(c) + "\n" }
+        out += "\n" + plan.summary + "\n"
+        if plan.exceedsMaxDeletes {
+            out += "warning: this plan deletes \(plan.count(.delete)) entries, more than maxDeletes "
+                + "(\(plan.maxDeletes)); apply will refuse it without --force\n"
+        }
+        return out
+    }
+
+    /// One change: `  + 192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 permanent  # absent`.
+    public func line(_ c: Change) -> String {
+        let row = c.after ?? c.before!
+        var s = "  \(c.action.symbol) \(c.key.address) dev \(c.interfaceName)"
+        if row.physicalAddress.count > 0 { s += " lladdr \(row.physicalAddress)" }
+        s += " \(row.state.rawValue)"
+        if row.isRouter { s += " router" }
+        s += "  # \(c.reason)"
+        if let src = c.source { s += " (\(src))" }
+        guard color else { return s }
+        let code: String
+        switch c.action {
+        case .create: code = "32"
+        case .set: code = "33"
+        case .delete: code = "31"
+        }
+        return "\u{1B}[\(code)m\(s)\u{1B}[0m"
+    }
+}

@@ -1,0 +1,91 @@
+import IpNet
+
+/// The pure planning function of the reconciler: desired rows × current rows × owner protocol × prune mode →
+/// `Plan`. No IO, no clock, no C. The rules are DESIGN.md's: identity is (interface, family, address); non-static
+/// INCOMPLETE/FAILED/NONE leftovers count as absent; an equal entry without the owner tag is adopted (a set); only
+/// static entries carrying the owner protocol are deleted, and only with `prune: owned`; dynamic and foreign entries
+/// are never deleted. systemd-networkd equivalent: mark-and-sweep in `networkd-neighbor.c`; iproute2 has none.
+public enum Planner {
+    /// Computes the plan. `links` gives interface names for display (unknown indexes print as `if7`).
+    public static func plan(desired: [DesiredRow], current: [IpNetRow2], links: [Link], ownerProtocol: UInt8,
+                            prune: PruneMode, maxDeletes: Int = DesiredState.defaultMaxDeletes) -> Plan {
+        var names: [UInt32: String] = [:]
+        for l in links { names[l.index] = l.name }
+        func name(_ i: UInt32) -> String { names[i] ?? "if\(i)" }
+
+        var byKey: [NeighborKey: IpNetRow2] = [:]
+        byKey.reserveCapacity(current.count)
+        for r in current { byKey[r.key] = r }
+
+        var changes: [Change] = []
+        var unchanged = 0
+        var desiredKeys = Set<NeighborKey>()
+        desiredKeys.reserveCapacity(desired.count)
+        for d in desired {
+            var want = d.row
+            want.protocol = ownerProtocol
+            want.isUnreachable = false
+            want.reachabilityTime = nil
+            let key = want.key
+            desiredKeys.insert(key)
+            guard let have = byKey[key], !(have.state.isLeftover && !have.state.isStatic) else {
+                let leftover = byKey[key].map { " (replaces \($0.state.iproute2Name) leftover)" } ?? ""
+                changes.append(Change(action: .create, key: key, interfaceName: name(key.interfaceIndex),
+                                      before: byKey[key], after: want, reason: "absent" + leftover,
+                                      source: d.source))
+                continue
+            }
+            let fields = differences(have, want)
+            if fields.isEmpty {
+                unchanged += 1
+                continue
+            }
+            changes.append(Change(action: .set, key: key, interfaceName: name(key.interfaceIndex), before: have,
+                                  after: want, fields: fields, reason: reason(fields, have: have),
+                                  source: d.source))
+        }
+        if prune == .owned {
+            for r in current where r.protocol == ownerProtocol && r.state.isStatic && !desiredKeys.contains(r.key) {
+                changes.append(Change(action: .delete, key: r.key, interfaceName: name(r.key.interfaceIndex),
+                                      before: r, after: nil, reason: "owned entry not in desired state"))
+            }
+        }
+        changes.sort { $0.key < $1.key }
+        return Plan(changes: changes, unchanged: unchanged, ownerProtocol: ownerProtocol, prune: prune,
+                    maxDeletes: maxDeletes)
+    }
+
+    /// The fields in which `have` differs from `want` (physical address, state, router flag, owner protocol).
+    static func differences(_ have: IpNetRow2, _ want: IpNetRow2) -> [FieldChange] {
+        var f: [FieldChange] = []
+        if have.physicalAddress != want.physicalAddress {
+            f.append(FieldChange(field: "physicalAddress", before: text(have.physicalAddress),
+                                 after: text(want.physicalAddress)))
+        }
+        if have.state != want.state {
+            f.append(FieldChange(field: "state", before: have.state.rawValue, after: want.state.rawValue))
+        }
+        if have.isRouter != want.isRouter {
+            f.append(FieldChange(field: "isRouter", before: "\(have.isRouter)", after: "\(want.isRouter)"))
+        }
+        if have.protocol != want.protocol {
+            f.append(FieldChange(field: "protocol", before: have.protocol == 0 ? "none" : "\(have.protocol)",
+                                 after: "\(want.protocol)"))
+        }
+        return f
+    }
+
+    static func text(_ p: PhysicalAddress) -> String { p.count == 0 ? "none" : p.description }
+
+    /// The display reason of a set: the changed fields, or an adoption note when only the owner tag differs.
+    static func reason(_ fields: [FieldChange], have: IpNetRow2) -> String {
+        if fields.count == 1, fields[0].field == "protocol" {
+            return have.protocol == 0 ? "adopt: entry exists without owner tag"
+                                      : "adopt: entry carries protocol \(have.protocol)"
+        }
+        return fields.filter { $0.field != "protocol" }.map { f in
+            let label = ["physicalAddress": "lladdr", "isRouter": "router"][f.field] ?? f.field
+            return "\(label) \(f.before) → \(f.after)"
+        }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,68 @@
+import IpNet
+
+/// The JSON shape of one neighbor row, shared by `show --output json` snapshots, plan files, plan JSON and the
+/// `entry` commands: `{"address": "192.0.2.10", "interface": "veth0", "interfaceIndex": 3, "interfaceLuid":
+/// "0x0006000003000000", "physicalAddress": "02:00:00:00:00:10", "state": "permanent", "isRouter": false,
+/// "isUnreachable": false, "protocol": 245}`. iproute2 equivalent: one object of `ip -j neigh show` (`dst`, `dev`,
+/// `lladdr`, `state`, `router`, `protocol`).
+public struct RowRecord: Codable, Hashable, Sendable {
+    /// The address text (RFC 5952 for IPv6).
+    public var address: String
+    /// The interface name, when known.
+    public var interface: String?
+    /// The interface index.
+    public var interfaceIndex: UInt32
+    /// The LUID as `0x` + 16 hex digits.
+    public var interfaceLuid: String?
+    /// Colon-separated hex, empty for none.
+    public var physicalAddress: String
+    /// The state name (`permanent`, `noarp`, `reachable`, …).
+    public var state: String
+    /// NTF_ROUTER.
+    public var isRouter: Bool
+    /// FAILED.
+    public var isUnreachable: Bool?
+    /// Milliseconds since last confirmed, when known.
+    public var reachabilityTime: UInt32?
+    /// NDA_PROTOCOL, 0 for none.
+    public var `protocol`: UInt8
+
+    /// The record of a row; `interfaceName` is the link's name when known.
+    public init(_ row: IpNetRow2, interfaceName: String?) {
+        address = row.address.description
+        interface = interfaceName
+        interfaceIndex = row.effectiveInterfaceIndex
+        interfaceLuid = row.interfaceLuid.isZero ? nil : row.interfaceLuid.description
+        physicalAddress = row.physicalAddress.description
+        state = row.state.rawValue
+        isRouter = row.isRouter
+        isUnreachable = row.isUnreachable
+        reachabilityTime = row.reachabilityTime
+        self.protocol = row.protocol
+    }
+
+    /// The row this record describes, or a reason why it is not one.
+    public func row() throws -> IpNetRow2 {
+        guard let a = IpAddress(address) else { throw RecordError("invalid address '\(address)'") }
+        guard let p = PhysicalAddress(physicalAddress) else {
+            throw RecordError("invalid physicalAddress '\(physicalAddress)' for \(address)")
+        }
+        guard let s = NeighborState(name: state) else { throw RecordError("invalid state '\(state)' for \(address)") }
+        var luid = NetLuid(value: 0)
+        if let t = interfaceLuid {
+            guard let l = NetLuid(t) else { throw RecordError("invalid interfaceLuid '\(t)' for \(address)") }
+            luid = l
+        }
+        return IpNetRow2(address: a, interfaceIndex: interfaceIndex, interfaceLuid: luid, physicalAddress: p,
+                         state: s, isRouter: isRouter, isUnreachable: isUnreachable ?? (s == .unreachable),
+                         reachabilityTime: reachabilityTime, protocol: self.protocol)
+    }
+}
+
+/// A malformed record in a snapshot or plan file; the message names the field and value.
+public struct RecordError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong.
+    public var description: String
+    /// Builds the error.
+    public init(_ d: String) { description = d }
+}
