@@ -1,0 +1,165 @@
+import IpNet
+import Testing
+@testable import NeighSync
+
+/// Table-driven tests of the pure planner: no kernel, no files.
+@Suite struct PlannerTests {
+    static let links = [Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6),
+                        Link(name: "veth1", index: 4, arphrdType: 1, hardwareAddressLength: 6)]
+
+    static func row(_ a: String, _ mac: String = "02:00:00:00:00:10", dev: UInt32 = 3,
+                    state: NeighborState = .permanent, router: Bool = false, proto: UInt8 = 0) -> IpNetRow2 {
+        IpNetRow2(address: IpAddress(a)!, interfaceIndex: dev, physicalAddress: PhysicalAddress(mac)!,
+                  state: state, isRouter: router, protocol: proto)
+    }
+
+    static func plan(_ desired: [IpNetRow2], _ current: [IpNetRow2], prune: PruneMode = .owned,
+                     maxDeletes: Int = 50) -> Plan {
+        Planner.plan(desired: desired.map { DesiredRow(row: $0) }, current: current, links: links,
+                     ownerProtocol: 245, prune: prune, maxDeletes: maxDeletes)
+    }
+
+    static func actions(_ p: Plan) -> [String] { p.changes.map { "\($0.action.symbol)\($0.key)" } }
+
+    @Test func createsWhatIsAbsent() {
+        let p = Self.plan([Self.row("192.0.2.10"), Self.row("2001:db8::1")], [])
+        #expect(Self.actions(p) == ["+192.0.2.10@3", "+2001:db8::1@3"])
+        #expect(p.changes.allSatisfy { $0.after?.protocol == 245 })
+        #expect(p.summary == "Plan: 2 to create, 0 to set, 0 to delete, 0 unchanged.")
+    }
+
+    @Test func equalOwnedEntryIsUnchanged() {
+        let p = Self.plan([Self.row("192.0.2.10")], [Self.row("192.0.2.10", proto: 245)])
+        #expect(p.isEmpty)
+        #expect(p.unchanged == 1)
+    }
+
+    @Test func equalEntryWithoutTagIsAdopted() {
+        let p = Self.plan([Self.row("192.0.2.10")], [Self.row("192.0.2.10", proto: 0)])
+        #expect(Self.actions(p) == ["~192.0.2.10@3"])
+        #expect(p.changes[0].reason == "adopt: entry exists without owner tag")
+        #expect(p.changes[0].fields == [FieldChange(field: "protocol", before: "none", after: "245")])
+    }
+
+    @Test func changedMacIsASetWithReason() {
+        let p = Self.plan([Self.row("192.0.2.10", "02:00:00:00:00:02")],
+                          [Self.row("192.0.2.10", "02:00:00:00:00:01", proto: 245)])
+        #expect(Self.actions(p) == ["~192.0.2.10@3"])
+        #expect(p.changes[0].reason == "lladdr 02:00:00:00:00:01 → 02:00:00:00:00:02")
+    }
+
+    @Test func dynamicEntryAtDesiredKeyBecomesPermanent() {
+        let p = Self.plan([Self.row("192.0.2.10")], [Self.row("192.0.2.10", state: .stale)])
+        #expect(Self.actions(p) == ["~192.0.2.10@3"])
+        #expect(p.changes[0].reason == "state stale → permanent")
+    }
+
+    @Test func foreignAndDynamicEntriesAreNeverDeleted() {
+        let current = [Self.row("192.0.2.20", proto: 0), Self.row("192.0.2.21", proto: 4),
+                       Self.row("192.0.2.22", state: .reachable), Self.row("192.0.2.23", state: .stale, proto: 245),
+                       Self.row("198.51.100.1", state: .noarp, proto: 11)]
+        let p = Self.plan([], current)
+        #expect(p.isEmpty)
+    }
+
+    @Test func ownedStaticEntriesNotDesiredAreDeleted() {
+        let current = [Self.row("192.0.2.30", proto: 245), Self.row("192.0.2.31", state: .noarp, proto: 245)]
+        let p = Self.plan([], current)
+        #expect(Self.actions(p) == ["-192.0.2.30@3", "-192.0.2.31@3"])
+        #expect(p.changes[0].reason == "owned entry not in desired state")
+    }
+
+    @Test func otherOwnerProtocolIsForeign() {
+        let p = Planner.plan(desired: [], current: [Self.row("192.0.2.30", proto: 245)], links: Self.links,
+                             ownerProtocol: 200, prune: .owned)
+        #expect(p.isEmpty)
+    }
+
+    @Test func pruneNoneNeverDeletes() {
+        let p = Self.plan([], [Self.row("192.0.2.30", proto: 245)], prune: .none)
+        #expect(p.isEmpty)
+    }
+
+    @Test func leftoversCountAsAbsent() {
+        for s in [NeighborState.incomplete, .unreachable, .none] {
+            let p = Self.plan([Self.row("192.0.2.10")], [Self.row("192.0.2.10", "", state: s)])
+            #expect(Self.actions(p) == ["+192.0.2.10@3"], "state \(s)")
+            #expect(p.changes[0].reason.contains("leftover"))
+        }
+    }
+
+    @Test func maxDeletesIsReported() {
+        let current = (1...5).map { Self.row("192.0.2.\($0)", proto: 245) }
+        #expect(Self.plan([], current, maxDeletes: 4).exceedsMaxDeletes)
+        #expect(!Self.plan([], current, maxDeletes: 5).exceedsMaxDeletes)
+    }
+
+    @Test func ipv6ScopeIdDoesNotChangeIdentity() {
+        let p = Self.plan([Self.row("fe80::1%3")], [Self.row("fe80::1", proto: 245)])
+        #expect(p.isEmpty)
+        #expect(p.unchanged == 1)
+    }
+
+    @Test func sameAddressOnTwoInterfacesIsTwoEntries() {
+        let p = Self.plan([Self.row("192.0.2.10", dev: 3), Self.row("192.0.2.10", dev: 4)],
+                          [Self.row("192.0.2.10", dev: 3, proto: 245)])
+        #expect(Self.actions(p) == ["+192.0.2.10@4"])
+    }
+
+    @Test func orderIsDeterministic() {
+        let desired = [Self.row("2001:db8::2", dev: 4), Self.row("192.0.2.9", dev: 4), Self.row("2001:db8::1"),
+                       Self.row("192.0.2.200"), Self.row("192.0.2.3")]
+        let current = [Self.row("198.51.100.7", proto: 245), Self.row("192.0.2.3", "02:00:00:00:00:99", proto: 245)]
+        let expected = ["~192.0.2.3@3", "+192.0.2.200@3", "-198.51.100.7@3", "+2001:db8::1@3", "+192.0.2.9@4",
+                        "+2001:db8::2@4"]
+        for seed in 0..<10 {
+            var g = SplitMix(seed: UInt64(seed))
+            let p = Self.plan(desired.shuffled(using: &g), current.shuffled(using: &g))
+            #expect(Self.actions(p) == expected)
+        }
+    }
+
+    @Test func routerFlagIsCompared() {
+        let p = Self.plan([Self.row("2001:db8::1", router: true)], [Self.row("2001:db8::1", proto: 245)])
+        #expect(p.changes.map(\.reason) == ["router false → true"])
+    }
+
+    @Test func textRendering() {
+        let p = Self.plan([Self.row("192.0.2.10"), Self.row("192.0.2.11", "02:00:00:00:00:02")],
+                          [Self.row("192.0.2.11", "02:00:00:00:00:01", proto: 245),
+                           Self.row("192.0.2.12", proto: 245)])
+        let text = PlanRenderer(color: false).render(p)
+        #expect(text == """
+              + 192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 permanent  # absent
+              ~ 192.0.2.11 dev veth0 lladdr 02:00:00:00:00:02 permanent  # lladdr 02:00:00:00:00:01 → 02:00:00:00:00:02
+              - 192.0.2.12 dev veth0 lladdr 02:00:00:00:00:10 permanent  # owned entry not in desired state
+
+            Plan: 1 to create, 1 to set, 1 to delete, 0 unchanged.
+
+            """)
+        #expect(PlanRenderer(color: false).render(Self.plan([], [])) == "No changes. 0 entries match the desired state.\n")
+    }
+
+    @Test func fingerprintIgnoresDynamicEntriesButNotStaticOnes() {
+        let base = [Self.row("192.0.2.10", proto: 245)]
+        let keys: Set<NeighborKey> = []
+        let f0 = TableFingerprint.of(current: base, desiredKeys: keys)
+        #expect(TableFingerprint.of(current: base + [Self.row("192.0.2.50", state: .reachable)], desiredKeys: keys) == f0)
+        #expect(TableFingerprint.of(current: [Self.row("192.0.2.10", "02:00:00:00:00:11", proto: 245)],
+                                    desiredKeys: keys) != f0)
+        #expect(TableFingerprint.of(current: base.reversed(), desiredKeys: keys) == f0)
+    }
+}
+
+/// A seeded generator so shuffles are reproducible.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
