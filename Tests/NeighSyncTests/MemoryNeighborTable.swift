@@ -1,0 +1,53 @@
+import IpNet
+@testable import NeighSync
+
+/// An in-memory table with the kernel's write semantics (EEXIST on CREATE|EXCL, ENOENT on REPLACE/DEL of a missing
+/// entry) and injectable failures per address, for testing `Applier` without root. Not a stand-in for the kernel
+/// tests: those run against real namespaces.
+final class MemoryNeighborTable: NeighborTableProtocol {
+    var entries: [NeighborKey: IpNetRow2] = [:]
+    var linkList: [Link]
+    /// Addresses whose writes fail with the given error.
+    var failures: [IpAddress: IpNetError] = [:]
+    /// Every operation performed, in order.
+    var log: [NeighborOperation] = []
+    /// Called before each operation, to race with it (e.g. delete the entry under apply's feet).
+    var beforeEach: ((NeighborOperation, MemoryNeighborTable) -> Void)?
+
+    init(links: [Link], rows: [IpNetRow2] = []) {
+        linkList = links
+        for r in rows { entries[r.key] = r }
+    }
+
+    func links() throws -> [Link] { linkList }
+    func table(family: AddressFamily) throws -> [IpNetRow2] {
+        entries.values.filter { family == .unspecified || $0.address.family == family }.sorted { $0.key < $1.key }
+    }
+    func get(_ row: IpNetRow2) throws -> IpNetRow2 {
+        guard let r = entries[row.key] else { throw IpNetError.notFound("\(row.address) not found") }
+        return r
+    }
+    func create(_ row: IpNetRow2) throws { if let e = perform([.create(row)])[0] { throw e } }
+    func set(_ row: IpNetRow2) throws { if let e = perform([.set(row)])[0] { throw e } }
+    func delete(_ row: IpNetRow2) throws { if let e = perform([.delete(row)])[0] { throw e } }
+
+    func perform(_ operations: [NeighborOperation]) -> [IpNetError?] {
+        operations.map { op in
+            beforeEach?(op, self)
+            log.append(op)
+            let r = op.row
+            if let f = failures[r.address] { return f }
+            switch op {
+            case .create:
+                if entries[r.key] != nil { return .objectAlreadyExists("\(r.address) already exists") }
+                entries[r.key] = r
+            case .set:
+                if entries[r.key] == nil { return .notFound("\(r.address) not found") }
+                entries[r.key] = r
+            case .delete:
+                if entries.removeValue(forKey: r.key) == nil { return .notFound("\(r.address) not found") }
+            }
+            return nil
+        }
+    }
+}
