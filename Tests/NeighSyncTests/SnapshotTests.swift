@@ -1,0 +1,77 @@
+import Foundation
+import IpNet
+import Testing
+@testable import NeighSync
+
+/// Snapshots and iproute2 JSON: what `plan --state` reads.
+@Suite struct SnapshotTests {
+    static func fixture(_ name: String) -> String {
+        Bundle.module.path(forResource: "Fixtures/iproute/\(name)", ofType: nil)!
+    }
+
+    @Test func readsIprouteJSON() throws {
+        let (links, rows) = try Snapshot.load(path: Self.fixture("neigh.json"), linksPath: Self.fixture("links.json"))
+        #expect(links.map(\.name) == ["lo", "veth1", "veth0"])
+        #expect(links[2] == Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6))
+        #expect(links[0].luid.ifType == 24)
+        #expect(rows.count == 4)
+        #expect(rows[0] == IpNetRow2(address: IpAddress("192.0.2.10")!, interfaceIndex: 3,
+                                     interfaceLuid: NetLuid(ifIndex: 3, arphrdType: 1),
+                                     physicalAddress: PhysicalAddress("02:00:00:00:00:10")!, state: .permanent,
+                                     protocol: 245))
+        #expect(rows[1].state == .stale && rows[1].protocol == 0)
+        #expect(rows[2].state == .noarp && rows[2].physicalAddress.count == 0)
+        #expect(rows[3].isRouter && rows[3].protocol == 4 && rows[3].interfaceIndex == 2)
+    }
+
+    @Test func iprouteNeighWithoutLinksSaysWhatToDo() {
+        #expect { try Snapshot.load(path: Self.fixture("neigh.json"), linksPath: nil) } throws: { e in
+            "\(e)".contains("--links FILE")
+        }
+    }
+
+    @Test func snapshotRoundTrips() throws {
+        let (links, rows) = try Snapshot.load(path: Self.fixture("neigh.json"), linksPath: Self.fixture("links.json"))
+        let data = try JSONEncoder().encode(Snapshot(links: links, rows: rows))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snap-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: data)
+        let (l2, r2) = try Snapshot.load(path: path, linksPath: nil)
+        #expect(l2 == links && r2 == rows)
+    }
+
+    @Test func planFileRoundTripsDesiredRows() throws {
+        let desired = [DesiredRow(row: PlannerTests.row("192.0.2.10", proto: 245),
+                                  source: SourceMark(file: "a:b.yaml", line: 4, column: 5))]
+        let plan = Planner.plan(desired: desired, current: [], links: PlannerTests.links, ownerProtocol: 245,
+                                prune: .owned)
+        let f = PlanFile(namespace: "ns1", desired: desired, links: PlannerTests.links, current: [], plan: plan)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try f.write(to: path)
+        let back = try PlanFile.load(path: path)
+        #expect(back == f)
+        #expect(try back.desiredRows() == desired)
+    }
+
+    @Test func showYamlIsADesiredStateFile() {
+        let rows = [PlannerTests.row("2001:db8::1", router: true, proto: 245), PlannerTests.row("192.0.2.10"),
+                    PlannerTests.row("198.51.100.8", "", dev: 4, state: .noarp)]
+        #expect(DesiredStateWriter.yaml(rows: rows, links: PlannerTests.links, header: ["from test"]) == """
+            # from test
+            version: 1
+            neighbors:
+              - address: "192.0.2.10"
+                interface: veth0
+                physicalAddress: "02:00:00:00:00:10"
+              - address: "2001:db8::1"
+                interface: veth0
+                physicalAddress: "02:00:00:00:00:10"
+                isRouter: true
+              - address: "198.51.100.8"
+                interface: veth1
+                state: noarp
+
+            """)
+    }
+}
