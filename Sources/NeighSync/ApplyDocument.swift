@@ -1,0 +1,73 @@
+import IpNet
+
+/// The JSON shape of an apply run (`apply --output json`, and the `--report` file): counts, one record per change
+/// with its outcome and, for failures, the Windows status name and message, and the duration. Terraform equivalent:
+/// `terraform apply -json`'s `apply_complete` / `diagnostic` messages; iproute2 has none.
+public struct ApplyDocument: Codable, Hashable, Sendable {
+    /// The counts of a run.
+    public struct Summary: Codable, Hashable, Sendable {
+        /// Entries created.
+        public var created: Int
+        /// Entries set.
+        public var set: Int
+        /// Entries deleted.
+        public var deleted: Int
+        /// Planned changes found already converged.
+        public var converged: Int
+        /// Desired entries already equal before the run.
+        public var unchanged: Int
+        /// Changes that failed.
+        public var failed: Int
+    }
+
+    /// One change and what happened to it.
+    public struct Outcome: Codable, Hashable, Sendable {
+        /// The planned action.
+        public var action: Action
+        /// `applied`, `converged` or `failed`.
+        public var result: String
+        /// The action actually written (differs from `action` when a create became a set, say).
+        public var appliedAs: Action?
+        /// The entry's address.
+        public var address: String
+        /// The interface name.
+        public var interface: String
+        /// The interface index.
+        public var interfaceIndex: UInt32
+        /// The Windows status name of a failure (`ERROR_NOT_FOUND`).
+        public var status: String?
+        /// The reason of a failure or of convergence.
+        public var message: String?
+    }
+
+    /// Format version (1).
+    public var formatVersion: Int
+    /// True when nothing failed.
+    public var ok: Bool
+    /// The counts.
+    public var summary: Summary
+    /// Every planned change.
+    public var changes: [Outcome]
+    /// Wall-clock seconds of the whole run.
+    public var durationSeconds: Double
+
+    /// The document of a report.
+    public init(_ report: ApplyReport, seconds: Double) {
+        formatVersion = 1
+        ok = report.succeeded
+        summary = Summary(created: report.count(.create), set: report.count(.set), deleted: report.count(.delete),
+                          converged: report.converged, unchanged: report.unchanged, failed: report.failures)
+        changes = report.outcomes.map { o in
+            var r = Outcome(action: o.change.action, result: "applied", appliedAs: nil,
+                            address: o.change.key.address.description, interface: o.change.interfaceName,
+                            interfaceIndex: o.change.key.interfaceIndex, status: nil, message: nil)
+            switch o.result {
+            case .applied(let a): r.appliedAs = a
+            case .converged(let why): r.result = "converged"; r.message = why
+            case .failed(let e): r.result = "failed"; r.status = e.windowsName; r.message = e.reason
+            }
+            return r
+        }
+        durationSeconds = (seconds * 1000).rounded() / 1000
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Whether this process may write the neighbor table, read from the effective capability set in
+/// `/proc/self/status` (CAP_NET_ADMIN is bit 12), so apply can fail early with `ERROR_ACCESS_DENIED` and a hint
+/// instead of once per entry. netlink equivalent: the kernel's `netlink_ns_capable(skb, CAP_NET_ADMIN)` check in
+/// `rtnetlink_rcv_msg`; iproute2 prints `RTNETLINK answers: Operation not permitted`.
+public enum Capabilities {
+    /// True when CAP_NET_ADMIN is effective (or the status file cannot be read, to let the kernel decide).
+    public static var hasNetAdmin: Bool {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return true }
+        for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
+            let hex = line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces)
+            guard let v = UInt64(hex, radix: 16) else { return true }
+            return v & (1 << 12) != 0
+        }
+        return true
+    }
+}
