@@ -1,0 +1,142 @@
+internal import CNetlink
+
+/// Pure encode/decode of neighbor messages: requests are written straight into a caller's buffer (the batch
+/// buffer, no intermediate arrays) and answers are decoded from bytes into `IpNetRow2`. No IO; tested against bytes
+/// captured from the kernel. Netlink equivalent: `struct ndmsg` + `NDA_DST`, `NDA_LLADDR`, `NDA_CACHEINFO`,
+/// `NDA_PROTOCOL` (ip/ipneigh.c `ipneigh_modify()` and `print_neigh()`).
+enum NeighborMessageCodec {
+    /// The largest request `encode` writes: header, ndmsg, NDA_DST (16), NDA_LLADDR (32), NDA_PROTOCOL.
+    static let maxRequestSize = 16 + 12 + 20 + 36 + 8
+
+    /// Writes one request for `row` on interface `interfaceIndex` at `buffer` (at least `maxRequestSize` bytes)
+    /// and returns its length. Create/set carry the state, NTF_ROUTER, NDA_LLADDR (when non-empty) and
+    /// NDA_PROTOCOL (when non-zero); delete/get carry only the key; resolve asks for NUD_NONE + NTF_USE.
+    /// Netlink equivalent: `ipneigh_modify()` / `ipneigh_get()` building RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH.
+    @discardableResult
+    static func encode(_ verb: NeighborVerb, row: IpNetRow2, interfaceIndex: UInt32, sequence: UInt32,
+                       into buffer: UnsafeMutableRawPointer) -> Int {
+        let nlh = mnl_nlmsg_put_header(buffer)!
+        nlh.pointee.nlmsg_type = verb.messageType
+        nlh.pointee.nlmsg_flags = verb.flags
+        nlh.pointee.nlmsg_seq = sequence
+        let ndm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ndmsg>.size)!.assumingMemoryBound(to: ndmsg.self)
+        ndm.pointee.ndm_family = row.address.family.linuxValue
+        ndm.pointee.ndm_ifindex = Int32(bitPattern: interfaceIndex)
+        switch verb {
+        case .create, .set:
+            ndm.pointee.ndm_state = row.state.nudValue
+            ndm.pointee.ndm_flags = row.isRouter ? NetlinkConstants.ntfRouter : 0
+        case .resolve:
+            ndm.pointee.ndm_state = NeighborState.none.nudValue
+            ndm.pointee.ndm_flags = NetlinkConstants.ntfUse
+        case .delete, .get:
+            break
+        }
+        putAddress(row.address, type: NetlinkConstants.ndaDestination, nlh)
+        if verb.writesContent {
+            if row.physicalAddress.count > 0 {
+                row.physicalAddress.bytes.withUnsafeBytes { b in
+                    mnl_attr_put(nlh, NetlinkConstants.ndaLinkLayerAddress, b.count, b.baseAddress)
+                }
+            }
+            if row.protocol != 0 { mnl_attr_put_u8(nlh, NetlinkConstants.ndaProtocol, row.protocol) }
+        }
+        return Int(nlh.pointee.nlmsg_len)
+    }
+
+    /// Writes an RTM_GETNEIGH dump request for one family (AF_UNSPEC = every neighbor table) and returns its
+    /// length. Proxy entries are not asked for (NTF_PROXY clear). Netlink equivalent: `ip neigh show` →
+    /// `rtnl_neighdump_req()`.
+    @discardableResult
+    static func encodeDump(family: AddressFamily, sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
+        let nlh = mnl_nlmsg_put_header(buffer)!
+        nlh.pointee.nlmsg_type = NetlinkConstants.getNeigh
+        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.dump
+        nlh.pointee.nlmsg_seq = sequence
+        let ndm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ndmsg>.size)!.assumingMemoryBound(to: ndmsg.self)
+        ndm.pointee.ndm_family = family.linuxValue
+        return Int(nlh.pointee.nlmsg_len)
+    }
+
+    /// `encode` into a fresh byte array (for tests and fixtures).
+    static func encoded(_ verb: NeighborVerb, row: IpNetRow2, interfaceIndex: UInt32, sequence: UInt32) -> [UInt8] {
+        withScratch { encode(verb, row: row, interfaceIndex: interfaceIndex, sequence: sequence, into: $0) }
+    }
+
+    /// `encodeDump` into a fresh byte array (for tests and fixtures).
+    static func encodedDump(family: AddressFamily, sequence: UInt32) -> [UInt8] {
+        withScratch { encodeDump(family: family, sequence: sequence, into: $0) }
+    }
+
+    private static func withScratch(_ body: (UnsafeMutableRawPointer) -> Int) -> [UInt8] {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
+        defer { p.deallocate() }
+        p.initializeMemory(as: UInt8.self, repeating: 0, count: 256)
+        let n = body(p)
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    private static func putAddress(_ a: IpAddress, type: UInt16, _ nlh: UnsafeMutablePointer<nlmsghdr>) {
+        switch a {
+        case .v4(let v):
+            var be = v.bigEndian
+            mnl_attr_put(nlh, type, 4, &be)
+        case .v6(let hi, let lo, _):
+            var be = (hi.bigEndian, lo.bigEndian)
+            mnl_attr_put(nlh, type, 16, &be)
+        }
+    }
+
+    /// Decodes one RTM_NEWNEIGH message (header included) into a row, or nil when it is not an IPv4/IPv6 neighbor
+    /// (another type or family, a proxy entry, no NDA_DST). `interfaceLuid` is left zero: the caller fills it from
+    /// the link. `reachabilityTime` is `ndm_confirmed` converted from USER_HZ ticks to milliseconds. Netlink
+    /// equivalent: iproute2's `print_neigh()`.
+    static func decode(_ message: NetlinkMessage) -> IpNetRow2? {
+        guard message.type == NetlinkConstants.newNeigh else { return nil }
+        let p = message.payload
+        guard p.count >= NetlinkConstants.ndmsgSize else { return nil }
+        let family = p.loadUnaligned(fromByteOffset: 0, as: UInt8.self)
+        guard family == AddressFamily.ipv4.linuxValue || family == AddressFamily.ipv6.linuxValue else { return nil }
+        let ifindex = UInt32(bitPattern: p.loadUnaligned(fromByteOffset: 4, as: Int32.self))
+        let state = p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let flags = p.loadUnaligned(fromByteOffset: 10, as: UInt8.self)
+        guard flags & NetlinkConstants.ntfProxy == 0 else { return nil }
+        var address: IpAddress? = nil
+        var mac = PhysicalAddress.empty
+        var confirmed: UInt32? = nil
+        var proto: UInt8 = 0
+        NetlinkAttribute.forEach(in: UnsafeRawBufferPointer(rebasing: p[12...])) { a in
+            switch a.type {
+            case NetlinkConstants.ndaDestination:
+                address = IpAddress(bytes: a.payload)
+            case NetlinkConstants.ndaLinkLayerAddress:
+                mac = PhysicalAddress(bytes: Array(a.payload)) ?? .empty
+            case NetlinkConstants.ndaCacheInfo:
+                confirmed = a.integer(UInt32.self)  // nda_cacheinfo.ndm_confirmed comes first
+            case NetlinkConstants.ndaProtocol:
+                proto = a.integer(UInt8.self) ?? 0
+            default:
+                break
+            }
+        }
+        guard let address, address.family.linuxValue == family else { return nil }
+        let nud = NeighborState(nudValue: state)
+        return IpNetRow2(address: address, interfaceIndex: ifindex, physicalAddress: mac, state: nud,
+                         isRouter: flags & NetlinkConstants.ntfRouter != 0, isUnreachable: nud == .unreachable,
+                         reachabilityTime: confirmed.map { UInt32(truncatingIfNeeded: UInt64($0) * 1000
+                                                                    / UInt64(NetlinkConstants.userHz)) },
+                         protocol: proto)
+    }
+
+    /// Decodes every neighbor message of a captured datagram (for tests and fixtures).
+    static func decodeAll(_ bytes: [UInt8]) -> [IpNetRow2] {
+        bytes.withUnsafeBytes { raw in
+            var rows: [IpNetRow2] = []
+            NetlinkMessage.forEach(in: raw) { m in
+                if let r = decode(m) { rows.append(r) }
+                return true
+            }
+            return rows
+        }
+    }
+}

@@ -1,0 +1,97 @@
+/// The checks a row passes before any syscall, as `CreateIpNetEntry2` documents them, in one pure type (no IO,
+/// testable without root). Order: the address (unspecified, limited broadcast, loopback), the interface selection
+/// (none given, LUID and index disagreeing), the interface itself (missing → `notFound`, family unusable →
+/// `notSupported`), and for writes the physical address length. Netlink equivalent: none; the kernel would accept
+/// some of these (loopback neighbors) and answer others with a bare EINVAL.
+public enum NeighborRowValidator {
+    /// What the row is checked for: a write (create/set) also checks the physical address; a lookup
+    /// (get/delete/resolve) checks only the key. iproute2: `ip neigh add` vs `ip neigh del`/`get`.
+    public enum Purpose: Sendable {
+        case write
+        case lookup
+    }
+
+    /// Checks the address alone: unspecified or limited broadcast → `.invalidAddress`, loopback →
+    /// `.loopbackAddress`. Windows equivalent: the address checks of `CreateIpNetEntry2`.
+    public static func checkAddress(_ address: IpAddress) throws(IpNetError) {
+        if address.isUnspecified || address.isLimitedBroadcast {
+            throw .invalidParameter(.invalidAddress(address.description))
+        }
+        if address.isLoopback { throw .invalidParameter(.loopbackAddress(address.description)) }
+    }
+
+    /// Checks which interface the row selects and returns its index: none given → `.interfaceUnspecified`; a
+    /// non-zero LUID whose index differs from a non-zero `interfaceIndex`, or an IPv6 scope id naming another
+    /// interface → `.interfaceMismatch`. Windows equivalent: the `InterfaceLuid`/`InterfaceIndex` rule.
+    public static func checkInterfaceSelection(_ row: IpNetRow2) throws(IpNetError) -> UInt32 {
+        if row.interfaceLuid.isZero && row.interfaceIndex == 0 {
+            throw .invalidParameter(.interfaceUnspecified)
+        }
+        let index = row.effectiveInterfaceIndex
+        if !row.interfaceLuid.isZero && row.interfaceIndex != 0 && row.interfaceIndex != index {
+            throw .invalidParameter(.interfaceMismatch(
+                "interface LUID \(row.interfaceLuid) names interface index \(index) but interfaceIndex is "
+                + "\(row.interfaceIndex); give only one of them"))
+        }
+        if index == 0 { throw .invalidParameter(.interfaceUnspecified) }
+        let scope = row.address.scopeId
+        if scope != 0 && scope != index {
+            throw .invalidParameter(.interfaceMismatch(
+                "\(row.address) has scope id \(scope) but the row selects interface index \(index); drop the %scope"))
+        }
+        return index
+    }
+
+    /// Runs every check for `purpose` against the namespace's links (by index) and returns the link the row is on.
+    /// Throws `invalidParameter`, `notFound("no interface with index 7")` or `notSupported`. Windows equivalent:
+    /// the parameter checks of `CreateIpNetEntry2`/`GetIpNetEntry2`; netlink: none (done before any request).
+    public static func validate(_ row: IpNetRow2, for purpose: Purpose, links: [UInt32: Link]) throws(IpNetError)
+        -> Link {
+        try checkAddress(row.address)
+        let index = try checkInterfaceSelection(row)
+        guard let link = links[index] else { throw .notFound("no interface with index \(index)") }
+        if !row.interfaceLuid.isZero && row.interfaceLuid.ifType != link.luid.ifType {
+            throw .invalidParameter(.interfaceMismatch(
+                "interface LUID \(row.interfaceLuid) has IfType \(row.interfaceLuid.ifType) but \(link.name) "
+                + "(index \(index)) has IfType \(link.luid.ifType) (LUID \(link.luid)); use \(link.luid)"))
+        }
+        try checkFamily(row.address.family, on: link)
+        if purpose == .write { try checkPhysicalAddress(row, on: link) }
+        return link
+    }
+
+    /// Checks that the family of the row can be used on `link`: IPv6 disabled (`disable_ipv6` = 1) or no IPv4
+    /// device → `notSupported`. Netlink equivalent: `IFLA_AF_SPEC` of the link.
+    public static func checkFamily(_ family: AddressFamily, on link: Link) throws(IpNetError) {
+        if family == .ipv6 && !link.ipv6Enabled {
+            throw .notSupported("IPv6 is disabled on \(link.name) (net.ipv6.conf.\(link.name).disable_ipv6 = 1); "
+                                + "enable it or use another interface")
+        }
+        if family == .ipv4 && !link.ipv4Enabled {
+            throw .notSupported("IPv4 is not available on \(link.name); use another interface")
+        }
+    }
+
+    /// Checks the physical address of a row to be written: a non-empty address must have the link's hardware
+    /// address length; an empty one is allowed only in states that carry none (noarp, incomplete, unreachable,
+    /// none) or on links without hardware addresses. Windows equivalent: `PhysicalAddressLength` checks of
+    /// `CreateIpNetEntry2`; netlink: the kernel's "Invalid link address" (EINVAL) for a short `NDA_LLADDR`.
+    public static func checkPhysicalAddress(_ row: IpNetRow2, on link: Link) throws(IpNetError) {
+        let n = row.physicalAddress.count
+        let needsOne: Bool
+        switch row.state {
+        case .permanent, .reachable, .stale, .delay, .probe: needsOne = true
+        case .noarp, .incomplete, .unreachable, .none: needsOne = false
+        }
+        if n == 0 {
+            if needsOne && link.hardwareAddressLength > 0 {
+                throw .invalidParameter(.invalidPhysicalAddress("", expected: link.hardwareAddressLength))
+            }
+            return
+        }
+        if n != link.hardwareAddressLength {
+            throw .invalidParameter(.invalidPhysicalAddress(row.physicalAddress.description,
+                                                            expected: link.hardwareAddressLength))
+        }
+    }
+}

@@ -1,0 +1,323 @@
+internal import Glibc
+
+/// The kernel neighbor table (ARP/NDP) of one network namespace, with the calls of Windows' IP Helper API. Each
+/// call validates its row first (`NeighborRowValidator`), then talks rtnetlink over one socket bound to the
+/// namespace; the caller's thread never changes namespace. Errors are `IpNetError`s whose reason names the address
+/// and the interface. Not thread-safe: use one instance per thread. Netlink equivalent: a NETLINK_ROUTE socket
+/// with RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH / RTM_GETLINK; iproute2: `ip [-n NAME] neigh …`.
+public final class NeighborTable: NeighborTableProtocol {
+    private let socket: NetlinkSocket
+    /// The namespace this table works in, for messages: "NAME", a path, or nil for the caller's own.
+    public let namespaceDescription: String?
+
+    /// Opens the table of the caller's namespace (`nil`) or of the named namespace `/run/netns/NAME` (as
+    /// `ip netns add NAME` creates it). Throws `notFound` when the namespace does not exist, `accessDenied` without
+    /// the rights to enter it. Netlink equivalent: `socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)` (after
+    /// `setns(CLONE_NEWNET)` on a helper thread); iproute2: `ip -n NAME`.
+    public convenience init(namespace: String? = nil) throws {
+        if let namespace {
+            guard !namespace.isEmpty, !namespace.contains("/"), namespace != ".", namespace != ".." else {
+                throw IpNetError.invalidParameter(.other(
+                    "'\(namespace)' is not a namespace name; give the NAME of /run/netns/NAME"))
+            }
+            try self.init(namespacePath: "/run/netns/\(namespace)", description: namespace)
+        } else {
+            self.init(socket: try Self.openSocket(), description: nil)
+        }
+    }
+
+    /// Opens the table of the namespace whose handle is the file at `namespacePath` (`/run/netns/NAME`,
+    /// `/proc/PID/ns/net`). Throws `notFound` when the file does not exist. Netlink equivalent: `setns(open(path),
+    /// CLONE_NEWNET)` around `socket()`; iproute2: `ip netns exec` / `nsenter --net=PATH`.
+    public convenience init(namespacePath: String) throws {
+        try self.init(namespacePath: namespacePath, description: namespacePath)
+    }
+
+    private convenience init(namespacePath: String, description: String) throws {
+        self.init(socket: try Self.openSocket(namespacePath: namespacePath, description: description),
+                  description: description)
+    }
+
+    private static func openSocket() throws(IpNetError) -> NetlinkSocket {
+        do throws(NetlinkFailure) {
+            return try NetlinkSocket()
+        } catch {
+            throw KernelErrorTranslator.error(error, doing: "cannot open the neighbor table")
+        }
+    }
+
+    private static func openSocket(namespacePath: String, description: String) throws(IpNetError) -> NetlinkSocket {
+        do throws(NetlinkFailure) {
+            return try NetlinkSocket.open(namespacePath: namespacePath)
+        } catch {
+            let f = error
+            if f.errno == ENOENT {
+                throw .notFound("no network namespace '\(description)' (\(namespacePath) does not exist); "
+                                          + "create it with 'ip netns add NAME'")
+            }
+            if f.errno == EINVAL {
+                throw .invalidParameter(.other("\(namespacePath) is not a network namespace handle"))
+            }
+            throw KernelErrorTranslator.error(f, doing: "cannot open network namespace \(description)")
+        }
+    }
+
+    private init(socket: NetlinkSocket, description: String?) {
+        self.socket = socket
+        self.namespaceDescription = description
+    }
+
+    // MARK: Links
+
+    /// Every interface of the namespace, by index order. Netlink equivalent: RTM_GETLINK dump; iproute2:
+    /// `ip link show`.
+    public func links() throws -> [Link] {
+        do throws(NetlinkFailure) {
+            let all = try socket.dump(encode: { LinkMessageCodec.encodeRequest(index: 0, sequence: $1, into: $0) },
+                                      decode: LinkMessageCodec.decode)
+            return all.sorted { $0.index < $1.index }
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, doing: "cannot list the interfaces")
+        }
+    }
+
+    /// One interface by index, or nil when there is none. Netlink equivalent: RTM_GETLINK for `ifi_index` (ENODEV
+    /// when missing); iproute2: `ip link show dev NAME`.
+    public func link(index: UInt32) throws -> Link? {
+        guard index != 0 else { return nil }
+        var found: Link? = nil
+        do throws(NetlinkFailure) {
+            try socket.request(encode: { LinkMessageCodec.encodeRequest(index: index, sequence: $1, into: $0) },
+                               onReply: { m in if let l = LinkMessageCodec.decode(m) { found = l } })
+        } catch {
+            let f = error
+            if f.errno == ENODEV { return nil }
+            throw KernelErrorTranslator.error(f, doing: "cannot read interface \(index)")
+        }
+        return found
+    }
+
+    /// One interface by name, or nil. Netlink equivalent: RTM_GETLINK dump filtered by `IFLA_IFNAME`; iproute2:
+    /// `ip link show dev NAME`; Windows: `ConvertInterfaceNameToLuidA`.
+    public func link(named name: String) throws -> Link? {
+        try links().first { $0.name == name }
+    }
+
+    private func linkMap(for index: UInt32) throws -> [UInt32: Link] {
+        guard let l = try link(index: index) else { return [:] }
+        return [l.index: l]
+    }
+
+    private func linkMap() throws -> [UInt32: Link] {
+        var map: [UInt32: Link] = [:]
+        for l in try links() { map[l.index] = l }
+        return map
+    }
+
+    // MARK: Reads
+
+    /// Every entry of `family` (both for `.unspecified`), IPv4 first, then by interface and address, with
+    /// `interfaceLuid` filled in. Proxy entries are not included. The dump is restarted when the kernel flags it
+    /// inconsistent. Windows equivalent: `GetIpNetTable2`; netlink: RTM_GETNEIGH dump; iproute2: `ip neigh show`.
+    public func table(family: AddressFamily) throws -> [IpNetRow2] {
+        let links = try linkMap()
+        var rows: [IpNetRow2]
+        do throws(NetlinkFailure) {
+            rows = try socket.dump(encode: { NeighborMessageCodec.encodeDump(family: family, sequence: $1, into: $0) },
+                                   decode: NeighborMessageCodec.decode)
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, doing: "cannot read the neighbor table")
+        }
+        if family != .unspecified { rows.removeAll { $0.address.family != family } }
+        for i in rows.indices {
+            if let l = links[rows[i].interfaceIndex] { rows[i].interfaceLuid = l.luid }
+        }
+        rows.sort { ($0.address.family == .ipv4 ? 0 : 1, $0.key) < ($1.address.family == .ipv4 ? 0 : 1, $1.key) }
+        return rows
+    }
+
+    /// The entry with the row's (interface, address), whatever its state, with `interfaceLuid` filled in. Throws
+    /// `notFound` when there is none. Windows equivalent: `GetIpNetEntry2`; netlink: RTM_GETNEIGH with NDA_DST and
+    /// `ndm_ifindex`; iproute2: `ip neigh get ADDR dev DEV`.
+    public func get(_ row: IpNetRow2) throws -> IpNetRow2 {
+        let link = try NeighborRowValidator.validate(row, for: .lookup,
+                                                     links: linkMap(for: row.effectiveInterfaceIndex))
+        return try get(row, on: link)
+    }
+
+    private func get(_ row: IpNetRow2, on link: Link) throws -> IpNetRow2 {
+        var found: IpNetRow2? = nil
+        do throws(NetlinkFailure) {
+            try socket.request(encode: {
+                NeighborMessageCodec.encode(.get, row: row, interfaceIndex: link.index, sequence: $1, into: $0)
+            }, onReply: { m in if let r = NeighborMessageCodec.decode(m) { found = r } })
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, verb: .get, address: row.address, interfaceName: link.name,
+                                              interfaceIndex: link.index)
+        }
+        guard var r = found else { throw IpNetError.notFound("\(row.address.withoutScope) does not exist on \(link.name)") }
+        r.interfaceLuid = link.luid
+        return r
+    }
+
+    // MARK: Single writes
+
+    /// Creates the entry; throws `objectAlreadyExists` when one with the same (interface, address) exists. The
+    /// request carries NDA_PROTOCOL when `row.protocol` is non-zero. Windows equivalent: `CreateIpNetEntry2`;
+    /// netlink: RTM_NEWNEIGH, NLM_F_CREATE|NLM_F_EXCL; iproute2: `ip neigh add ADDR lladdr MAC dev DEV`.
+    public func create(_ row: IpNetRow2) throws { try single(.create(row)) }
+
+    /// Replaces an existing entry (MAC, state, router flag, protocol); throws `notFound` when there is none (the
+    /// kernel answers ENOENT to a REPLACE without CREATE). Windows equivalent: `SetIpNetEntry2`; netlink:
+    /// RTM_NEWNEIGH, NLM_F_REPLACE; iproute2: `ip neigh change ADDR lladdr MAC dev DEV`.
+    public func set(_ row: IpNetRow2) throws { try single(.set(row)) }
+
+    /// Deletes the entry; throws `notFound` when there is none. Windows equivalent: `DeleteIpNetEntry2`; netlink:
+    /// RTM_DELNEIGH; iproute2: `ip neigh del ADDR dev DEV`.
+    public func delete(_ row: IpNetRow2) throws { try single(.delete(row)) }
+
+    private func single(_ op: NeighborOperation) throws {
+        let links = try linkMap(for: op.row.effectiveInterfaceIndex)
+        if let e = write([op], links: links)[0] { throw e }
+    }
+
+    // MARK: Batches
+
+    /// Sends every operation batched (many requests per sendmsg, each acked and matched by sequence number) and
+    /// returns one result per operation, in order: nil for success, else that operation's error. Rows are
+    /// validated first against one dump of the links; a failing row does not stop the others. Windows equivalent:
+    /// a loop of `CreateIpNetEntry2`/`SetIpNetEntry2`/`DeleteIpNetEntry2`; netlink: `mnl_nlmsg_batch`; iproute2:
+    /// `ip -batch FILE`.
+    public func perform(_ operations: [NeighborOperation]) -> [IpNetError?] {
+        guard !operations.isEmpty else { return [] }
+        let links: [UInt32: Link]
+        do {
+            links = try linkMap()
+        } catch {
+            let e = error as? IpNetError ?? .system(errno: EIO, message: "\(error)")
+            return Array(repeating: e, count: operations.count)
+        }
+        return write(operations, links: links)
+    }
+
+    /// Validates and sends `operations` against `links`; the core of every write.
+    private func write(_ operations: [NeighborOperation], links: [UInt32: Link]) -> [IpNetError?] {
+        var results = [IpNetError?](repeating: nil, count: operations.count)
+        var targets = [Link?](repeating: nil, count: operations.count)
+        for (i, op) in operations.enumerated() {
+            do throws(IpNetError) {
+                let purpose: NeighborRowValidator.Purpose
+                if case .delete = op { purpose = .lookup } else { purpose = .write }
+                targets[i] = try NeighborRowValidator.validate(op.row, for: purpose, links: links)
+            } catch {
+                results[i] = error
+            }
+        }
+        operations.withUnsafeBufferPointer { ops in
+            targets.withUnsafeBufferPointer { links in
+                socket.batch(count: ops.count, encode: { i, buffer, seq in
+                    guard let link = links[i] else { return false }
+                    let op = ops[i]
+                    NeighborMessageCodec.encode(NeighborVerb(op), row: op.row, interfaceIndex: link.index,
+                                                sequence: seq, into: buffer)
+                    return true
+                }, onAck: { i, failure in
+                    guard let failure, let link = links[i] else { return }
+                    results[i] = KernelErrorTranslator.error(failure, verb: NeighborVerb(ops[i]),
+                                                             address: ops[i].row.address,
+                                                             interfaceName: link.name, interfaceIndex: link.index)
+                })
+            }
+        }
+        return results
+    }
+
+    // MARK: Flush and resolve
+
+    /// Deletes every entry of `family` (both for `.unspecified`) on interface `interfaceIndex` (0 = all
+    /// interfaces), in batches, and returns how many were deleted. PERMANENT entries are deleted too, as
+    /// `FlushIpNetTable2` does; NOARP entries are left alone, as `ip neigh flush` leaves them (the kernel makes
+    /// them for multicast/broadcast/loopback and would recreate them). Entries that vanish meanwhile are not
+    /// counted. Throws `notFound` for a missing interface and the first other failure after trying every entry.
+    /// Windows equivalent: `FlushIpNetTable2`; netlink: RTM_GETNEIGH dump + RTM_DELNEIGH per entry; iproute2:
+    /// `ip neigh flush dev DEV nud all` minus `nud noarp`.
+    @discardableResult
+    public func flush(family: AddressFamily = .unspecified, interfaceIndex: UInt32 = 0) throws -> Int {
+        let links = try linkMap()
+        if interfaceIndex != 0 && links[interfaceIndex] == nil {
+            throw IpNetError.notFound("no interface with index \(interfaceIndex)")
+        }
+        let doomed = try table(family: family).filter {
+            $0.state != .noarp && (interfaceIndex == 0 || $0.interfaceIndex == interfaceIndex)
+        }
+        let results = write(doomed.map { NeighborOperation.delete($0) }, links: links)
+        var deleted = 0
+        var firstError: IpNetError? = nil
+        for r in results {
+            switch r {
+            case nil: deleted += 1
+            case .notFound?: break
+            case let e?: if firstError == nil { firstError = e }
+            }
+        }
+        if let firstError { throw firstError }
+        return deleted
+    }
+
+    /// Finds the neighbor's link-layer address by asking the network: drops any existing entry, creates one in
+    /// NUD_NONE with NTF_USE (which sends an ARP request / neighbor solicitation), then polls until the entry is
+    /// REACHABLE (returned, with its MAC) or FAILED, or `timeout` passes (both `badNetName`). Windows equivalent:
+    /// `ResolveIpNetEntry2`; netlink: RTM_DELNEIGH, then RTM_NEWNEIGH CREATE|REPLACE, NUD_NONE, NTF_USE; iproute2:
+    /// `ip neigh replace ADDR dev DEV use nud none`.
+    public func resolve(_ row: IpNetRow2, timeout: Duration = .seconds(5)) throws -> IpNetRow2 {
+        let link = try NeighborRowValidator.validate(row, for: .lookup,
+                                                     links: linkMap(for: row.effectiveInterfaceIndex))
+        if let e = write([.delete(row)], links: [link.index: link])[0] {
+            if case .notFound = e {} else { throw e }
+        }
+        do throws(NetlinkFailure) {
+            try socket.request(encode: {
+                NeighborMessageCodec.encode(.resolve, row: row, interfaceIndex: link.index, sequence: $1, into: $0)
+            })
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, verb: .resolve, address: row.address, interfaceName: link.name,
+                                              interfaceIndex: link.index)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let a = row.address.withoutScope
+        while true {
+            var current: IpNetRow2? = nil
+            do {
+                current = try get(row, on: link)
+            } catch IpNetError.notFound {
+                current = nil  // garbage-collected or deleted meanwhile: keep waiting until the timeout
+            }
+            if let c = current {
+                switch c.state {
+                case .reachable, .permanent, .stale, .delay, .probe:
+                    if c.physicalAddress.count > 0 || c.state == .reachable { return c }
+                case .unreachable:
+                    throw IpNetError.badNetName("no answer from \(a) on \(link.name): the entry went FAILED after "
+                                                + "\(Self.milliseconds(clock.now - start)) ms")
+                default:
+                    break
+                }
+            }
+            if clock.now - start >= timeout {
+                throw IpNetError.badNetName("no answer from \(a) on \(link.name) within "
+                                            + "\(Self.milliseconds(timeout)) ms")
+            }
+            var ts = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+            nanosleep(&ts, nil)
+        }
+    }
+
+    private static func milliseconds(_ d: Duration) -> Int64 {
+        d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+}

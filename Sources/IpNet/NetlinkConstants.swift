@@ -1,0 +1,54 @@
+internal import CNetlink
+
+/// The netlink numbers IpNet uses, typed once from the kernel headers (via CNetlink) so the wire code needs no
+/// casts. Netlink equivalent: the `RTM_*`, `NLM_F_*`, `NDA_*`, `IFLA_*`, `NTF_*` constants of `<linux/rtnetlink.h>`,
+/// `<linux/neighbour.h>` and `<linux/if_link.h>`.
+enum NetlinkConstants {
+    // Message types.
+    static let newNeigh = UInt16(RTM_NEWNEIGH)
+    static let delNeigh = UInt16(RTM_DELNEIGH)
+    static let getNeigh = UInt16(RTM_GETNEIGH)
+    static let newLink = UInt16(RTM_NEWLINK)
+    static let getLink = UInt16(RTM_GETLINK)
+    static let error = UInt16(NLMSG_ERROR)
+    static let done = UInt16(NLMSG_DONE)
+    static let noop = UInt16(NLMSG_NOOP)
+
+    // Header flags.
+    static let request = UInt16(NLM_F_REQUEST)
+    static let multi = UInt16(NLM_F_MULTI)
+    static let ack = UInt16(NLM_F_ACK)
+    static let dump = UInt16(NLM_F_DUMP)
+    static let dumpInterrupted = UInt16(NLM_F_DUMP_INTR)
+    static let create = UInt16(NLM_F_CREATE)
+    static let exclusive = UInt16(NLM_F_EXCL)
+    static let replace = UInt16(NLM_F_REPLACE)
+    static let capped = UInt16(NLM_F_CAPPED)
+    static let ackTlvs = UInt16(NLM_F_ACK_TLVS)
+    static let errAttrMessage = UInt16(NLMSGERR_ATTR_MSG.rawValue)
+
+    // Neighbor attributes and flags.
+    static let ndaDestination = UInt16(NDA_DST)
+    static let ndaLinkLayerAddress = UInt16(NDA_LLADDR)
+    static let ndaCacheInfo = UInt16(NDA_CACHEINFO)
+    static let ndaProtocol = UInt16(NDA_PROTOCOL)
+    static let ntfUse = UInt8(NTF_USE)
+    static let ntfProxy = UInt8(NTF_PROXY)
+    static let ntfRouter = UInt8(NTF_ROUTER)
+    /// `sizeof(struct ndmsg)` = 12.
+    static let ndmsgSize = MemoryLayout<ndmsg>.size
+
+    // Link attributes.
+    static let iflaAddress = UInt16(IFLA_ADDRESS)
+    static let iflaName = UInt16(IFLA_IFNAME)
+    static let iflaAfSpec = UInt16(IFLA_AF_SPEC)
+    static let iflaExtMask = UInt16(IFLA_EXT_MASK)
+    static let iflaInet6Conf = UInt16(IFLA_INET6_CONF)
+    static let devconfDisableIpv6 = Int(DEVCONF_DISABLE_IPV6)
+    static let iffUp = UInt32(IFF_UP)
+    /// `sizeof(struct ifinfomsg)` = 16.
+    static let ifinfomsgSize = MemoryLayout<ifinfomsg>.size
+
+    /// USER_HZ: the unit of `nda_cacheinfo` times is 1/100 s on every Linux architecture.
+    static let userHz: UInt32 = 100
+}
