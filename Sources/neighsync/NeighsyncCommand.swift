@@ -8,6 +8,7 @@ struct NeighsyncCommand: ParsableCommand {
         abstract: "Keep the kernel neighbor table (ARP/NDP) equal to a YAML file of static entries.",
         subcommands: [
             // subcommands are registered here, one line each
+            EntryCommand.self,
         ]
     )
 }

@@ -1,0 +1,97 @@
+import ArgumentParser
+import IpNet
+
+/// The options that describe one neighbor row for `neighsync entry …`: the interface (`--interface NAME`,
+/// `--index N` or `--luid X`), `--address`, `--lladdr`, `--state`, `--router`, `--protocol`. iproute2 equivalent:
+/// the `ADDR dev DEV lladdr MAC nud STATE router protocol N` arguments of `ip neigh add`.
+struct EntryRowOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The interface by name (as 'dev NAME').", valueName: "name"))
+    var interface: String?
+
+    @Option(name: .long, help: ArgumentHelp("The interface by index (Windows InterfaceIndex).", valueName: "n"))
+    var index: UInt32?
+
+    @Option(name: .long, help: ArgumentHelp("The interface by LUID, e.g. 0x0006000003000000.", valueName: "luid"))
+    var luid: String?
+
+    @Option(name: .long, help: ArgumentHelp("The neighbor's IPv4 or IPv6 address.", valueName: "address"))
+    var address: String?
+
+    @Option(name: .long, help: ArgumentHelp("The link-layer address: 02:00:00:00:00:10, 02-00-00-00-00-10 or "
+                                            + "0200.0000.0010.", valueName: "mac"))
+    var lladdr: String?
+
+    @Option(name: .long, help: ArgumentHelp("The state: permanent, noarp, reachable, stale, delay, probe, "
+                                            + "incomplete, unreachable (FAILED).", valueName: "state"))
+    var state: String = "permanent"
+
+    @Flag(name: .long, help: "Mark the neighbor as a router (NTF_ROUTER).")
+    var router = false
+
+    @Option(name: .long, help: ArgumentHelp("The owner protocol tag, 0-255 (NDA_PROTOCOL).", valueName: "n"))
+    var `protocol`: UInt8 = 0
+
+    /// The parsed address, checked in `validate()`.
+    var parsedAddress: IpAddress? { address.flatMap(IpAddress.init) }
+
+    /// Checks the syntax of what was given; `needsAddress` for every call but table/flush, `needsInterface` for
+    /// calls on one entry.
+    func check(needsAddress: Bool, needsInterface: Bool) throws {
+        if interface != nil && (index != nil || luid != nil) {
+            throw ValidationError("give the interface once: --interface NAME, or --index N and/or --luid X")
+        }
+        if needsInterface && interface == nil && index == nil && luid == nil {
+            throw ValidationError("no interface given; add --interface NAME, --index N or --luid X")
+        }
+        if let luid, NetLuid(luid) == nil {
+            throw ValidationError("--luid '\(luid)' is not a LUID; write it as 0x0006000003000000")
+        }
+        if needsAddress {
+            guard let address else { throw ValidationError("no address given; add --address 192.0.2.10") }
+            if IpAddress(address) == nil {
+                throw ValidationError("--address '\(address)' is not an IPv4 or IPv6 address (e.g. 192.0.2.10, "
+                                      + "2001:db8::1)")
+            }
+        }
+        if let lladdr {
+            switch PhysicalAddress.parse(lladdr) {
+            case .success: break
+            case .failure(.tooLong(let n)):
+                throw ValidationError("--lladdr '\(lladdr)' has \(n) bytes; at most \(PhysicalAddress.maxLength)")
+            case .failure(.malformed):
+                throw ValidationError("--lladdr '\(lladdr)' is malformed; write it as 02:00:00:00:00:10")
+            }
+        }
+        if NeighborState(name: state) == nil {
+            throw ValidationError("--state '\(state)' is not a state; use permanent, noarp, reachable, stale, delay, "
+                                  + "probe, incomplete or unreachable")
+        }
+    }
+
+    /// The row these options describe, with the interface name resolved to an index through `table`.
+    func row(using table: NeighborTable) throws -> IpNetRow2 {
+        var index = self.index ?? 0
+        if let interface {
+            guard let link = try table.link(named: interface) else {
+                throw IpNetError.notFound("no interface named \(interface)")
+            }
+            index = link.index
+        }
+        return IpNetRow2(address: parsedAddress ?? .v4(0), interfaceIndex: index,
+                         interfaceLuid: luid.flatMap(NetLuid.init) ?? NetLuid(value: 0),
+                         physicalAddress: lladdr.flatMap(PhysicalAddress.init) ?? .empty,
+                         state: NeighborState(name: state) ?? .permanent, isRouter: router, protocol: `protocol`)
+    }
+
+    /// The interface index the options select for a table/flush filter (0 = all), resolving a name.
+    func interfaceFilter(using table: NeighborTable) throws -> UInt32 {
+        if let interface {
+            guard let link = try table.link(named: interface) else {
+                throw IpNetError.notFound("no interface named \(interface)")
+            }
+            return link.index
+        }
+        if let luid, let l = NetLuid(luid) { return l.netLuidIndex }
+        return index ?? 0
+    }
+}

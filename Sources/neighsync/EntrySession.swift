@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import IpNet
+
+/// What every `neighsync entry …` subcommand does around its one call: checks `--output`, opens the table of
+/// `--netns`, runs the call, prints rows as `ip neigh show` lines or as JSON, and turns an `IpNetError` into
+/// `error: STATUS: reason` on stderr and exit status 1. iproute2 equivalent: `ip [-n NAME] [-j] neigh …`.
+struct EntrySession {
+    let common: CommonOptions
+
+    /// Rejects output formats the entry commands do not print.
+    static func checkOutput(_ common: CommonOptions) throws {
+        if common.output == .yaml { throw ValidationError("--output yaml is not available here; use text or json") }
+    }
+
+    /// Opens the table and runs `body`, mapping failures to the error line and exit status 1.
+    func run(_ body: (NeighborTable) throws -> Void) throws {
+        do {
+            let table = try NeighborTable(namespace: common.netns)
+            try body(table)
+        } catch let e as IpNetError {
+            EntrySession.printError(e.description)
+            throw ExitCode(1)
+        }
+    }
+
+    /// Prints `error: MESSAGE` on stderr.
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+
+    /// Prints rows: one `ip neigh show` line each, or one JSON array.
+    func print(_ rows: [IpNetRow2], links: [Link]) throws {
+        let names = Dictionary(links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a })
+        switch common.output {
+        case .json:
+            let objects: [[String: Any]] = rows.map { r in
+                [
+                    "address": r.address.description,
+                    "interface": names[r.effectiveInterfaceIndex] ?? NSNull(),
+                    "interfaceIndex": Int(r.effectiveInterfaceIndex),
+                    "interfaceLuid": r.interfaceLuid.description,
+                    "physicalAddress": r.physicalAddress.description,
+                    "state": r.state.rawValue,
+                    "isRouter": r.isRouter,
+                    "isUnreachable": r.isUnreachable,
+                    "reachabilityTime": r.reachabilityTime.map { Int($0) as Any } ?? NSNull(),
+                    "protocol": Int(r.protocol),
+                ]
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects,
+                                                  options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        case .text, .yaml:
+            var out = ""
+            for r in rows { out += EntrySession.line(r, interfaceName: names[r.effectiveInterfaceIndex]) + "\n" }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
+
+    /// One row as `ip neigh show` prints it: `192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 PERMANENT proto 245`.
+    static func line(_ r: IpNetRow2, interfaceName: String?) -> String {
+        var s = "\(r.address) dev \(interfaceName ?? "if\(r.effectiveInterfaceIndex)")"
+        if r.physicalAddress.count > 0 { s += " lladdr \(r.physicalAddress)" }
+        if r.isRouter { s += " router" }
+        s += " \(r.state.iproute2Name)"
+        if r.protocol != 0 { s += " proto \(r.protocol)" }
+        return s
+    }
+}
