@@ -1,0 +1,115 @@
+import Testing
+@testable import IpNet
+import NetnsTesting
+
+/// Pure tests (no root): text round-trips of addresses, MACs and LUIDs, and the validation rules one by one.
+@Suite struct ValidationAndParsingTests {
+    static let veth0 = Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6)
+    static let noV6 = Link(name: "veth1", index: 2, arphrdType: 1, hardwareAddressLength: 6, ipv6Enabled: false)
+    static let noV4 = Link(name: "tun0", index: 4, arphrdType: 65534, hardwareAddressLength: 0, ipv4Enabled: false)
+    static let links: [UInt32: Link] = [3: veth0, 2: noV6, 4: noV4]
+    static let mac = PhysicalAddress("02:00:00:00:00:10")!
+
+    func row(_ a: String, index: UInt32 = 3, luid: UInt64 = 0, mac: PhysicalAddress = mac,
+             state: NeighborState = .permanent) -> IpNetRow2 {
+        IpNetRow2(address: IpAddress(a)!, interfaceIndex: index, interfaceLuid: NetLuid(value: luid),
+                  physicalAddress: mac, state: state)
+    }
+
+    func check(_ r: IpNetRow2, _ purpose: NeighborRowValidator.Purpose = .write) -> IpNetError? {
+        do throws(IpNetError) {
+            _ = try NeighborRowValidator.validate(r, for: purpose, links: Self.links)
+            return nil
+        } catch { return error }
+    }
+
+    @Test(arguments: ["192.0.2.1", "2001:db8::1", "fe80::1%3", "::ffff:192.0.2.1", "198.51.100.255"])
+    func addressRoundTrips(_ text: String) {
+        #expect(IpAddress(text)?.description == text)
+    }
+
+    @Test(arguments: ["010.0.0.1", "192.0.2.01", "192.0.2", "192.0.2.256", "2001:db8:::1", "2001:db8::1%", "x"])
+    func badAddressesAreRejected(_ text: String) {
+        #expect(IpAddress(text) == nil)
+    }
+
+    @Test func macSpellings() {
+        let expected = "02:00:00:00:00:10"
+        #expect(PhysicalAddress("02-00-00-00-00-10")?.description == expected)
+        #expect(PhysicalAddress("0200.0000.0010")?.description == expected)
+        #expect(PhysicalAddress("02:00:00:00:00:10")?.description == expected)
+        #expect(PhysicalAddress.parse(Array(repeating: "02", count: 33).joined(separator: ":")) == .failure(.tooLong(33)))
+        #expect(PhysicalAddress.parse("02:00-00:00:00:10") == .failure(.malformed))
+        #expect(PhysicalAddress(bytes: Array(repeating: 2, count: 33)) == nil)
+    }
+
+    @Test func luidRoundTripsAndRejectsReservedBits() {
+        let l = NetLuid(ifIndex: 3, arphrdType: 1)
+        #expect(l.description == "0x0006000003000000")
+        #expect(NetLuid("0x0006000003000000") == l)
+        #expect(NetLuid("0x0006000003000001") == nil)
+        #expect(l.netLuidIndex == 3 && l.ifType == 6)
+    }
+
+    @Test func validRowPasses() {
+        #expect(check(row("192.0.2.10")) == nil)
+        #expect(check(row("2001:db8::10", luid: 0x0006_0000_0300_0000, mac: .empty), .lookup) == nil)
+    }
+
+    @Test(arguments: ["0.0.0.0", "255.255.255.255", "::"])
+    func unspecifiedAndBroadcastAreInvalid(_ a: String) {
+        #expect(check(row(a)) == .invalidParameter(.invalidAddress(a)))
+    }
+
+    @Test(arguments: ["127.0.0.1", "127.1.2.3", "::1"])
+    func loopbackIsRejected(_ a: String) {
+        #expect(check(row(a)) == .invalidParameter(.loopbackAddress(a)))
+    }
+
+    @Test func wrongMacLength() {
+        #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00:00:00")!))
+                == .invalidParameter(.invalidPhysicalAddress("02:00:00:00", expected: 6)))
+        #expect(check(row("192.0.2.10", mac: .empty)) == .invalidParameter(.invalidPhysicalAddress("", expected: 6)))
+        #expect(check(row("192.0.2.10", mac: .empty, state: .noarp)) == nil)
+        // Lookups (get/delete) do not look at the MAC.
+        #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00")!), .lookup) == nil)
+    }
+
+    @Test func interfaceSelection() {
+        #expect(check(row("192.0.2.10", index: 0)) == .invalidParameter(.interfaceUnspecified))
+        guard case .invalidParameter(.interfaceMismatch)? = check(row("192.0.2.10", index: 2, luid: 0x0006_0000_0300_0000))
+        else { Issue.record("LUID naming index 3 with interfaceIndex 2 must be a mismatch"); return }
+        guard case .invalidParameter(.interfaceMismatch)? = check(row("192.0.2.10", index: 0, luid: 0x0018_0000_0300_0000))
+        else { Issue.record("a LUID with the wrong IfType must be a mismatch"); return }
+        #expect(check(row("192.0.2.10", index: 7)) == .notFound("no interface with index 7"))
+    }
+
+    @Test func familyAvailability() {
+        #expect(check(row("2001:db8::1", index: 2))
+                == .notSupported("IPv6 is disabled on veth1 (net.ipv6.conf.veth1.disable_ipv6 = 1); "
+                                 + "enable it or use another interface"))
+        #expect(check(row("192.0.2.1", index: 4, mac: .empty))
+                == .notSupported("IPv4 is not available on tun0; use another interface"))
+    }
+
+    @Test func kernelErrorsAreTranslated() {
+        let a = IpAddress("192.0.2.10")!
+        func t(_ e: Int32, _ m: String? = nil) -> IpNetError {
+            KernelErrorTranslator.error(NetlinkFailure(errno: e, message: m), verb: .create, address: a,
+                                        interfaceName: "veth0", interfaceIndex: 3)
+        }
+        #expect(t(17).description == "ERROR_OBJECT_ALREADY_EXISTS: 192.0.2.10 already exists on veth0")
+        #expect(t(2) == .notFound("192.0.2.10 does not exist on veth0"))
+        #expect(t(19) == .notFound("no interface with index 3"))
+        #expect(t(1).windowsName == "ERROR_ACCESS_DENIED")
+        #expect(t(22, "Invalid link address") == .system(errno: 22, message: "192.0.2.10 on veth0: Invalid link address"))
+    }
+
+    @Test func kernelTestDecision() {
+        #expect(KernelTests.decide(unavailableReason: nil, environment: ["CI": "true"]) == .run)
+        #expect(KernelTests.decide(unavailableReason: "no root", environment: [:]) == .skip("no root"))
+        guard case .fail = KernelTests.decide(unavailableReason: "no root", environment: ["CI": "true"]) else {
+            Issue.record("CI=true must turn an unavailable kernel into a failure"); return
+        }
+    }
+}
