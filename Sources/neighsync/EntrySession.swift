@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IpNet
+import NeighSync
 
 /// What every `neighsync entry …` subcommand does around its one call: checks `--output`, opens the table of
 /// `--netns`, runs the call, prints rows as `ip neigh show` lines or as JSON, and turns an `IpNetError` into
@@ -53,18 +54,8 @@ struct EntrySession {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         case .text, .yaml:
             var out = ""
-            for r in rows { out += EntrySession.line(r, interfaceName: names[r.effectiveInterfaceIndex]) + "\n" }
+            for r in rows { out += RowText.line(r, interfaceName: names[r.effectiveInterfaceIndex]) + "\n" }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
-    }
-
-    /// One row as `ip neigh show` prints it: `192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 PERMANENT proto 245`.
-    static func line(_ r: IpNetRow2, interfaceName: String?) -> String {
-        var s = "\(r.address) dev \(interfaceName ?? "if\(r.effectiveInterfaceIndex)")"
-        if r.physicalAddress.count > 0 { s += " lladdr \(r.physicalAddress)" }
-        if r.isRouter { s += " router" }
-        s += " \(r.state.iproute2Name)"
-        if r.protocol != 0 { s += " proto \(r.protocol)" }
-        return s
     }
 }

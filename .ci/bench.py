@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""make bench: neighsync against iproute2 at 100,000 (and 1,000,000) entries, in a throwaway network namespace.
+
+Each figure alternates neighsync and its iproute2 baseline for ROUNDS rounds after a warm-up and reports medians,
+the ratio and the target. Peak RSS comes from wait4(2)'s ru_maxrss (what /usr/bin/time -v prints as "Maximum
+resident set size"). The IPv4 figures use 198.18.0.0/15, the RFC 2544 benchmarking range (the documentation
+ranges hold only 768 addresses); the scaling figures use IPv6 2001:db8::/32. No traffic is sent: entries are
+permanent and the namespace has one veth pair and nothing else. Results go to bench-results/bench.json.
+"""
+import json, os, statistics, subprocess, sys, tempfile, time
+
+BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/neighsync")
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
+BIG = int(os.environ.get("BIG", "1000000"))
+NS = f"neighsync-bench-{os.getpid()}"
+OWNER = 245
+
+
+def sh(*args, check=True, **kw):
+    return subprocess.run(list(args), check=check, capture_output=True, text=True, **kw)
+
+
+def timed(args, stdin=None):
+    """Runs a command, returns (seconds, stdout). Fails loudly on a non-zero exit."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(args, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = p.communicate()
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise SystemExit(f"command failed ({p.returncode}): {' '.join(args)}\n{err.decode()[-2000:]}")
+    return dt, out.decode()
+
+
+def timed_rss(args):
+    """Runs a command, returns (seconds, peak RSS KiB) using wait4 for the exact child."""
+    t0 = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.execv(args[0], args)
+    _, status, ru = os.wait4(pid, 0)
+    dt = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"command failed: {' '.join(args)}")
+    return dt, ru.ru_maxrss
+
+
+def mac(i):
+    return "02:%02x:%02x:%02x:%02x:%02x" % ((i >> 32) & 0xFF, (i >> 24) & 0xFF, (i >> 16) & 0xFF, (i >> 8) & 0xFF, i & 0xFF)
+
+
+def v4(i):
+    n = (198 << 24) | (18 << 16) | (i + 1)  # 198.18.0.1 …
+    return "%d.%d.%d.%d" % (n >> 24, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF)
+
+
+def v6(i):
+    return "2001:db8:1::%x:%x" % ((i + 1) >> 16, (i + 1) & 0xFFFF)
+
+
+def write_files(d, name, n, addr):
+    y = os.path.join(d, f"{name}.yaml")
+    with open(y, "w") as f:
+        f.write(f"version: 1\nmaxDeletes: {n}\ndefaults: {{ interface: veth0 }}\nneighbors:\n")
+        for i in range(n):
+            f.write(f"  - address: {addr(i)}\n    physicalAddress: \"{mac(i)}\"\n")
+    add = os.path.join(d, f"{name}.add.batch")
+    rep = os.path.join(d, f"{name}.replace.batch")
+    with open(add, "w") as fa, open(rep, "w") as fr:
+        for i in range(n):
+            fa.write(f"neigh add {addr(i)} lladdr {mac(i)} dev veth0 nud permanent\n")
+            fr.write(f"neigh replace {addr(i)} lladdr {mac(i)} dev veth0 nud permanent\n")
+    return y, add, rep
+
+
+def clear():
+    # Admin-down drops every neighbor entry of the link, permanent ones included (neigh_ifdown).
+    sh("ip", "-n", NS, "link", "set", "veth0", "down")
+    sh("ip", "-n", NS, "link", "set", "veth0", "up")
+
+
+def count():
+    return len(json.loads(sh("ip", "-n", NS, "-j", "neigh", "show", "dev", "veth0", "nud", "all").stdout or "[]"))
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def main():
+    if os.geteuid() != 0:
+        raise SystemExit("make bench needs root (it creates a network namespace)")
+    results = {"machine": {"nproc": os.cpu_count(), "kernel": os.uname().release}, "rounds": ROUNDS, "figures": []}
+    sh("ip", "netns", "add", NS)
+    try:
+        sh("ip", "-n", NS, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+        sh("ip", "-n", NS, "link", "set", "veth1", "up")
+        sh("ip", "-n", NS, "link", "set", "veth0", "up")
+        with tempfile.TemporaryDirectory(prefix="neighsync-bench-") as d:
+            y4, add4, rep4 = write_files(d, "v4-100k", 100_000, v4)
+            y6, add6, _ = write_files(d, "v6-100k", 100_000, v6)
+            snap = os.path.join(d, "snapshot.json")
+            apply4 = [BIN, "apply", "-f", y4, "--netns", NS]
+
+            # Warm-up: page cache, binary, kernel slab.
+            clear(); timed(apply4); clear(); timed(["ip", "-n", NS, "-batch", add4])
+
+            # 1. apply into an empty namespace vs ip -batch add.
+            ns_t, ip_t, rss = [], [], []
+            for _ in range(ROUNDS):
+                clear(); t, r = timed_rss(apply4); ns_t.append(t); rss.append(r)
+                assert count() == 100_000, "apply did not create 100,000 entries"
+                clear(); ip_t.append(timed(["ip", "-n", NS, "-batch", add4])[0])
+            fig(results, "apply 100k into empty (IPv4)", ns_t, ip_t, "ip -batch neigh add", 0.5)
+            results["peakRssKiB_100k_apply"] = median(rss)
+
+            # 2. converged run vs ip -batch replace of all of them; zero writes.
+            clear(); timed(apply4)
+            ns_t, ip_t = [], []
+            for _ in range(ROUNDS):
+                t, out = timed(apply4[:] + ["--output", "json"])
+                doc = json.loads(out)
+                assert doc["changes"] == [] and doc["summary"]["unchanged"] == 100_000, "converged run wrote"
+                ns_t.append(t)
+                ip_t.append(timed(["ip", "-n", NS, "-batch", rep4])[0])
+            fig(results, "converged apply 100k (cron case)", ns_t, ip_t, "ip -batch neigh replace", 0.3)
+            results["convergedWrites"] = 0
+
+            # 3. offline plan, 100k desired x 100k current, from a snapshot.
+            with open(snap, "w") as f:
+                f.write(sh(BIN, "show", "--all", "--netns", NS, "--output", "json").stdout)
+            plan = [BIN, "plan", "-f", y4, "--state", snap]
+            ns_t, rss_p = [], []
+            for _ in range(ROUNDS):
+                t, r = timed_rss(plan); ns_t.append(t); rss_p.append(r)
+            absolute(results, "plan --state 100k x 100k", ns_t, 0.5)
+            results["peakRssKiB_100k_plan"] = median(rss_p)
+
+            # 4. scaling: IPv6 100k vs 1M apply into empty, time and RSS.
+            apply6 = [BIN, "apply", "-f", y6, "--netns", NS]
+            t100, r100 = [], []
+            for _ in range(ROUNDS):
+                clear(); t, r = timed_rss(apply6); t100.append(t); r100.append(r)
+            os.remove(add6)
+            yb, addb, repb = write_files(d, "v6-big", BIG, v6)
+            os.remove(addb); os.remove(repb)
+            applyb = [BIN, "apply", "-f", yb, "--netns", NS]
+            tb, rb = [], []
+            for _ in range(max(3, ROUNDS // 2 + 1) if BIG >= 1_000_000 else ROUNDS):
+                clear(); t, r = timed_rss(applyb); tb.append(t); rb.append(r)
+                assert count() == BIG, f"apply did not create {BIG} entries"
+            clear()
+            k = BIG / 100_000
+            results["scaling"] = {"entries": BIG, "time100k": median(t100), "timeBig": median(tb),
+                                  "rssKiB100k": median(r100), "rssKiBBig": median(rb),
+                                  "timeRatio": median(tb) / median(t100), "rssRatio": median(rb) / median(r100),
+                                  "limit": 1.2 * k}
+    finally:
+        sh("ip", "netns", "del", NS, check=False)
+    report(results)
+
+
+def fig(results, name, ns, base, base_name, target):
+    results["figures"].append({"figure": name, "neighsync": median(ns), "baseline": median(base),
+                               "baselineName": base_name, "ratio": median(ns) / median(base), "target": target,
+                               "kind": "ratio", "runs": {"neighsync": ns, "baseline": base}})
+
+
+def absolute(results, name, ns, limit):
+    results["figures"].append({"figure": name, "neighsync": median(ns), "baseline": None, "ratio": None,
+                               "target": limit, "kind": "seconds", "runs": {"neighsync": ns}})
+
+
+def report(results):
+    rows, ok_all = [], True
+    for f in results["figures"]:
+        if f["kind"] == "ratio":
+            ok = f["ratio"] <= f["target"]
+            rows.append((f["figure"], f"{f['neighsync']:.3f} s", f"{f['baseline']:.3f} s ({f['baselineName']})",
+                         f"{f['ratio']:.2f}", f"<= {f['target']}", ok))
+        else:
+            ok = f["neighsync"] < f["target"]
+            rows.append((f["figure"], f"{f['neighsync']:.3f} s", "-", "-", f"< {f['target']} s", ok))
+        f["pass"] = ok; ok_all &= ok
+    mib = results["peakRssKiB_100k_apply"] / 1024
+    ok = mib <= 64; ok_all &= ok
+    rows.append(("peak RSS, apply 100k", f"{mib:.1f} MiB", "-", "-", "<= 64 MiB", ok))
+    mibp = results["peakRssKiB_100k_plan"] / 1024
+    ok = mibp <= 64; ok_all &= ok
+    rows.append(("peak RSS, plan --state 100k", f"{mibp:.1f} MiB", "-", "-", "<= 64 MiB", ok))
+    s = results["scaling"]
+    ok = s["timeRatio"] <= s["limit"]; ok_all &= ok
+    rows.append((f"apply {s['entries']:,} vs 100k (IPv6), time", f"{s['timeBig']:.3f} s", f"{s['time100k']:.3f} s",
+                 f"{s['timeRatio']:.2f}", f"<= {s['limit']:.0f}", ok))
+    ok = s["rssRatio"] <= s["limit"]; ok_all &= ok
+    rows.append((f"apply {s['entries']:,} vs 100k (IPv6), RSS", f"{s['rssKiBBig']/1024:.1f} MiB",
+                 f"{s['rssKiB100k']/1024:.1f} MiB", f"{s['rssRatio']:.2f}", f"<= {s['limit']:.0f}", ok))
+    results["pass"] = ok_all
+    head = ("figure", "neighsync", "baseline", "ratio", "target", "result")
+    table = [head] + [r[:5] + ("pass" if r[5] else "FAIL",) for r in rows]
+    w = [max(len(str(r[i])) for r in table) for i in range(6)]
+    lines = ["| " + " | ".join(str(r[i]).ljust(w[i]) for i in range(6)) + " |" for r in table]
+    lines.insert(1, "|" + "|".join("-" * (x + 2) for x in w) + "|")
+    print(f"\nneighsync bench: medians of {results['rounds']} rounds, {results['machine']['nproc']} cores, "
+          f"kernel {results['machine']['kernel']}\n")
+    print("\n".join(lines))
+    os.makedirs("bench-results", exist_ok=True)
+    with open("bench-results/bench.json", "w") as f:
+        json.dump(results, f, indent=2)
+    print("\nwrote bench-results/bench.json")
+    if not ok_all:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
