@@ -120,6 +120,31 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Parses the same text as `init?(_:)` straight from UTF-8 bytes, without building a String (the desired-state
+    /// loader's fast path over libyaml's scalar buffer). Equivalent to `inet_pton(3)` over a `char *` plus a numeric
+    /// scope; iproute2: `get_addr()`.
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
+        var end = text.count
+        var scope: UInt32 = 0
+        if let pct = text.firstIndex(of: 37) {  // "%"
+            let s = text[(pct + 1)...]
+            guard !s.isEmpty, s.count <= 10, s.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            var v: UInt64 = 0
+            for c in s { v = v * 10 + UInt64(c - 48) }
+            guard v <= UInt64(UInt32.max), text[..<pct].contains(58) else { return nil }
+            scope = UInt32(v)
+            end = pct
+        }
+        let t = UnsafeBufferPointer(rebasing: text[..<end])
+        if let v4 = IpAddress.parseV4(t) {
+            self = .v4(v4)
+        } else if let (hi, lo) = IpAddress.parseV6(t) {
+            self = .v6(high: hi, low: lo, scopeId: scope)
+        } else {
+            return nil
+        }
+    }
+
     static func parseV4<C: Collection>(_ s: C) -> UInt32? where C.Element == UInt8 {
         var value: UInt32 = 0
         var octet: UInt32 = 0

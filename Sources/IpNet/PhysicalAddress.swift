@@ -35,7 +35,13 @@ public struct PhysicalAddress: Hashable, Sendable, CustomStringConvertible {
     /// accepts only the colon form (`ll_addr_a2n`); the other two are conveniences for people pasting from Windows
     /// or switch CLIs.
     public static func parse(_ text: String) -> Result<PhysicalAddress, ParseError> {
-        let u = Array(text.utf8)
+        var t = text
+        return t.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// Parses like `parse(_:)` straight from UTF-8 bytes, without building a String (the desired-state loader's fast
+    /// path over libyaml's scalar buffer). iproute2 equivalent: `ll_addr_a2n()` over a `char *`.
+    public static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> Result<PhysicalAddress, ParseError> {
         if u.isEmpty { return .success(.empty) }
         func hex(_ c: UInt8) -> UInt8? {
             switch c {
@@ -46,26 +52,40 @@ public struct PhysicalAddress: Hashable, Sendable, CustomStringConvertible {
             }
         }
         var out: [UInt8] = []
+        out.reserveCapacity(u.count / 2 + 1)
+        var digits = 0
         if u.contains(46) {
             // Cisco dotted: groups of exactly 4 hex digits separated by '.'.
-            let groups = u.split(separator: 46, omittingEmptySubsequences: false)
-            for g in groups {
-                guard g.count == 4 else { return .failure(.malformed) }
-                var v: [UInt8] = []
-                for c in g { guard let d = hex(c) else { return .failure(.malformed) }; v.append(d) }
-                out.append(v[0] << 4 | v[1]); out.append(v[2] << 4 | v[3])
+            var acc: UInt16 = 0
+            for c in u {
+                if c == 46 {
+                    guard digits == 4 else { return .failure(.malformed) }
+                    out.append(UInt8(acc >> 8)); out.append(UInt8(acc & 0xff))
+                    digits = 0; acc = 0
+                } else {
+                    guard digits < 4, let d = hex(c) else { return .failure(.malformed) }
+                    acc = acc << 4 | UInt16(d); digits += 1
+                }
             }
+            guard digits == 4 else { return .failure(.malformed) }
+            out.append(UInt8(acc >> 8)); out.append(UInt8(acc & 0xff))
         } else {
             let sep: UInt8? = u.contains(58) ? 58 : (u.contains(45) ? 45 : nil)
             guard let sep else { return .failure(.malformed) }
             if u.contains(sep == 58 ? 45 : 58) { return .failure(.malformed) }
-            let groups = u.split(separator: sep, omittingEmptySubsequences: false)
-            for g in groups {
-                guard g.count == 1 || g.count == 2 else { return .failure(.malformed) }
-                var v: UInt8 = 0
-                for c in g { guard let d = hex(c) else { return .failure(.malformed) }; v = v << 4 | d }
-                out.append(v)
+            // Groups of 1 or 2 hex digits.
+            var v: UInt8 = 0
+            for c in u {
+                if c == sep {
+                    guard digits >= 1 else { return .failure(.malformed) }
+                    out.append(v); digits = 0; v = 0
+                } else {
+                    guard digits < 2, let d = hex(c) else { return .failure(.malformed) }
+                    v = v << 4 | d; digits += 1
+                }
             }
+            guard digits >= 1 else { return .failure(.malformed) }
+            out.append(v)
         }
         if out.count > maxLength { return .failure(.tooLong(out.count)) }
         return .success(PhysicalAddress(validatedBytes: out))

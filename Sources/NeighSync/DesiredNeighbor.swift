@@ -18,8 +18,19 @@ public struct DesiredNeighbor: Hashable, Sendable {
     /// Where the list item starts in its file.
     public var mark: SourceMark
     /// Where each key of the item is, by key name (`address`, `physicalAddress`, …), for positioned errors on the
-    /// value rather than the item.
-    public var keyMarks: [String: SourceMark]
+    /// value rather than the item. (Stored compactly; see `mark(of:)` for a single key without building the
+    /// dictionary.)
+    public var keyMarks: [String: SourceMark] {
+        get { valueMarks.dictionary }
+        set { valueMarks = ValueMarks(newValue) }
+    }
+
+    /// The position of one key's value (`"address"`, `"physicalAddress"`, `"interface"`, …), or nil when the entry
+    /// does not write that key (and no default supplied it). Same as `keyMarks[key]`, without building the dictionary.
+    public func mark(of key: String) -> SourceMark? { valueMarks.mark(key) }
+
+    /// The compact storage behind `keyMarks`.
+    var valueMarks: ValueMarks
 
     /// Builds an entry.
     public init(address: IpAddress, interface: InterfaceRef, physicalAddress: PhysicalAddress,
@@ -31,7 +42,19 @@ public struct DesiredNeighbor: Hashable, Sendable {
         self.state = state
         self.isRouter = isRouter
         self.mark = mark
-        self.keyMarks = keyMarks
+        self.valueMarks = ValueMarks(keyMarks)
+    }
+
+    /// The loader's initializer: marks already compact.
+    init(address: IpAddress, interface: InterfaceRef, physicalAddress: PhysicalAddress, state: NeighborState,
+         isRouter: Bool, mark: SourceMark, valueMarks: ValueMarks) {
+        self.address = address
+        self.interface = interface
+        self.physicalAddress = physicalAddress
+        self.state = state
+        self.isRouter = isRouter
+        self.mark = mark
+        self.valueMarks = valueMarks
     }
 }
 

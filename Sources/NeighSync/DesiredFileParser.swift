@@ -1,0 +1,665 @@
+import IpNet
+
+/// Turns the libyaml event stream of one desired-state file into a `ParsedFile`, collecting every problem as a
+/// positioned `Diagnostic`. It walks the events directly (no generic tree), compares keys as bytes and parses
+/// addresses from libyaml's buffers, so a 100,000-entry file loads in a fraction of a second. A syntax or encoding
+/// error, too deep nesting or the error budget running out stops the file. iproute2 equivalent: `ip -batch`'s line
+/// loop with `ipneigh_modify()` checking each line's words.
+final class DesiredFileParser {
+    /// Thrown to stop reading the file; the reason is already in `diagnostics`.
+    struct Stop: Error {}
+
+    typealias Event = YAMLEventReader.Event
+    typealias Field = NeighborFields.Field
+
+    static let topKeys: [StaticString] = ["version", "owner", "prune", "maxDeletes", "defaults", "neighbors"]
+    static let topKeyNames = topKeys.map { $0.description }
+    static let ownerKeys: [StaticString] = ["protocol"]
+
+    let path: String
+    let limits: LoaderLimits
+    /// How many more diagnostics may be added before stopping.
+    let budget: Int
+    private(set) var diagnostics: [Diagnostic] = []
+    private let reader: YAMLEventReader
+    private let input: UnsafeBufferPointer<UInt8>
+    private var depth = 0
+    private var result: ParsedFile
+    private var entries: [NeighborFields] = []
+    private var defaults = NeighborFields()
+    private var lastName: String?
+    /// True once `defaults` has been read: it cannot change any more (a second one is a duplicate key), so entries
+    /// that follow are finished at once instead of kept until the end of the file.
+    private var defaultsRead = false
+
+    /// A parser over `input` (which must outlive it), shown as `path`, allowed `budget` more diagnostics.
+    init(path: String, input: UnsafeBufferPointer<UInt8>, limits: LoaderLimits, budget: Int) {
+        self.path = path
+        self.limits = limits
+        self.budget = budget
+        self.input = input
+        self.reader = YAMLEventReader(input: input)
+        self.result = ParsedFile(path: path)
+    }
+
+    /// Reads the whole file.
+    func parse() -> ParsedFile {
+        do {
+            try parseStream()
+        } catch {
+            result.failed = true
+        }
+        // Entries are finished after the whole file is read, because `defaults` may follow `neighbors`.
+        if diagnostics.count < budget {
+            result.neighbors.reserveCapacity(result.neighbors.count + entries.count)
+            for e in entries {
+                if diagnostics.count >= budget { break }
+                if let n = finish(e) { result.neighbors.append(n) }
+            }
+        }
+        entries = []
+        if !diagnostics.isEmpty { result.failed = true }
+        return result
+    }
+
+    // MARK: - Diagnostics
+
+    private func position(_ e: Event) -> NeighborFields.Position {
+        NeighborFields.Position(line0: e.line, column0: e.column)
+    }
+
+    private func mark(_ e: Event) -> SourceMark { SourceMark(file: path, line: e.line + 1, column: e.column + 1) }
+
+    private func error(_ message: String, at m: SourceMark?, notes: [Diagnostic.Note] = []) throws {
+        diagnostics.append(Diagnostic(mark: m, message: message, notes: notes))
+        if diagnostics.count >= budget { throw Stop() }
+    }
+
+    // MARK: - Events
+
+    private func next() throws -> Event {
+        let e: Event
+        do {
+            e = try reader.next()
+        } catch {
+            try syntaxError(error)
+            throw Stop()
+        }
+        switch e.kind {
+        case .mappingStart, .sequenceStart:
+            depth += 1
+            if depth > limits.maxDepth {
+                try error("nesting deeper than \(limits.maxDepth) levels; a neighsync file needs at most 4 "
+                          + "(top level, neighbors, entry, owner/defaults)", at: mark(e))
+                throw Stop()
+            }
+        case .mappingEnd, .sequenceEnd:
+            depth -= 1
+        default:
+            break
+        }
+        return e
+    }
+
+    private func syntaxError(_ s: YAMLEventReader.SyntaxError) throws {
+        let m = SourceMark(file: path, line: s.line + 1, column: s.column + 1)
+        if s.isReaderError {
+            if s.value == 0 {
+                try error("NUL byte in the file; a YAML file is text (is this a binary or UTF-16 file?)", at: m)
+            } else if s.message.contains("UTF-8") {
+                let byte = s.value >= 0 ? ", byte 0x" + DesiredFileParser.hex(s.value, digits: 2) : ""
+                try error("invalid UTF-8 (\(s.message)\(byte)); save the file as UTF-8", at: m)
+            } else {
+                let cp = s.value >= 0 ? " (U+" + DesiredFileParser.hex(s.value, digits: 4) + ")" : ""
+                try error("\(s.message)\(cp); remove the character", at: m)
+            }
+            return
+        }
+        var notes: [Diagnostic.Note] = []
+        if let c = s.context {
+            notes.append(Diagnostic.Note(mark: SourceMark(file: path, line: s.contextLine + 1,
+                                                           column: s.contextColumn + 1), message: c))
+        }
+        try error("YAML syntax error: \(s.message)", at: m, notes: notes)
+    }
+
+    /// Upper-case hex, zero-padded to `digits`.
+    static func hex(_ v: Int, digits: Int) -> String {
+        let h = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - h.count)) + h
+    }
+
+    /// Skips the rest of a node whose first event is `e`.
+    private func skip(_ e: Event) throws {
+        guard e.kind == .mappingStart || e.kind == .sequenceStart else { return }
+        let target = depth - 1
+        while depth > target { _ = try next() }
+    }
+
+    /// `a mapping`, `a list`, `a string`, … for "found …".
+    private func describe(_ e: Event) -> String {
+        switch e.kind {
+        case .mappingStart: return "a mapping"
+        case .sequenceStart: return "a list"
+        case .alias: return "an alias"
+        case .scalar: return e.plain ? ScalarBytes.shape(e.bytes).phrase : "a quoted string"
+        default: return "nothing"
+        }
+    }
+
+    /// Reports tags and aliases on a node; true when the node is usable.
+    private func acceptable(_ e: Event) throws -> Bool {
+        if e.kind == .alias {
+            try error("aliases are not supported in neighsync files; write the value out in full", at: mark(e))
+            return false
+        }
+        if let t = e.tag {
+            try error("tags are not supported in neighsync files; remove '\(String(cString: t))'", at: mark(e))
+            try skip(e)
+            return false
+        }
+        return true
+    }
+
+    // MARK: - Structure
+
+    private func parseStream() throws {
+        _ = try next()  // stream start
+        var e = try next()
+        if e.kind == .streamEnd { return }
+        // e is the document start.
+        e = try next()
+        if try acceptable(e) {
+            switch e.kind {
+            case .mappingStart:
+                try parseTop()
+            case .scalar where e.plain && ScalarBytes.isNull(e.bytes):
+                break  // an empty document: no settings, no neighbors
+            default:
+                try error("expected a mapping at the top level (version, neighbors, …), found \(describe(e))",
+                          at: mark(e))
+                try skip(e)
+            }
+        }
+        _ = try next()  // document end
+        e = try next()
+        if e.kind == .documentStart {
+            try error("a neighsync file holds one YAML document, found a second one; split it into two files "
+                      + "in a directory", at: mark(e))
+        }
+    }
+
+    /// Reads a key event; nil (after reporting and skipping key and value) when it is not a plain name.
+    private func key(_ k: Event) throws -> Event? {
+        if k.kind == .scalar, k.tag == nil { return k }
+        if k.kind == .alias {
+            try error("aliases are not supported in neighsync files; write the value out in full", at: mark(k))
+        } else {
+            try error("expected a key name, found \(describe(k))", at: mark(k))
+            try skip(k)
+        }
+        try skip(try next())
+        return nil
+    }
+
+    private func unknownKey(_ k: Event, known: [String], in place: String) throws {
+        let name = ScalarBytes.string(k.bytes)
+        var msg = "unknown key '\(name)' \(place)"
+        if let s = KeySuggester.suggestion(for: name, among: known) {
+            msg += "; did you mean '\(s)'?"
+        } else {
+            msg += "; expected one of " + known.map { "'\($0)'" }.joined(separator: ", ")
+        }
+        try error(msg, at: mark(k))
+        try skip(try next())
+    }
+
+    private func duplicateKey(_ k: Event, first: SourceMark) throws {
+        let name = ScalarBytes.string(k.bytes)
+        try error("duplicate key '\(name)' in this mapping; remove one of them", at: mark(k),
+                  notes: [Diagnostic.Note(mark: first, message: "first '\(name)' is here")])
+        try skip(try next())
+    }
+
+    private func parseTop() throws {
+        var seen = [SourceMark?](repeating: nil, count: DesiredFileParser.topKeys.count)
+        while true {
+            let e = try next()
+            if e.kind == .mappingEnd { return }
+            guard let k = try key(e) else { continue }
+            guard let i = ScalarBytes.index(of: k.bytes, in: DesiredFileParser.topKeys) else {
+                try unknownKey(k, known: DesiredFileParser.topKeyNames, in: "at the top level")
+                continue
+            }
+            if let first = seen[i] {
+                try duplicateKey(k, first: first)
+                continue
+            }
+            seen[i] = mark(k)
+            let v = try next()
+            guard try acceptable(v) else { continue }
+            switch i {
+            case 0: try parseVersion(v)
+            case 1: try parseOwner(v)
+            case 2: try parsePrune(v)
+            case 3:
+                if let n = try integer(v, key: "maxDeletes") {
+                    switch n {
+                    case .value(let x) where x <= UInt64(Int.max):
+                        result.maxDeletes = .init(value: Int(x), mark: mark(v))
+                    case .negative:
+                        try error("'maxDeletes' must be 0 or more, found \(ScalarBytes.string(v.bytes)); use 0 "
+                                  + "to refuse every delete without --force", at: mark(v))
+                    default:
+                        try error("'maxDeletes' is too large: \(ScalarBytes.string(v.bytes))", at: mark(v))
+                    }
+                }
+            case 4:
+                guard v.kind == .mappingStart else {
+                    if !(v.kind == .scalar && v.plain && ScalarBytes.isNull(v.bytes)) {
+                        try error("expected a mapping for 'defaults', found \(describe(v))", at: mark(v))
+                        try skip(v)
+                    }
+                    continue
+                }
+                defaults = NeighborFields()
+                defaults.mark = position(v)
+                try parseFields(into: &defaults, isDefaults: true)
+                try checkLuidAgreement(defaults)
+                defaultsRead = true
+            default:
+                try parseNeighbors(v)
+            }
+        }
+    }
+
+    private func parseVersion(_ v: Event) throws {
+        guard let n = try integer(v, key: "version") else { return }
+        if n != .value(1) {
+            try error("unsupported version \(ScalarBytes.string(v.bytes)); this neighsync reads version 1",
+                      at: mark(v))
+        }
+    }
+
+    private func parseOwner(_ v: Event) throws {
+        guard v.kind == .mappingStart else {
+            try error("expected a mapping for 'owner' (owner: { protocol: 245 }), found \(describe(v))",
+                      at: mark(v))
+            try skip(v)
+            return
+        }
+        var seen: SourceMark?
+        while true {
+            let e = try next()
+            if e.kind == .mappingEnd { return }
+            guard let k = try key(e) else { continue }
+            guard ScalarBytes.index(of: k.bytes, in: DesiredFileParser.ownerKeys) != nil else {
+                try unknownKey(k, known: ["protocol"], in: "in 'owner'")
+                continue
+            }
+            if let first = seen {
+                try duplicateKey(k, first: first)
+                continue
+            }
+            seen = mark(k)
+            let pv = try next()
+            guard try acceptable(pv), let n = try integer(pv, key: "owner.protocol") else { continue }
+            if case .value(let x) = n, x >= 1, x <= 255 {
+                result.ownerProtocol = .init(value: UInt8(x), mark: mark(pv))
+            } else {
+                try error("'owner.protocol' must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found "
+                          + ScalarBytes.string(pv.bytes), at: mark(pv))
+            }
+        }
+    }
+
+    private func parsePrune(_ v: Event) throws {
+        guard let s = try text(v, key: "prune", expected: "owned or none") else { return }
+        if ScalarBytes.equals(s.bytes, "owned") {
+            result.prune = .init(value: .owned, mark: mark(v))
+        } else if ScalarBytes.equals(s.bytes, "none") {
+            result.prune = .init(value: PruneMode.none, mark: mark(v))
+        } else {
+            let t = ScalarBytes.string(s.bytes)
+            let hint = KeySuggester.suggestion(for: t, among: ["owned", "none"]).map { "; did you mean '\($0)'?" }
+            try error("'prune' must be owned or none, found '\(t)'\(hint ?? "")", at: mark(v))
+        }
+    }
+
+    private func parseNeighbors(_ v: Event) throws {
+        if v.kind == .scalar && v.plain && ScalarBytes.isNull(v.bytes) { return }
+        guard v.kind == .sequenceStart else {
+            try error("expected a list for 'neighbors', found \(describe(v))", at: mark(v))
+            try skip(v)
+            return
+        }
+        while true {
+            let e = try next()
+            if e.kind == .sequenceEnd { return }
+            guard try acceptable(e) else { continue }
+            guard e.kind == .mappingStart else {
+                try error("expected a mapping for each neighbor (address, physicalAddress, …), found \(describe(e))",
+                          at: mark(e))
+                try skip(e)
+                continue
+            }
+            var f = NeighborFields()
+            f.mark = position(e)
+            try parseFields(into: &f, isDefaults: false)
+            if defaultsRead {
+                if let n = finish(f) { result.neighbors.append(n) }
+                if diagnostics.count >= budget { throw Stop() }
+            } else {
+                entries.append(f)
+            }
+        }
+    }
+
+    // MARK: - Entry keys
+
+    private func parseFields(into f: inout NeighborFields, isDefaults: Bool) throws {
+        var keyPositions = NeighborFields.Positions()
+        let place = isDefaults ? "in 'defaults'" : "in a neighbor entry"
+        while true {
+            let e = try next()
+            if e.kind == .mappingEnd { return }
+            guard let k = try key(e) else { f.hadError = true; continue }
+            guard let field = Field(bytes: k.bytes) else {
+                f.hadError = true
+                let topLevel = ScalarBytes.index(of: k.bytes, in: DesiredFileParser.topKeys) != nil
+                if topLevel {
+                    let name = ScalarBytes.string(k.bytes)
+                    try error("'\(name)' is a top-level setting, not a key \(place); move it to the top level",
+                              at: mark(k))
+                    try skip(try next())
+                } else {
+                    try unknownKey(k, known: isDefaults ? DesiredFileParser.defaultsKeyNames : Field.allNames,
+                                   in: place)
+                }
+                continue
+            }
+            if isDefaults && (field == .address || field == .physicalAddress) {
+                f.hadError = true
+                try error("'\(field.name)' cannot have a default; give it in each neighbor entry", at: mark(k))
+                try skip(try next())
+                continue
+            }
+            if let first = keyPositions[field].mark(file: path) {
+                f.hadError = true
+                try duplicateKey(k, first: first)
+                continue
+            }
+            keyPositions[field] = position(k)
+            let v = try next()
+            f.positions[field] = position(v)
+            guard try acceptable(v) else { f.hadError = true; continue }
+            let before = diagnostics.count
+            switch field {
+            case .address: f.address = try address(v)
+            case .interface: f.name = try interfaceName(v)
+            case .interfaceIndex: f.index = try interfaceIndex(v)
+            case .interfaceLuid: f.luid = try interfaceLuid(v)
+            case .physicalAddress: f.physicalAddress = try physicalAddress(v)
+            case .isRouter: f.isRouter = try boolean(v, key: "isRouter")
+            case .state: f.state = try state(v)
+            }
+            if diagnostics.count != before { f.hadError = true }
+        }
+    }
+
+    static let defaultsKeyNames = ["interface", "interfaceIndex", "interfaceLuid", "isRouter", "state"]
+
+    // MARK: - Values
+
+    /// A scalar for a text key; reports non-scalars and plain scalars that type as null, boolean or number.
+    private func text(_ v: Event, key: String, expected: String) throws -> Event? {
+        guard v.kind == .scalar else {
+            try error("expected \(expected) for '\(key)', found \(describe(v))", at: mark(v))
+            try skip(v)
+            return nil
+        }
+        if v.plain {
+            let shape = ScalarBytes.shape(v.bytes)
+            if shape != .string {
+                try error("expected \(expected) for '\(key)', found \(shape.phrase)", at: mark(v))
+                return nil
+            }
+        }
+        return v
+    }
+
+    /// An integer scalar (plain only); nil after reporting anything else.
+    private func integer(_ v: Event, key: String) throws -> ScalarBytes.IntegerValue? {
+        guard v.kind == .scalar else {
+            try error("expected an integer for '\(key)', found \(describe(v))", at: mark(v))
+            try skip(v)
+            return nil
+        }
+        guard v.plain else {
+            try error("expected an integer for '\(key)', found a quoted string; write the number without quotes",
+                      at: mark(v))
+            return nil
+        }
+        let n = ScalarBytes.integer(v.bytes)
+        switch n {
+        case .notInteger:
+            try error("expected an integer for '\(key)', found \(ScalarBytes.shape(v.bytes).phrase)", at: mark(v))
+            return nil
+        case .leadingZero:
+            let t = ScalarBytes.string(v.bytes)
+            let stripped = t.drop { $0 == "0" || $0 == "-" }
+            try error("'\(key)' has a leading zero ('\(t)'), which YAML 1.1 reads as octal; write "
+                      + "\(t.hasPrefix("-") ? "-" : "")\(stripped.isEmpty ? "0" : String(stripped))", at: mark(v))
+            return nil
+        default:
+            return n
+        }
+    }
+
+    private func boolean(_ v: Event, key: String) throws -> Bool? {
+        guard v.kind == .scalar else {
+            try error("expected true or false for '\(key)', found \(describe(v))", at: mark(v))
+            try skip(v)
+            return nil
+        }
+        guard v.plain else {
+            try error("expected true or false for '\(key)', found a quoted string; write true or false without "
+                      + "quotes", at: mark(v))
+            return nil
+        }
+        if let b = ScalarBytes.boolean(v.bytes) { return b }
+        if ScalarBytes.isYAML11Boolean(v.bytes) {
+            try error("expected true or false for '\(key)', found '\(ScalarBytes.string(v.bytes))'; YAML 1.1 "
+                      + "tools read yes/no/on/off as booleans and others as strings, so write true or false",
+                      at: mark(v))
+        } else {
+            try error("expected true or false for '\(key)', found \(ScalarBytes.shape(v.bytes).phrase)", at: mark(v))
+        }
+        return nil
+    }
+
+    private func address(_ v: Event) throws -> IpAddress? {
+        guard let s = try text(v, key: "address", expected: "an IP address") else { return nil }
+        guard let a = IpAddress(utf8: s.bytes) else {
+            let t = ScalarBytes.string(s.bytes)
+            if let fixed = DesiredFileParser.withoutLeadingZeros(t) {
+                try error("invalid address '\(t)': an IPv4 octet has a leading zero, which some tools read as "
+                          + "octal; write \(fixed)", at: mark(v))
+            } else {
+                try error("invalid address '\(t)'; write an IPv4 address like 192.0.2.10 or an IPv6 address like "
+                          + "2001:db8::10", at: mark(v))
+            }
+            return nil
+        }
+        if a.isUnspecified {
+            try error("address \(a) is the unspecified address, which no neighbor has", at: mark(v))
+            return nil
+        }
+        if a.isLimitedBroadcast {
+            try error("address \(a) is the limited broadcast address, which no neighbor has", at: mark(v))
+            return nil
+        }
+        if a.isLoopback {
+            try error("address \(a) is a loopback address; loopback traffic never uses the neighbor table",
+                      at: mark(v))
+            return nil
+        }
+        return a
+    }
+
+    /// `010.0.0.1` → `10.0.0.1` when the text is a dotted quad whose only fault is leading zeros.
+    static func withoutLeadingZeros(_ t: String) -> String? {
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              parts.contains(where: { $0.count > 1 && $0.hasPrefix("0") }) else { return nil }
+        var out: [String] = []
+        for p in parts {
+            let s = p.drop { $0 == "0" }
+            guard let n = Int(s.isEmpty ? "0" : s), n <= 255 else { return nil }
+            out.append(String(n))
+        }
+        return out.joined(separator: ".")
+    }
+
+    private func physicalAddress(_ v: Event) throws -> PhysicalAddress? {
+        guard let s = try text(v, key: "physicalAddress", expected: "a link-layer address") else { return nil }
+        switch PhysicalAddress.parse(utf8: s.bytes) {
+        case .success(let p):
+            return p
+        case .failure(.tooLong(let n)):
+            try error("physicalAddress has \(n) bytes; a neighbor entry holds at most \(PhysicalAddress.maxLength)",
+                      at: mark(v))
+        case .failure(.malformed):
+            try error("malformed physicalAddress '\(ScalarBytes.string(s.bytes))'; write hex bytes like "
+                      + "02:00:00:00:00:10, 02-00-00-00-00-10 or 0200.0000.0010", at: mark(v))
+        }
+        return nil
+    }
+
+    private func interfaceName(_ v: Event) throws -> String? {
+        if v.kind == .scalar, v.plain, case .value = ScalarBytes.integer(v.bytes) {
+            try error("expected an interface name for 'interface', found an integer; to select by index write "
+                      + "interfaceIndex: \(ScalarBytes.string(v.bytes))", at: mark(v))
+            return nil
+        }
+        guard let s = try text(v, key: "interface", expected: "an interface name") else { return nil }
+        let b = s.bytes
+        let valid = b.count >= 1 && b.count <= 15 && !ScalarBytes.equals(b, ".") && !ScalarBytes.equals(b, "..")
+            && !b.contains(where: { $0 == 47 || $0 == 58 || $0 <= 32 || $0 == 127 })
+        guard valid else {
+            try error("invalid interface name '\(ScalarBytes.string(b))': Linux names are 1–15 bytes without '/', "
+                      + "':' or spaces", at: mark(v))
+            return nil
+        }
+        // Consecutive entries usually name the same interface: share one String.
+        if let last = lastName, last.utf8.elementsEqual(b) { return last }
+        let n = ScalarBytes.string(b)
+        lastName = n
+        return n
+    }
+
+    private func interfaceIndex(_ v: Event) throws -> UInt32? {
+        guard let n = try integer(v, key: "interfaceIndex") else { return nil }
+        if case .value(let x) = n, x >= 1, x <= UInt64(UInt32.max) { return UInt32(x) }
+        try error("'interfaceIndex' must be 1…4294967295 (an ifindex), found \(ScalarBytes.string(v.bytes))",
+                  at: mark(v))
+        return nil
+    }
+
+    private func interfaceLuid(_ v: Event) throws -> NetLuid? {
+        guard let n = try integer(v, key: "interfaceLuid") else { return nil }
+        let t = ScalarBytes.string(v.bytes)
+        guard case .value(let x) = n else {
+            try error("'interfaceLuid' must fit in 64 bits, found \(t)", at: mark(v))
+            return nil
+        }
+        let l = NetLuid(value: x)
+        if x & 0xff_ffff != 0 {
+            try error("interfaceLuid \(t) has reserved bits 0–23 set; a LUID is IfType << 48 | NetLuidIndex << 24, "
+                      + "e.g. 0x0006000003000000 for Ethernet ifindex 3", at: mark(v))
+            return nil
+        }
+        if l.netLuidIndex == 0 {
+            try error("interfaceLuid \(t) has NetLuidIndex 0, which selects no interface; omit interfaceLuid to "
+                      + "select by interface or interfaceIndex", at: mark(v))
+            return nil
+        }
+        return l
+    }
+
+    private func state(_ v: Event) throws -> NeighborState? {
+        guard let s = try text(v, key: "state", expected: "permanent or noarp") else { return nil }
+        if ScalarBytes.equals(s.bytes, "permanent") { return .permanent }
+        if ScalarBytes.equals(s.bytes, "noarp") { return .noarp }
+        let t = ScalarBytes.string(s.bytes)
+        var msg = "state must be permanent or noarp for a static entry, found '\(t)'"
+        if let hint = KeySuggester.suggestion(for: t, among: ["permanent", "noarp"]) {
+            msg += "; did you mean '\(hint)'?"
+        }
+        try error(msg, at: mark(v))
+        return nil
+    }
+
+    // MARK: - Finishing entries
+
+    private func checkLuidAgreement(_ f: NeighborFields) throws {
+        guard let i = f.index, let l = f.luid, l.netLuidIndex != i, let lm = f.mark(.interfaceLuid, file: path),
+              let im = f.mark(.interfaceIndex, file: path) else { return }
+        try error("interfaceLuid \(l) (NetLuidIndex \(l.netLuidIndex)) disagrees with interfaceIndex \(i); give "
+                  + "one of them, or make them name the same interface", at: lm,
+                  notes: [Diagnostic.Note(mark: im, message: "interfaceIndex \(i) is here")])
+    }
+
+    /// Applies defaults and checks required keys; nil after reporting.
+    private func finish(_ e: NeighborFields) -> DesiredNeighbor? {
+        guard !e.hadError else { return nil }
+        do {
+            guard let item = e.mark.mark(file: path) else { return nil }
+            guard let address = e.address else {
+                try error("missing required key 'address' in this neighbor entry", at: item)
+                return nil
+            }
+            let own = e.hasSelector
+            if !own && defaults.hadError { return nil }
+            let interface = own ? InterfaceRef(name: e.name, index: e.index, luid: e.luid)
+                                : InterfaceRef(name: defaults.name, index: defaults.index, luid: defaults.luid)
+            guard !interface.isEmpty else {
+                try error("no interface for \(address): give interface, interfaceIndex or interfaceLuid in the "
+                          + "entry or under defaults", at: item)
+                return nil
+            }
+            if own, e.index != nil, e.luid != nil {
+                let before = diagnostics.count
+                try checkLuidAgreement(e)
+                if diagnostics.count != before { return nil }
+            }
+            let state = e.state ?? defaults.state ?? .permanent
+            let physical: PhysicalAddress
+            if let p = e.physicalAddress {
+                if p.count == 0 && state != .noarp {
+                    try error("physicalAddress is empty; a permanent entry needs the neighbor's link-layer address "
+                              + "(only state: noarp may go without one)", at: e.mark(.physicalAddress, file: path))
+                    return nil
+                }
+                physical = p
+            } else if state == .noarp {
+                physical = .empty
+            } else {
+                try error("missing required key 'physicalAddress' for \(address); a permanent entry needs the "
+                          + "neighbor's link-layer address (only state: noarp may omit it)", at: item)
+                return nil
+            }
+            var positions = NeighborFields.Positions()
+            for f in Field.allCases {
+                let isSelector = f == .interface || f == .interfaceIndex || f == .interfaceLuid
+                positions[f] = isSelector ? (own ? e.positions[f] : defaults.positions[f])
+                                          : (e.has(f) ? e.positions[f] : defaults.positions[f])
+            }
+            return DesiredNeighbor(address: address, interface: interface, physicalAddress: physical, state: state,
+                                   isRouter: e.isRouter ?? defaults.isRouter ?? false, mark: item,
+                                   valueMarks: ValueMarks(file: path, positions: positions))
+        } catch {
+            return nil
+        }
+    }
+}

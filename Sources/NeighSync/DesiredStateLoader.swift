@@ -1,0 +1,189 @@
+import Foundation
+import IpNet
+
+/// Reads desired-state YAML (format version 1, DESIGN.md § File format) into a `DesiredState`, or returns every
+/// problem found as a `DiagnosticList`. `load(path:)` takes a file, or a directory whose `*.yaml` / `*.yml` files
+/// (not hidden, not recursive) are read in name order and merged; a directory without any is an error, so an empty
+/// checkout cannot prune every owned entry. In a directory, `defaults` apply only to the entries of their own file
+/// (so `veth0.yaml` and `veth1.yaml` can each default their interface); `owner.protocol`, `prune` and `maxDeletes` may
+/// be written in several files but must then agree; `version`, when written, must be 1 in each file. An entry
+/// (interface, address; scope id ignored) may appear once across all files. iproute2 equivalent: `ip -batch FILE`
+/// (stops at the first error, where this collects them all).
+public enum DesiredStateLoader {
+    /// Loads a file or a directory of files. iproute2 equivalent: `ip -batch FILE`.
+    public static func load(path: String, limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot read \(path): no such file or "
+                                                       + "directory; check the path given with -f")]))
+        }
+        var files: [String] = [path]
+        if isDirectory.boolValue {
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+                return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot list the directory \(path); "
+                                                           + "check its permissions")]))
+            }
+            let base = path.hasSuffix("/") ? path : path + "/"
+            files = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
+                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+                .map { base + $0 }
+                .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
+            if files.isEmpty {
+                return .failure(DiagnosticList([Diagnostic(mark: nil, message: "no *.yaml or *.yml files in the "
+                                                           + "directory \(path); an empty desired state must be an "
+                                                           + "explicit empty file")]))
+            }
+        }
+        var merger = Merger(limits: limits)
+        for f in files {
+            if merger.stopped { break }
+            merger.read(file: f)
+        }
+        return merger.finish()
+    }
+
+    /// Loads in-memory text as if it were the file `fileName` (for tests and stdin). iproute2 equivalent:
+    /// `ip -batch -` reading standard input.
+    public static func load(data: [UInt8], fileName: String,
+                            limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
+        var merger = Merger(limits: limits)
+        merger.parse(data, path: fileName)
+        return merger.finish()
+    }
+
+    /// Loads in-memory text given as a String (see `load(data:fileName:limits:)`).
+    public static func load(text: String, fileName: String,
+                            limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
+        load(data: Array(text.utf8), fileName: fileName, limits: limits)
+    }
+
+    /// Reads the files one by one, merges settings and checks duplicates across them.
+    struct Merger {
+        let limits: LoaderLimits
+        var diagnostics: [Diagnostic] = []
+        var sources: [String: String] = [:]
+        var files: [String] = []
+        var neighbors: [DesiredNeighbor] = []
+        var ownerProtocol: ParsedFile.Setting<UInt8>?
+        var prune: ParsedFile.Setting<PruneMode>?
+        var maxDeletes: ParsedFile.Setting<Int>?
+        var seen = DuplicateIndex()
+        var stopped = false
+
+        init(limits: LoaderLimits) { self.limits = limits }
+
+        mutating func read(file path: String) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            if size > limits.maxFileSize {
+                add(Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileSize) "
+                               + "bytes; split it into a directory of smaller files or raise the limit"))
+                files.append(path)
+                return
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                add(Diagnostic(mark: nil, message: "cannot read \(path); check that it is a readable file"))
+                return
+            }
+            guard data.count <= limits.maxFileSize else {
+                add(Diagnostic(mark: nil, message: "\(path) is over the limit of \(limits.maxFileSize) bytes"))
+                return
+            }
+            data.withUnsafeBytes { raw in parse(raw.bindMemory(to: UInt8.self), path: path) }
+        }
+
+        mutating func parse(_ data: [UInt8], path: String) {
+            guard data.count <= limits.maxFileSize else {
+                add(Diagnostic(mark: nil, message: "\(path) is \(data.count) bytes, over the limit of "
+                               + "\(limits.maxFileSize) bytes; split it into a directory of smaller files or raise "
+                               + "the limit"))
+                return
+            }
+            data.withUnsafeBufferPointer { parse($0, path: path) }
+        }
+
+        mutating func parse(_ input: UnsafeBufferPointer<UInt8>, path: String) {
+            files.append(path)
+            let budget = limits.maxErrors - diagnostics.count
+            let parser = DesiredFileParser(path: path, input: input, limits: limits, budget: budget)
+            let file = parser.parse()
+            let before = diagnostics.count
+            diagnostics += parser.diagnostics
+            if diagnostics.count >= limits.maxErrors { stopped = true }
+            merge(file)
+            if diagnostics.count != before {
+                sources[path] = String(decoding: input, as: UTF8.self)
+            }
+        }
+
+        mutating func add(_ d: Diagnostic) {
+            guard !stopped else { return }
+            diagnostics.append(d)
+            if diagnostics.count >= limits.maxErrors { stopped = true }
+        }
+
+        /// The setting after merging `theirs` into `mine`, and the diagnostic when they disagree.
+        static func agree<V: Equatable>(_ mine: ParsedFile.Setting<V>?, _ theirs: ParsedFile.Setting<V>?,
+                                        name: String, show: (V) -> String) -> (ParsedFile.Setting<V>?, Diagnostic?) {
+            guard let t = theirs else { return (mine, nil) }
+            guard let m = mine else { return (t, nil) }
+            guard m.value != t.value else { return (m, nil) }
+            return (m, Diagnostic(mark: t.mark, message: "'\(name)' is \(show(t.value)) here but \(show(m.value)) "
+                                  + "in \(m.mark.file); the files of a directory must agree on settings",
+                                  notes: [Diagnostic.Note(mark: m.mark, message: "'\(name)' first set here")]))
+        }
+
+        mutating func merge(_ file: ParsedFile) {
+            let o = Merger.agree(ownerProtocol, file.ownerProtocol, name: "owner.protocol") { "\($0)" }
+            let p = Merger.agree(prune, file.prune, name: "prune") { $0.rawValue }
+            let m = Merger.agree(maxDeletes, file.maxDeletes, name: "maxDeletes") { "\($0)" }
+            (ownerProtocol, prune, maxDeletes) = (o.0, p.0, m.0)
+            for d in [o.1, p.1, m.1] { if let d { add(d) } }
+            seen.reserve(file.neighbors.count)
+            let offset = neighbors.count
+            var found: [(Int, Int)] = []
+            file.neighbors.withUnsafeBufferPointer { list in
+                // Fields are read in place: copying 100,000 entries out of the list costs more than the lookups.
+                for k in list.indices {
+                    let ref = list[k].interface
+                    if let i = seen.insert(address: list[k].address, name: ref.name,
+                                           index: ref.luid?.netLuidIndex ?? ref.index, id: offset + k) {
+                        found.append((k, i))
+                        if found.count >= limits.maxErrors { break }
+                    }
+                }
+            }
+            for (k, i) in found {
+                if stopped { break }
+                let n = file.neighbors[k]
+                let first = i >= offset ? file.neighbors[i - offset] : neighbors[i]
+                let am = n.mark(of: "address") ?? n.mark
+                let fm = first.mark(of: "address") ?? first.mark
+                add(Diagnostic(mark: am, message: "duplicate neighbor \(n.address.withoutScope) on "
+                               + "\(n.interface); each (interface, address) may appear once, so remove one",
+                               notes: [Diagnostic.Note(mark: fm, message: "first defined here")]))
+            }
+            // Every entry is kept so ids stay list positions; duplicates make the load fail anyway.
+            if neighbors.isEmpty { neighbors = file.neighbors } else { neighbors += file.neighbors }
+        }
+
+        mutating func finish() -> Result<DesiredState, DiagnosticList> {
+            if diagnostics.count >= limits.maxErrors {
+                diagnostics.append(Diagnostic(mark: nil, message: "too many errors (\(limits.maxErrors)); stopped "
+                                              + "reading, fix these and run again"))
+            }
+            guard diagnostics.isEmpty else {
+                // Keep the text only of files that diagnostics point into.
+                let used = Set(diagnostics.flatMap { d in [d.mark?.file].compactMap { $0 } + d.notes.map(\.mark.file) })
+                var keep: [String: String] = [:]
+                for (k, v) in sources where used.contains(k) { keep[k] = v }
+                return .failure(DiagnosticList(diagnostics, sources: keep))
+            }
+            return .success(DesiredState(version: 1,
+                                         ownerProtocol: ownerProtocol?.value ?? DesiredState.defaultOwnerProtocol,
+                                         prune: prune?.value ?? .owned,
+                                         maxDeletes: maxDeletes?.value ?? DesiredState.defaultMaxDeletes,
+                                         neighbors: neighbors, files: files))
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Every problem found while loading or resolving a desired state, in file and position order, as one error value.
+/// It keeps the text of the files it points into (when the loader had them in memory), so `rendered()` can print
+/// each diagnostic compiler-style with its source line and caret; for other files it reads the line from disk.
+/// iproute2 equivalent: the messages of `ip -batch FILE`, which stops at the first (`Command failed FILE:LINE`).
+public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The diagnostics, sorted by file, line and column (those without a position first).
+    public var diagnostics: [Diagnostic]
+    /// File text by path, for the files the diagnostics point into and the loader had in memory.
+    public var sources: [String: String]
+
+    /// Builds a list; `diagnostics` are sorted by position (stable for equal positions).
+    public init(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) {
+        self.diagnostics = diagnostics.enumerated().sorted { a, b in
+            switch (a.element.mark, b.element.mark) {
+            case (nil, nil): return a.offset < b.offset
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?): return x == y ? a.offset < b.offset : x < y
+            }
+        }.map(\.element)
+        self.sources = sources
+    }
+
+    /// The number of diagnostics.
+    public var count: Int { diagnostics.count }
+
+    /// One `file:line:col: error: message` line per diagnostic, without snippets.
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+
+    /// The compiler-style text of every diagnostic (header, source line, caret, notes), lines taken from `sources`
+    /// or, failing that, from the file on disk.
+    public func rendered() -> String {
+        var cache: [String: [Substring]] = [:]
+        for (path, text) in sources { cache[path] = DiagnosticList.lines(text) }
+        return rendered { file, line in
+            if cache[file] == nil {
+                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                cache[file] = DiagnosticList.lines(text)
+            }
+            guard let lines = cache[file], line >= 1, line <= lines.count else { return nil }
+            return String(lines[line - 1])
+        }
+    }
+
+    /// The compiler-style text of every diagnostic with lines from `source` (path, 1-based line → text).
+    public func rendered(source: (String, Int) -> String?) -> String {
+        diagnostics.map { $0.rendered(source: source) }.joined()
+    }
+
+    /// Splits text into lines as libyaml counts them (LF, CR LF, CR).
+    static func lines(_ text: String) -> [Substring] {
+        var out: [Substring] = []
+        var start = text.startIndex
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c == "\n" || c == "\r\n" || c == "\r" {
+                out.append(text[start..<i])
+                i = text.index(after: i)
+                start = i
+            } else {
+                i = text.index(after: i)
+            }
+        }
+        out.append(text[start...])
+        return out
+    }
+}

@@ -1,0 +1,23 @@
+/// The ceilings the desired-state loader enforces so a hostile or broken file cannot exhaust memory or bury the user
+/// in messages: the largest file read, the deepest nesting followed, and the number of errors reported before
+/// stopping. Aliases are refused outright, so alias expansion ("billion laughs") needs no limit. iproute2
+/// equivalent: none (`ip -batch` reads line by line and stops at the first error).
+public struct LoaderLimits: Hashable, Sendable {
+    /// The largest file, in bytes, that is read (default 64 MiB). A bigger file is reported, not read.
+    public var maxFileSize: Int
+    /// The deepest nesting of mappings and lists followed (default 32; a valid file needs 4). Deeper input stops
+    /// that file with an error.
+    public var maxDepth: Int
+    /// How many errors are collected before the loader stops (default 100).
+    public var maxErrors: Int
+
+    /// 64 MiB, depth 32, 100 errors.
+    public static let `default` = LoaderLimits()
+
+    /// Builds limits; omitted ones take the defaults.
+    public init(maxFileSize: Int = 64 << 20, maxDepth: Int = 32, maxErrors: Int = 100) {
+        self.maxFileSize = maxFileSize
+        self.maxDepth = maxDepth
+        self.maxErrors = maxErrors
+    }
+}

@@ -1,0 +1,136 @@
+/// Byte-level helpers over a scalar's UTF-8 value, so the loader decides types and compares keys without building a
+/// Swift String for every scalar. Typing follows the YAML 1.2 core schema, narrowed: integers are `-?(0|[1-9][0-9]*)`
+/// or `0x` + hex digits; booleans `true`/`false` (also `True`/`TRUE`/`False`/`FALSE`); null is empty, `~` or `null`.
+/// libyaml equivalent: none (libyaml leaves resolution to the caller, as `yaml_parser_parse` reports plain text).
+enum ScalarBytes {
+    /// What a plain scalar looks like, for "expected …, found …" messages.
+    enum Shape {
+        case null, boolean, integer, number, string
+
+        /// `a string`, `an integer`, …
+        var phrase: String {
+            switch self {
+            case .null: return "null (an empty value)"
+            case .boolean: return "a boolean"
+            case .integer: return "an integer"
+            case .number: return "a number with a fraction"
+            case .string: return "a string"
+            }
+        }
+    }
+
+    /// The result of reading an integer.
+    enum IntegerValue: Equatable {
+        /// A value ≥ 0.
+        case value(UInt64)
+        /// A negative value (its magnitude, saturated).
+        case negative(UInt64)
+        /// Digits that do not fit 64 bits.
+        case overflow
+        /// Decimal digits with a leading zero (`010`), which YAML 1.1 reads as octal.
+        case leadingZero
+        /// Not an integer at all.
+        case notInteger
+    }
+
+    /// True when `b` holds exactly the ASCII text `s`.
+    @inline(__always)
+    static func equals(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        guard b.count == s.utf8CodeUnitCount else { return false }
+        let p = s.utf8Start
+        for i in 0..<b.count where b[i] != p[i] { return false }
+        return true
+    }
+
+    /// The index in `table` of the name equal to `b`.
+    @inline(__always)
+    static func index(of b: UnsafeBufferPointer<UInt8>, in table: [StaticString]) -> Int? {
+        for (i, s) in table.enumerated() where equals(b, s) { return i }
+        return nil
+    }
+
+    /// The scalar as a String (for messages and interface names).
+    static func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: b, as: UTF8.self)
+    }
+
+    /// True for a null plain scalar.
+    static func isNull(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        b.isEmpty || equals(b, "~") || equals(b, "null") || equals(b, "Null") || equals(b, "NULL")
+    }
+
+    /// `true`/`false` (and their capitalised forms) as a Bool; nil otherwise.
+    static func boolean(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if equals(b, "true") || equals(b, "True") || equals(b, "TRUE") { return true }
+        if equals(b, "false") || equals(b, "False") || equals(b, "FALSE") { return false }
+        return nil
+    }
+
+    /// True for the YAML 1.1 booleans neighsync refuses (`yes`, `no`, `on`, `off`, `y`, `n`, any case).
+    static func isYAML11Boolean(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count <= 3 else { return false }
+        let lower = String(decoding: b, as: UTF8.self).lowercased()
+        return ["yes", "no", "on", "off", "y", "n"].contains(lower)
+    }
+
+    /// Reads `-?(0|[1-9][0-9]*)` or `0x[0-9a-fA-F]+`.
+    static func integer(_ b: UnsafeBufferPointer<UInt8>) -> IntegerValue {
+        guard !b.isEmpty else { return .notInteger }
+        if b.count > 2 && b[0] == 48 && (b[1] == 120 || b[1] == 88) {
+            var v: UInt64 = 0
+            var overflow = false
+            for c in b[2...] {
+                let d: UInt64
+                switch c {
+                case 48...57: d = UInt64(c - 48)
+                case 97...102: d = UInt64(c - 87)
+                case 65...70: d = UInt64(c - 55)
+                default: return .notInteger
+                }
+                if v > (UInt64.max >> 4) { overflow = true }
+                v = v &<< 4 | d
+            }
+            return overflow ? .overflow : .value(v)
+        }
+        var i = 0
+        let negative = b[0] == 45
+        if negative { i = 1 }
+        guard i < b.count else { return .notInteger }
+        var v: UInt64 = 0
+        var overflow = false
+        let first = i
+        while i < b.count {
+            let c = b[i]
+            guard c >= 48 && c <= 57 else { return .notInteger }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(c - 48))
+            if o1 || o2 { overflow = true }
+            v = a
+            i += 1
+        }
+        if b[first] == 48 && b.count - first > 1 { return .leadingZero }
+        if overflow { return negative ? .negative(UInt64.max) : .overflow }
+        return negative ? .negative(v) : .value(v)
+    }
+
+    /// How a plain scalar would be typed.
+    static func shape(_ b: UnsafeBufferPointer<UInt8>) -> Shape {
+        // Fast path: null, booleans and numbers all start with one of `~tTfFnN+-.` or a digit.
+        if let c = b.first, !(c >= 48 && c <= 57), !"~tTfFnN+-.".utf8.contains(c) { return .string }
+        if isNull(b) { return .null }
+        if boolean(b) != nil { return .boolean }
+        switch integer(b) {
+        case .value, .negative, .overflow: return .integer
+        default: break
+        }
+        // A float: digits with one '.', optional sign and exponent.
+        var sawDigit = false, sawDot = false
+        for (i, c) in b.enumerated() {
+            if c >= 48 && c <= 57 { sawDigit = true } else if c == 46 && !sawDot { sawDot = true }
+            else if (c == 45 || c == 43) && i == 0 {} else if c == 101 || c == 69 {
+                return sawDigit ? .number : .string
+            } else { return .string }
+        }
+        return sawDigit && sawDot ? .number : .string
+    }
+}
