@@ -93,6 +93,18 @@ enum NeighborMessageCodec {
     /// equivalent: iproute2's `print_neigh()`.
     static func decode(_ message: NetlinkMessage) -> IpNetRow2? {
         guard message.type == NetlinkConstants.newNeigh else { return nil }
+        return decodeBody(message)
+    }
+
+    /// Decodes an RTM_NEWNEIGH or RTM_DELNEIGH notification (same layout) into the row it announces: for a delete,
+    /// the entry as it was. Netlink equivalent: iproute2's `print_neigh()` under `ip monitor neigh` (`Deleted …`).
+    static func decodeNotification(_ message: NetlinkMessage) -> IpNetRow2? {
+        guard message.type == NetlinkConstants.newNeigh || message.type == NetlinkConstants.delNeigh else { return nil }
+        return decodeBody(message)
+    }
+
+    /// The body shared by `decode` and `decodeNotification`: the type has been checked.
+    private static func decodeBody(_ message: NetlinkMessage) -> IpNetRow2? {
         let p = message.payload
         guard p.count >= NetlinkConstants.ndmsgSize else { return nil }
         let family = p.loadUnaligned(fromByteOffset: 0, as: UInt8.self)

@@ -10,6 +10,9 @@ enum NetlinkConstants {
     static let getNeigh = UInt16(RTM_GETNEIGH)
     static let newLink = UInt16(RTM_NEWLINK)
     static let getLink = UInt16(RTM_GETLINK)
+    static let delLink = UInt16(RTM_DELLINK)
+    static let newAddr = UInt16(RTM_NEWADDR)
+    static let delAddr = UInt16(RTM_DELADDR)
     static let error = UInt16(NLMSG_ERROR)
     static let done = UInt16(NLMSG_DONE)
     static let noop = UInt16(NLMSG_NOOP)
@@ -48,6 +51,12 @@ enum NetlinkConstants {
     static let iffUp = UInt32(IFF_UP)
     /// `sizeof(struct ifinfomsg)` = 16.
     static let ifinfomsgSize = MemoryLayout<ifinfomsg>.size
+
+    // Multicast groups (`RTNLGRP_*`, joined with NETLINK_ADD_MEMBERSHIP).
+    static let groupLink = UInt32(RTNLGRP_LINK.rawValue)
+    static let groupNeigh = UInt32(RTNLGRP_NEIGH.rawValue)
+    static let groupIpv4Address = UInt32(RTNLGRP_IPV4_IFADDR.rawValue)
+    static let groupIpv6Address = UInt32(RTNLGRP_IPV6_IFADDR.rawValue)
 
     /// USER_HZ: the unit of `nda_cacheinfo` times is 1/100 s on every Linux architecture.
     static let userHz: UInt32 = 100

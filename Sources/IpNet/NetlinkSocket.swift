@@ -127,6 +127,74 @@ final class NetlinkSocket {
         return result
     }
 
+    // MARK: Multicast events
+
+    /// What `waitForInput` saw.
+    enum InputWait {
+        /// The netlink socket has datagrams (or an error such as ENOBUFS) to read.
+        case readable
+        /// The wake descriptor was written to (another thread asked the waiter to return).
+        case woken
+        /// The timeout passed with nothing to read.
+        case timedOut
+        /// A signal handler ran (EINTR); the caller should check its flags.
+        case interrupted
+    }
+
+    /// Joins the rtnetlink multicast group `group` (an `RTNLGRP_*` number), so the kernel copies its notifications
+    /// to this socket. Netlink equivalent: `setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)`; iproute2:
+    /// `ip monitor` (`rtnl_add_nl_group()`).
+    func join(group: UInt32) throws(NetlinkFailure) {
+        var g = group
+        guard mnl_socket_setsockopt(handle, NETLINK_ADD_MEMBERSHIP, &g, socklen_t(MemoryLayout<UInt32>.size)) == 0 else {
+            throw NetlinkFailure(errno: errno, message: "cannot join rtnetlink multicast group \(group)")
+        }
+    }
+
+    /// Waits up to `timeoutMilliseconds` (-1 = forever) until this socket or `wakeDescriptor` is readable. EINTR
+    /// is reported, not retried, so a signal can end the wait. Netlink equivalent: `poll(2)` on the netlink fd, as
+    /// `ip monitor` waits in `rtnl_listen()`.
+    func waitForInput(timeoutMilliseconds: Int32, wakeDescriptor: Int32) throws(NetlinkFailure) -> InputWait {
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+        let n = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
+        if n < 0 {
+            if errno == EINTR { return .interrupted }
+            throw NetlinkFailure(errno: errno, message: "cannot wait for netlink events: \(String(cString: strerror(errno)))")
+        }
+        if fds[1].revents != 0 { return .woken }
+        if fds[0].revents != 0 { return .readable }
+        return .timedOut
+    }
+
+    /// Reads the datagrams waiting on the socket without blocking (at most `maxReads` `recvmmsg` calls of up to
+    /// 64 datagrams, so a flood cannot starve the caller) and calls `body` for every message, whatever its port id
+    /// (notifications carry the port of whoever caused them). Throws the ENOBUFS failure when the kernel dropped
+    /// notifications because the receive buffer was full; messages read before are delivered first. Netlink
+    /// equivalent: `recvmmsg(MSG_DONTWAIT)` + `mnl_cb_run` in a monitor loop.
+    func drainNotifications(maxReads: Int = 16, _ body: (NetlinkMessage) -> Void) throws(NetlinkFailure) {
+        for _ in 0..<maxReads {
+            let n = neighsync_recv_many(fd, receiveBuffer, slotSize, UInt32(slotCount), receiveLengths,
+                                        Int32(MSG_DONTWAIT))
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN || e == EWOULDBLOCK { return }
+                throw NetlinkFailure(errno: e, message: e == ENOBUFS
+                    ? "netlink notifications were lost (receive buffer overflow)" : nil)
+            }
+            for i in 0..<Int(n) {
+                let datagram = UnsafeRawBufferPointer(start: receiveBuffer + i * slotSize,
+                                                      count: Int(receiveLengths[i]))
+                NetlinkMessage.forEach(in: datagram) { m in
+                    body(m)
+                    return true
+                }
+            }
+            if n < Int32(slotCount) { return }
+        }
+    }
+
     /// A fresh sequence number. Netlink equivalent: `nlmsg_seq`.
     func takeSequence() -> UInt32 {
         nextSequence &+= 1
