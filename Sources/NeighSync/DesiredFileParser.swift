@@ -86,6 +86,9 @@ final class DesiredFileParser {
             throw Stop()
         }
         switch e.kind {
+        case .alias:
+            // Reported wherever it is, even inside a value being skipped: aliases are never expanded.
+            try error("aliases are not supported in neighsync files; write the value out in full", at: mark(e))
         case .mappingStart, .sequenceStart:
             depth += 1
             if depth > limits.maxDepth {
@@ -115,6 +118,9 @@ final class DesiredFileParser {
             }
             return
         }
+        // libyaml hands out the events before the one it cannot scan; what was read from the broken line onwards
+        // (e.g. a plain scalar swallowing the next key) would only add misleading errors.
+        diagnostics.removeAll { ($0.mark?.line ?? 0) >= m.line }
         var notes: [Diagnostic.Note] = []
         if let c = s.context {
             notes.append(Diagnostic.Note(mark: SourceMark(file: path, line: s.contextLine + 1,
@@ -149,12 +155,11 @@ final class DesiredFileParser {
 
     /// Reports tags and aliases on a node; true when the node is usable.
     private func acceptable(_ e: Event) throws -> Bool {
-        if e.kind == .alias {
-            try error("aliases are not supported in neighsync files; write the value out in full", at: mark(e))
-            return false
-        }
+        if e.kind == .alias { return false }  // already reported by next()
         if let t = e.tag {
-            try error("tags are not supported in neighsync files; remove '\(String(cString: t))'", at: mark(e))
+            var tag = String(cString: t)
+            if tag.hasPrefix("tag:yaml.org,2002:") { tag = "!!" + tag.dropFirst(18) }
+            try error("tags are not supported in neighsync files; remove '\(tag)'", at: mark(e))
             try skip(e)
             return false
         }
@@ -192,9 +197,7 @@ final class DesiredFileParser {
     /// Reads a key event; nil (after reporting and skipping key and value) when it is not a plain name.
     private func key(_ k: Event) throws -> Event? {
         if k.kind == .scalar, k.tag == nil { return k }
-        if k.kind == .alias {
-            try error("aliases are not supported in neighsync files; write the value out in full", at: mark(k))
-        } else {
+        if k.kind != .alias {  // an alias is already reported by next()
             try error("expected a key name, found \(describe(k))", at: mark(k))
             try skip(k)
         }

@@ -58,6 +58,14 @@ public enum DesiredStateLoader {
         load(data: Array(text.utf8), fileName: fileName, limits: limits)
     }
 
+    /// `veth0`, `interface index 3` or `interface LUID 0x…`, for messages.
+    static func describe(_ ref: InterfaceRef) -> String {
+        if let name = ref.name { return name }
+        if let index = ref.index { return "interface index \(index)" }
+        if let luid = ref.luid { return "interface LUID \(luid)" }
+        return "no interface"
+    }
+
     /// Reads the files one by one, merges settings and checks duplicates across them.
     struct Merger {
         let limits: LoaderLimits
@@ -160,7 +168,8 @@ public enum DesiredStateLoader {
                 let am = n.mark(of: "address") ?? n.mark
                 let fm = first.mark(of: "address") ?? first.mark
                 add(Diagnostic(mark: am, message: "duplicate neighbor \(n.address.withoutScope) on "
-                               + "\(n.interface); each (interface, address) may appear once, so remove one",
+                               + "\(DesiredStateLoader.describe(n.interface)); each (interface, address) may "
+                               + "appear once, so remove one",
                                notes: [Diagnostic.Note(mark: fm, message: "first defined here")]))
             }
             // Every entry is kept so ids stay list positions; duplicates make the load fail anyway.

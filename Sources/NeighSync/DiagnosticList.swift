@@ -5,7 +5,7 @@ import Foundation
 /// each diagnostic compiler-style with its source line and caret; for other files it reads the line from disk.
 /// iproute2 equivalent: the messages of `ip -batch FILE`, which stops at the first (`Command failed FILE:LINE`).
 public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The diagnostics, sorted by file, line and column (those without a position first).
+    /// The diagnostics, sorted by file, line and column (those without a position last, in their order).
     public var diagnostics: [Diagnostic]
     /// File text by path, for the files the diagnostics point into and the loader had in memory.
     public var sources: [String: String]
@@ -15,8 +15,8 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
         self.diagnostics = diagnostics.enumerated().sorted { a, b in
             switch (a.element.mark, b.element.mark) {
             case (nil, nil): return a.offset < b.offset
-            case (nil, _): return true
-            case (_, nil): return false
+            case (nil, _): return false
+            case (_, nil): return true
             case let (x?, y?): return x == y ? a.offset < b.offset : x < y
             }
         }.map(\.element)
@@ -34,13 +34,19 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
     public func rendered() -> String {
         var cache: [String: [Substring]] = [:]
         for (path, text) in sources { cache[path] = DiagnosticList.lines(text) }
+        // Control characters (a NUL, an escape) would garble the terminal; show them as U+FFFD.
+        func printable(_ s: Substring) -> String {
+            String(String.UnicodeScalarView(s.unicodeScalars.map {
+                ($0.value < 32 && $0 != "\t") || $0.value == 127 ? "\u{FFFD}" : $0
+            }))
+        }
         return rendered { file, line in
             if cache[file] == nil {
                 let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
                 cache[file] = DiagnosticList.lines(text)
             }
             guard let lines = cache[file], line >= 1, line <= lines.count else { return nil }
-            return String(lines[line - 1])
+            return printable(lines[line - 1])
         }
     }
 
