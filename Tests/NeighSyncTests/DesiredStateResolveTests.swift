@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+import IpNet
+@testable import NeighSync
+
+/// `DesiredState.resolve(links:)` against hand-built link lists: rows built from the link, and every host check
+/// positioned at the value at fault.
+@Suite("Desired state: resolving interfaces")
+struct DesiredStateResolveTests {
+    static let links = [
+        Link(name: "lo", index: 1, arphrdType: 772, hardwareAddressLength: 0),
+        Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6),
+        Link(name: "veth1", index: 4, arphrdType: 1, hardwareAddressLength: 6),
+        Link(name: "v6off", index: 5, arphrdType: 1, hardwareAddressLength: 6, ipv6Enabled: false),
+        Link(name: "nov4", index: 6, arphrdType: 1, hardwareAddressLength: 6, ipv4Enabled: false),
+        Link(name: "ib0", index: 7, arphrdType: 32, hardwareAddressLength: 20),
+    ]
+
+    static func state(_ text: String) throws -> DesiredState {
+        try DesiredStateLoader.load(text: text, fileName: "r.yaml").get()
+    }
+
+    /// The rendered diagnostics of resolving `text`, with source lines from `text`.
+    static func failure(_ text: String) throws -> String {
+        guard case .failure(let e) = try state(text).resolve(links: links) else {
+            Issue.record("resolving must fail")
+            return ""
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return e.rendered { _, line in line <= lines.count ? lines[line - 1] : nil }
+    }
+
+    @Test("examples/split resolves to rows with index, LUID, owner protocol, state and router flag")
+    func splitExample() throws {
+        let s = try DesiredStateLoader.load(path: LoaderFixtures.repoRoot + "/examples/split").get()
+        let rows = try s.resolve(links: Self.links).get()
+        #expect(rows.count == 8)
+        let veth0 = NetLuid(value: 0x0006_0000_0300_0000), veth1 = NetLuid(value: 0x0006_0000_0400_0000)
+        #expect(rows[1].row == IpNetRow2(address: IpAddress("2001:db8::1")!, interfaceIndex: 3, interfaceLuid: veth0,
+                                         physicalAddress: PhysicalAddress("02:00:00:00:00:01")!, state: .permanent,
+                                         isRouter: true, protocol: 245))
+        #expect(rows[4].row == IpNetRow2(address: IpAddress("198.51.100.10")!, interfaceIndex: 4,
+                                         interfaceLuid: veth1, physicalAddress: PhysicalAddress("02:00:00:00:01:10")!,
+                                         protocol: 245))
+        #expect(rows.map(\.interfaceName) == Array(repeating: "veth0", count: 4) + Array(repeating: "veth1", count: 4))
+        #expect(rows.map(\.desired) == s.neighbors)
+        #expect(rows[0].desiredRow == DesiredRow(row: rows[0].row, source: s.neighbors[0].mark))
+    }
+
+    @Test("index, LUID and agreeing selectors resolve; noarp without MAC; owner protocol from the file")
+    func selectorsAndNoarp() throws {
+        let s = try Self.state("""
+        owner: { protocol: 99 }
+        neighbors:
+          - { address: 192.0.2.1, interfaceIndex: 4, physicalAddress: "02:00:00:00:00:01" }
+          - { address: 192.0.2.2, interfaceLuid: 0x0006000004000000, physicalAddress: "02:00:00:00:00:02" }
+          - { address: 192.0.2.3, interface: veth1, interfaceIndex: 4, state: noarp }
+          - { address: 192.0.2.4, interface: ib0, physicalAddress: "\(Array(repeating: "01", count: 20).joined(separator: ":"))" }
+        """)
+        let rows = try s.resolve(links: Self.links).get()
+        #expect(rows.map(\.row.interfaceIndex) == [4, 4, 4, 7])
+        #expect(rows.map(\.row.protocol) == [99, 99, 99, 99])
+        #expect(rows[2].row.state == .noarp && rows[2].row.physicalAddress == .empty)
+        #expect(rows[3].row.interfaceLuid == NetLuid(ifIndex: 7, arphrdType: 32))
+    }
+
+    @Test("unknown name, index and LUID are each reported at their value")
+    func notFound() throws {
+        let text = """
+        neighbors:
+          - address: 192.0.2.1
+            interface: eth9
+            physicalAddress: "02:00:00:00:00:01"
+          - address: 192.0.2.2
+            interfaceIndex: 42
+            physicalAddress: "02:00:00:00:00:02"
+          - address: 192.0.2.3
+            interfaceLuid: 0x0006000009000000
+            physicalAddress: "02:00:00:00:00:03"
+        """
+        #expect(try Self.failure(text) == """
+        r.yaml:3:16: error: no interface named 'eth9' in this namespace; check the name with 'ip link show'
+              interface: eth9
+                         ^
+        r.yaml:6:21: error: no interface with index 42 in this namespace; check the index with 'ip link show'
+              interfaceIndex: 42
+                              ^
+        r.yaml:9:20: error: no interface with NetLuidIndex 9 (interfaceLuid 0x0006000009000000) in this namespace; check the index with 'ip link show'
+              interfaceLuid: 0x0006000009000000
+                             ^
+
+        """)
+    }
+
+    @Test("a name and an index (or LUID) that name different links, and a LUID of the wrong IfType")
+    func disagreements() throws {
+        let text = """
+        neighbors:
+          - address: 192.0.2.1
+            interface: veth0
+            interfaceIndex: 4
+            physicalAddress: "02:00:00:00:00:01"
+          - address: 192.0.2.2
+            interface: veth0
+            interfaceLuid: 0x0006000004000000
+            physicalAddress: "02:00:00:00:00:02"
+          - address: 192.0.2.3
+            interfaceLuid: 0x0047000003000000
+            physicalAddress: "02:00:00:00:00:03"
+        """
+        #expect(try Self.failure(text) == """
+        r.yaml:4:21: error: interfaceIndex 4 is veth1, but interface 'veth0' has index 3; give one of them, or make them agree
+              interfaceIndex: 4
+                              ^
+        r.yaml:3:16: note: interface 'veth0' is here
+              interface: veth0
+                         ^
+        r.yaml:8:20: error: interfaceLuid 0x0006000004000000 selects veth1 (index 4), but interface 'veth0' has index 3; give one of them, or make them agree
+              interfaceLuid: 0x0006000004000000
+                             ^
+        r.yaml:7:16: note: interface 'veth0' is here
+              interface: veth0
+                         ^
+        r.yaml:11:20: error: interfaceLuid 0x0047000003000000 has IfType 71, but veth0 has IfType 6; its LUID is 0x0006000003000000
+              interfaceLuid: 0x0047000003000000
+                             ^
+
+        """)
+    }
+
+    @Test("MAC length, IPv6 disabled, no IPv4 and a foreign scope id are reported")
+    func hostChecks() throws {
+        let text = """
+        neighbors:
+          - address: 192.0.2.1
+            interface: veth0
+            physicalAddress: "02:00:00:00:00:01:02:03"
+          - address: 2001:db8::1
+            interface: v6off
+            physicalAddress: "02:00:00:00:00:02"
+          - address: 192.0.2.3
+            interface: nov4
+            physicalAddress: "02:00:00:00:00:03"
+          - address: fe80::1%4
+            interface: veth0
+            physicalAddress: "02:00:00:00:00:04"
+          - address: 192.0.2.5
+            interface: lo
+            physicalAddress: "02:00:00:00:00:05"
+        """
+        #expect(try Self.failure(text) == """
+        r.yaml:4:22: error: physicalAddress 02:00:00:00:00:01:02:03 has 8 bytes, but veth0 uses 6-byte hardware addresses
+              physicalAddress: "02:00:00:00:00:01:02:03"
+                               ^
+        r.yaml:5:14: error: IPv6 is disabled on v6off (net.ipv6.conf.v6off.disable_ipv6 = 1); enable it or remove 2001:db8::1
+            - address: 2001:db8::1
+                       ^
+        r.yaml:8:14: error: nov4 has no IPv4 configuration, so it cannot hold the IPv4 neighbor 192.0.2.3
+            - address: 192.0.2.3
+                       ^
+        r.yaml:11:14: error: the scope id %4 of fe80::1%4 is not the index of veth0 (3); drop the scope id or make it 3
+            - address: fe80::1%4
+                       ^
+        r.yaml:16:22: error: physicalAddress 02:00:00:00:00:05 has 6 bytes, but lo has no hardware addresses; use state: noarp without physicalAddress
+              physicalAddress: "02:00:00:00:00:05"
+                               ^
+
+        """)
+    }
+
+    @Test("entries naming one link differently are duplicates after resolution")
+    func duplicatesAfterResolution() throws {
+        let text = """
+        neighbors:
+          - address: 192.0.2.1
+            interface: veth0
+            physicalAddress: "02:00:00:00:00:01"
+          - address: 192.0.2.1
+            interfaceIndex: 3
+            physicalAddress: "02:00:00:00:00:02"
+        """
+        #expect(try Self.failure(text) == """
+        r.yaml:5:14: error: duplicate neighbor 192.0.2.1 on veth0 (index 3): another entry names the same interface as veth0; remove one
+            - address: 192.0.2.1
+                       ^
+        r.yaml:2:14: note: first defined here
+            - address: 192.0.2.1
+                       ^
+
+        """)
+    }
+
+    @Test("an empty desired state resolves to no rows, even with no links")
+    func empty() throws {
+        #expect(try DesiredState().resolve(links: []).get().isEmpty)
+    }
+}
