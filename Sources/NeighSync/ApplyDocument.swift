@@ -50,6 +50,12 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
     public var changes: [Outcome]
     /// Wall-clock seconds of the whole run.
     public var durationSeconds: Double
+    /// When the run ended (RFC 3339, UTC); set for `--report` files, absent otherwise.
+    public var finishedAt: String?
+    /// Why the run happened in watch mode (`initial`, `event`, `resync`, `reload`); absent for a one-shot apply.
+    public var trigger: String?
+    /// Why the run could not plan or apply at all (file does not resolve, refusal, lock held); absent otherwise.
+    public var error: String?
 
     /// The document of a report.
     public init(_ report: ApplyReport, seconds: Double) {

@@ -1,0 +1,80 @@
+import Foundation
+import IpNet
+
+/// One reconcile pass of watch mode against a desired state already loaded: read the links, resolve the desired
+/// entries against them, read the whole neighbor table, plan, apply (refusing too many deletes without `force`),
+/// and keep what the next pass and the logs need: the report or the reason nothing could be applied, the scope for
+/// event filtering, and the duration. Every pass reads the kernel afresh, so a pass after an event, a periodic
+/// resync and a pass after an overrun are the same full reconcile; a converged table writes nothing. Equivalent:
+/// `neighsync apply` once; netlink: RTM_GETLINK + RTM_GETNEIGH dumps, then batched RTM_NEWNEIGH / RTM_DELNEIGH.
+public struct ApplyRound: Sendable {
+    /// The apply report; nil when the pass stopped before writing (see `error`).
+    public var report: ApplyReport?
+    /// Why the pass wrote nothing at all (the file does not resolve, the table cannot be read, a refusal).
+    public var error: String?
+    /// The scope of the desired state as resolved in this pass; nil when it did not resolve.
+    public var scope: WatchScope?
+    /// Wall-clock seconds the pass took.
+    public var seconds: Double
+
+    /// True when the pass planned and applied with no failure.
+    public var succeeded: Bool { error == nil && (report?.succeeded ?? false) }
+
+    /// Runs one pass of `state` against `table`. Never throws: every problem ends up in `error` or in the report's
+    /// failures. Netlink equivalent: see the type.
+    public static func run(_ state: DesiredState, table: NeighborTableProtocol, force: Bool) -> ApplyRound {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func seconds() -> Double {
+            let c = (clock.now - start).components
+            return Double(c.seconds) + Double(c.attoseconds) / 1e18
+        }
+        let names = Set(state.neighbors.compactMap(\.interface.name))
+        let links: [Link]
+        do {
+            links = try table.links()
+        } catch {
+            return ApplyRound(report: nil, error: "cannot read the interfaces: \(error)", scope: nil, seconds: seconds())
+        }
+        let resolved: [ResolvedNeighbor]
+        switch state.resolve(links: links) {
+        case .success(let r):
+            resolved = r
+        case .failure(let diagnostics):
+            // Interfaces named by the file still count as managed, so their appearance triggers a new pass.
+            let scope = WatchScope(desired: [], interfaceNames: names, ownerProtocol: state.ownerProtocol,
+                                   prunes: false)
+            return ApplyRound(report: nil, error: "the desired state does not match the interfaces: "
+                              + diagnostics.description.replacingOccurrences(of: "\n", with: "; "),
+                              scope: scope, seconds: seconds())
+        }
+        let scope = WatchScope(desired: resolved.map(\.row), interfaceNames: names,
+                               ownerProtocol: state.ownerProtocol, prunes: state.prune == .owned)
+        let current: [IpNetRow2]
+        do {
+            current = try table.table(family: .unspecified)
+        } catch {
+            return ApplyRound(report: nil, error: "cannot read the neighbor table: \(error)", scope: scope,
+                              seconds: seconds())
+        }
+        let plan = Planner.plan(desired: resolved.map(\.desiredRow), current: current, links: links,
+                                ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes)
+        do {
+            let report = try Applier.apply(plan, to: table, force: force)
+            return ApplyRound(report: report, error: nil, scope: scope, seconds: seconds())
+        } catch {
+            return ApplyRound(report: nil, error: "\(error)", scope: scope, seconds: seconds())
+        }
+    }
+
+    /// The `--report` document of this pass, with its trigger. Equivalent: `neighsync apply --output json`.
+    public func document(trigger: String?) -> ApplyDocument {
+        var doc = ApplyDocument(report ?? ApplyReport(outcomes: [], unchanged: 0), seconds: seconds)
+        doc.trigger = trigger
+        if let error {
+            doc.ok = false
+            doc.error = error
+        }
+        return doc
+    }
+}

@@ -1,0 +1,49 @@
+/// Durations as people write them on a command line: one or more `<number><unit>` groups with the units `ms`, `s`,
+/// `m`, `h` (`200ms`, `30s`, `5m`, `1h`, `1h30m`, `1.5s`), and the reverse for display. Pure. Equivalent: systemd's
+/// `parse_sec()` (`OnUnitActiveSec=5min`) and Go's `time.ParseDuration`; iproute2 has none.
+public enum DurationText {
+    /// The duration written in `text`, or nil when it is not one (empty, no unit, unknown unit, negative, overflow).
+    public static func parse(_ text: String) -> Duration? {
+        var total: Double = 0  // milliseconds
+        var rest = Substring(text)
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            guard !number.isEmpty, let value = Double(number) else { return nil }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            let scale: Double
+            switch unit {
+            case "ms": scale = 1
+            case "s": scale = 1000
+            case "m": scale = 60_000
+            case "h": scale = 3_600_000
+            default: return nil
+            }
+            total += value * scale
+        }
+        guard total.isFinite, total < 1e12 else { return nil }
+        return .milliseconds(Int64(total.rounded()))
+    }
+
+    /// The shortest exact text for `d` in whole milliseconds: `200ms`, `30s`, `5m`, `1h`, `1h30m`, `1500ms`.
+    public static func format(_ d: Duration) -> String {
+        let c = d.components
+        var ms = c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000
+        if ms == 0 { return "0s" }
+        if ms % 1000 != 0 { return "\(ms)ms" }
+        var out = ""
+        for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000)] where ms >= size {
+            out += "\(ms / size)\(unit)"
+            ms %= size
+        }
+        return out
+    }
+
+    /// Milliseconds of `d`, rounded down (for reports and comparisons).
+    public static func milliseconds(_ d: Duration) -> Int64 {
+        let c = d.components
+        return c.seconds * 1000 + c.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import IpNet
+
+/// The operational log of apply runs: one line per change written and per failure, on stderr, as `key=value` pairs
+/// or JSON (`LogFormat`), with a UTC timestamp and a level; nothing at all for a run that changed nothing, so cron
+/// mail stays empty. Watch mode adds lines for its own events (start, reload, overrun, stop). The sink and clock
+/// are injectable for tests. Equivalent: `ip monitor neigh` lines for what changed; systemd-journald fields.
+public final class RunLogger: @unchecked Sendable {
+    /// The line format.
+    public let format: LogFormat
+    private let sink: (String) -> Void
+    private let now: () -> Date
+    private let lock = NSLock()
+
+    /// A logger writing lines to `sink` (stderr by default) stamped with `now()` (the wall clock by default).
+    public init(format: LogFormat, sink: ((String) -> Void)? = nil, now: @escaping () -> Date = Date.init) {
+        self.format = format
+        self.sink = sink ?? { FileHandle.standardError.write(Data($0.utf8)) }
+        self.now = now
+    }
+
+    /// Logs one line with `level` (`info`, `warn`, `error`), `event` and further ordered fields; nil values are
+    /// left out. Equivalent: `sd_journal_send("PRIORITY=…", "EVENT=…", …)`.
+    public func log(_ level: String, _ event: String, _ fields: [(String, String?)] = []) {
+        var pairs: [(String, String)] = [("ts", Self.timestamp(now())), ("level", level), ("event", event)]
+        for (k, v) in fields { if let v { pairs.append((k, v)) } }
+        let line: String
+        switch format {
+        case .text:
+            line = pairs.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
+        case .json:
+            line = "{" + pairs.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+        }
+        lock.lock()
+        sink(line + "\n")
+        lock.unlock()
+    }
+
+    /// Logs each change written (`event=create|set|delete`) and each failure (`event=failure`, level error) of a run;
+    /// converged and unchanged entries log nothing. `trigger` (watch mode: `initial`, `event`, `resync`, `reload`)
+    /// is added to every line when given. iproute2 equivalent: the lines `ip monitor neigh` would print for the writes.
+    public func log(_ report: ApplyReport, trigger: String? = nil) {
+        for o in report.outcomes {
+            let c = o.change
+            let row = c.after ?? c.before
+            var fields: [(String, String?)] = [
+                ("address", c.key.address.description), ("interface", c.interfaceName),
+                ("lladdr", row.map { $0.physicalAddress.count == 0 ? "none" : $0.physicalAddress.description }),
+            ]
+            switch o.result {
+            case .applied(let action):
+                if action == .set { fields.append(("reason", c.reason)) }
+                fields.append(("trigger", trigger))
+                log("info", action.rawValue, fields)
+            case .converged:
+                continue
+            case .failed(let e):
+                fields.insert(("action", c.action.rawValue), at: 0)
+                fields += [("status", e.windowsName), ("message", e.reason), ("trigger", trigger)]
+                log("error", "failure", fields)
+            }
+        }
+    }
+
+    /// `2026-11-25T18:00:00Z` (RFC 3339, UTC, whole seconds).
+    static func timestamp(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: d)
+    }
+
+    /// A logfmt value: bare when it has no space, quote, `=` or control character, else double-quoted with `\"`,
+    /// `\\` and `\n` escapes.
+    static func logfmtValue(_ v: String) -> String {
+        let plain = !v.isEmpty && v.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0 != "\\" }
+        if plain { return v }
+        var out = "\""
+        for s in v.unicodeScalars {
+            switch s {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A JSON string literal with the escapes RFC 8259 requires.
+    static func jsonString(_ v: String) -> String {
+        var out = "\""
+        for s in v.unicodeScalars {
+            switch s {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if s.value < 0x20 {
+                    out += String(format: "\\u%04x", s.value)
+                } else {
+                    out.unicodeScalars.append(s)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

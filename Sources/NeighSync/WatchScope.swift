@@ -1,0 +1,61 @@
+import IpNet
+
+/// What a watch loop manages, and the pure rule that decides whether a kernel event concerns it: the desired rows
+/// by key, the interfaces they live on (by index, and by the names the file gives so that a re-created interface
+/// with a new index still counts), and the owner protocol. An event is relevant when it can have moved the table
+/// away from the desired state: a neighbor change at a desired key that differs from the desired row (an echo of
+/// our own write, already equal, is not), an owned entry appearing where none is desired, the deletion of a desired
+/// entry, any change of a managed link (down/up, new MAC, re-creation), an address change on a managed link (the
+/// kernel flushes ARP entries, permanent ones too, when the last IPv4 address goes), and an overrun. systemd-
+/// networkd equivalent: its `link_update()` / neighbor reconfiguration on RTM_NEWLINK; iproute2: filtering
+/// `ip monitor neigh link address` output by hand.
+public struct WatchScope: Hashable, Sendable {
+    /// The desired rows by key; each carries the owner protocol.
+    public var desired: [NeighborKey: IpNetRow2]
+    /// The indexes of the interfaces that hold desired entries.
+    public var interfaceIndexes: Set<UInt32>
+    /// The interface names the desired state refers to.
+    public var interfaceNames: Set<String>
+    /// The owner protocol (NDA_PROTOCOL) of neighsync's entries.
+    public var ownerProtocol: UInt8
+    /// Whether owned entries that are not desired are deleted (`prune: owned`).
+    public var prunes: Bool
+
+    /// Builds a scope from the desired rows (interface index resolved, protocol set), the interface names the file
+    /// uses, the owner protocol and the prune mode. Netlink equivalent: none (bookkeeping for the listener).
+    public init(desired: [IpNetRow2], interfaceNames: Set<String>, ownerProtocol: UInt8, prunes: Bool) {
+        var byKey: [NeighborKey: IpNetRow2] = [:]
+        for r in desired { byKey[r.key] = r }
+        self.desired = byKey
+        self.interfaceIndexes = Set(desired.map(\.effectiveInterfaceIndex))
+        self.interfaceNames = interfaceNames
+        self.ownerProtocol = ownerProtocol
+        self.prunes = prunes
+    }
+
+    /// True when `event` may have moved the table away from the desired state, so the loop should re-plan. Pure.
+    /// Netlink equivalent: the decision a monitor makes per RTM_NEWNEIGH / RTM_DELNEIGH / RTM_NEWLINK /
+    /// RTM_DELLINK / RTM_NEWADDR / RTM_DELADDR notification or ENOBUFS.
+    public func touches(_ event: NeighborEvent) -> Bool {
+        switch event {
+        case .overrun:
+            return true
+        case .neighborChanged(let row):
+            if let want = desired[row.key] { return !Self.matches(row, want) }
+            return prunes && row.protocol == ownerProtocol && row.state.isStatic
+        case .neighborDeleted(let row):
+            return desired[row.key] != nil
+        case .linkChanged(let link):
+            return interfaceIndexes.contains(link.index) || interfaceNames.contains(link.name)
+        case .linkDeleted(let index), .addressChanged(let index):
+            return interfaceIndexes.contains(index)
+        }
+    }
+
+    /// True when the kernel's row already equals the desired one in every field the planner compares (link-layer
+    /// address, state, router flag, owner protocol).
+    static func matches(_ have: IpNetRow2, _ want: IpNetRow2) -> Bool {
+        have.physicalAddress == want.physicalAddress && have.state == want.state && have.isRouter == want.isRouter
+            && have.protocol == want.protocol
+    }
+}

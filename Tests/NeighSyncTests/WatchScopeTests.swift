@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import IpNet
+@testable import NeighSync
+
+/// The pure rule of watch mode: which kernel events make the loop re-plan.
+@Suite struct WatchScopeTests {
+    static let mac10 = PhysicalAddress("02:00:00:00:00:10")!
+    static let mac99 = PhysicalAddress("02:00:00:00:00:99")!
+    static let want = IpNetRow2(address: IpAddress("192.0.2.10")!, interfaceIndex: 3, physicalAddress: mac10,
+                                state: .permanent, protocol: 245)
+    static let want6 = IpNetRow2(address: IpAddress("2001:db8::10")!, interfaceIndex: 3, physicalAddress: mac10,
+                                 state: .permanent, protocol: 245)
+    let scope = WatchScope(desired: [want, want6], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true)
+
+    func link(_ name: String, _ index: UInt32, up: Bool) -> Link {
+        Link(name: name, index: index, arphrdType: 1, hardwareAddressLength: 6, isUp: up)
+    }
+
+    @Test func echoOfOurOwnWriteIsIgnored() {
+        #expect(!scope.touches(.neighborChanged(Self.want)))
+        #expect(!scope.touches(.neighborChanged(Self.want6)))
+    }
+
+    @Test func changeAtADesiredKeyThatDiffersIsRelevant() {
+        var other = Self.want
+        other.physicalAddress = Self.mac99
+        #expect(scope.touches(.neighborChanged(other)))
+        var untagged = Self.want
+        untagged.protocol = 0
+        #expect(scope.touches(.neighborChanged(untagged)))
+        var stale = Self.want
+        stale.state = .stale
+        #expect(scope.touches(.neighborChanged(stale)))
+        var router = Self.want6
+        router.isRouter = true
+        #expect(scope.touches(.neighborChanged(router)))
+    }
+
+    @Test func deleteOfADesiredEntryIsRelevant() {
+        #expect(scope.touches(.neighborDeleted(Self.want)))
+        // The same address on another interface is someone else's entry.
+        var elsewhere = Self.want
+        elsewhere.interfaceIndex = 4
+        #expect(!scope.touches(.neighborDeleted(elsewhere)))
+    }
+
+    @Test func ownedEntryNotDesiredIsRelevantOnlyWhenPruning() {
+        let stray = IpNetRow2(address: IpAddress("192.0.2.77")!, interfaceIndex: 3, physicalAddress: Self.mac99,
+                              state: .permanent, protocol: 245)
+        #expect(scope.touches(.neighborChanged(stray)))
+        let keep = WatchScope(desired: [Self.want], interfaceNames: [], ownerProtocol: 245, prunes: false)
+        #expect(!keep.touches(.neighborChanged(stray)))
+        // Its deletion (our own prune, or anyone's) needs no pass.
+        #expect(!scope.touches(.neighborDeleted(stray)))
+    }
+
+    @Test func foreignAndDynamicEntriesAreIgnored() {
+        let dynamic = IpNetRow2(address: IpAddress("198.51.100.2")!, interfaceIndex: 3, physicalAddress: Self.mac99,
+                                state: .reachable, protocol: 0)
+        #expect(!scope.touches(.neighborChanged(dynamic)))
+        #expect(!scope.touches(.neighborDeleted(dynamic)))
+        var foreign = dynamic
+        foreign.state = .permanent
+        foreign.protocol = 4
+        #expect(!scope.touches(.neighborChanged(foreign)))
+        // A dynamic entry that happens to carry our protocol number is not ours to prune.
+        var taggedDynamic = dynamic
+        taggedDynamic.protocol = 245
+        #expect(!scope.touches(.neighborChanged(taggedDynamic)))
+    }
+
+    @Test func linkEventsOnManagedInterfacesAreRelevant() {
+        #expect(scope.touches(.linkChanged(link("veth0", 3, up: false))))
+        #expect(scope.touches(.linkChanged(link("veth0", 3, up: true))))
+        // Re-created with a new index: the name still counts.
+        #expect(scope.touches(.linkChanged(link("veth0", 12, up: true))))
+        #expect(!scope.touches(.linkChanged(link("veth1", 4, up: false))))
+        #expect(scope.touches(.linkDeleted(interfaceIndex: 3)))
+        #expect(!scope.touches(.linkDeleted(interfaceIndex: 4)))
+        #expect(scope.touches(.addressChanged(interfaceIndex: 3)))
+        #expect(!scope.touches(.addressChanged(interfaceIndex: 4)))
+    }
+
+    @Test func overrunIsAlwaysRelevant() {
+        let empty = WatchScope(desired: [], interfaceNames: [], ownerProtocol: 245, prunes: true)
+        #expect(empty.touches(.overrun))
+        #expect(scope.touches(.overrun))
+    }
+}
