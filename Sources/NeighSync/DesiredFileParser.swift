@@ -555,7 +555,7 @@ final class DesiredFileParser {
             return nil
         }
         // Consecutive entries usually name the same interface: share one String.
-        if let last = lastName, last.utf8.elementsEqual(b) { return last }
+        if let last = lastName, ScalarBytes.equals(b, last) { return last }
         let n = ScalarBytes.string(b)
         lastName = n
         return n

@@ -52,7 +52,8 @@ public enum DesiredStateLoader {
         return merger.finish()
     }
 
-    /// Loads in-memory text given as a String (see `load(data:fileName:limits:)`).
+    /// Loads in-memory text given as a String, shown as `fileName` in diagnostics (see `load(data:fileName:limits:)`).
+    /// iproute2 equivalent: `echo … | ip -batch -`.
     public static func load(text: String, fileName: String,
                             limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
         load(data: Array(text.utf8), fileName: fileName, limits: limits)

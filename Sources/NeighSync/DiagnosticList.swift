@@ -6,11 +6,13 @@ import Foundation
 /// iproute2 equivalent: the messages of `ip -batch FILE`, which stops at the first (`Command failed FILE:LINE`).
 public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible {
     /// The diagnostics, sorted by file, line and column (those without a position last, in their order).
+    /// iproute2 equivalent: the error lines `ip -batch` prints.
     public var diagnostics: [Diagnostic]
-    /// File text by path, for the files the diagnostics point into and the loader had in memory.
+    /// File text by path, for the files the diagnostics point into and the loader had in memory. iproute2 has no
+    /// equivalent (it prints no source lines).
     public var sources: [String: String]
 
-    /// Builds a list; `diagnostics` are sorted by position (stable for equal positions).
+    /// Builds a list; `diagnostics` are sorted by position (stable for equal positions). iproute2 has no equivalent.
     public init(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) {
         self.diagnostics = diagnostics.enumerated().sorted { a, b in
             switch (a.element.mark, b.element.mark) {
@@ -23,14 +25,15 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
         self.sources = sources
     }
 
-    /// The number of diagnostics.
+    /// The number of diagnostics (an `ip -batch` run reports at most one).
     public var count: Int { diagnostics.count }
 
-    /// One `file:line:col: error: message` line per diagnostic, without snippets.
+    /// One `file:line:col: error: message` line per diagnostic, without snippets. iproute2 equivalent: `Command
+    /// failed FILE:LINE`.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 
     /// The compiler-style text of every diagnostic (header, source line, caret, notes), lines taken from `sources`
-    /// or, failing that, from the file on disk.
+    /// or, failing that, from the file on disk. iproute2 equivalent: none (it prints the failing line number only).
     public func rendered() -> String {
         var cache: [String: [Substring]] = [:]
         for (path, text) in sources { cache[path] = DiagnosticList.lines(text) }
@@ -50,7 +53,8 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
         }
     }
 
-    /// The compiler-style text of every diagnostic with lines from `source` (path, 1-based line → text).
+    /// The compiler-style text of every diagnostic with lines from `source` (path, 1-based line → text). iproute2
+    /// equivalent: none.
     public func rendered(source: (String, Int) -> String?) -> String {
         diagnostics.map { $0.rendered(source: source) }.joined()
     }

@@ -11,10 +11,10 @@ public struct LoaderLimits: Hashable, Sendable {
     /// How many errors are collected before the loader stops (default 100).
     public var maxErrors: Int
 
-    /// 64 MiB, depth 32, 100 errors.
+    /// 64 MiB, depth 32, 100 errors. iproute2 has no such limits.
     public static let `default` = LoaderLimits()
 
-    /// Builds limits; omitted ones take the defaults.
+    /// Builds limits; omitted ones take the defaults. iproute2 has no equivalent.
     public init(maxFileSize: Int = 64 << 20, maxDepth: Int = 32, maxErrors: Int = 100) {
         self.maxFileSize = maxFileSize
         self.maxDepth = maxDepth

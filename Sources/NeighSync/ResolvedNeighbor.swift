@@ -13,7 +13,7 @@ public struct ResolvedNeighbor: Hashable, Sendable {
     /// The name of the link the entry resolved to.
     public var interfaceName: String
 
-    /// Builds a resolved entry.
+    /// Builds a resolved entry. iproute2 equivalent: writing one `neigh replace` line.
     public init(row: IpNetRow2, desired: DesiredNeighbor, interfaceName: String) {
         self.row = row
         self.desired = desired

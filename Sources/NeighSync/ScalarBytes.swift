@@ -49,6 +49,16 @@ enum ScalarBytes {
         return nil
     }
 
+    /// True when `s` holds exactly the bytes of `b`.
+    @inline(__always)
+    static func equals(_ b: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
+        guard s.utf8.count == b.count else { return false }
+        return s.utf8.withContiguousStorageIfAvailable { u in
+            for i in 0..<u.count where u[i] != b[i] { return false }
+            return true
+        } ?? s.utf8.elementsEqual(b)
+    }
+
     /// The scalar as a String (for messages and interface names).
     static func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: b, as: UTF8.self)
@@ -116,7 +126,12 @@ enum ScalarBytes {
     /// How a plain scalar would be typed.
     static func shape(_ b: UnsafeBufferPointer<UInt8>) -> Shape {
         // Fast path: null, booleans and numbers all start with one of `~tTfFnN+-.` or a digit.
-        if let c = b.first, !(c >= 48 && c <= 57), !"~tTfFnN+-.".utf8.contains(c) { return .string }
+        if let c = b.first {
+            switch c {
+            case 48...57, 126, 116, 84, 102, 70, 110, 78, 43, 45, 46: break  // 0-9 ~ t T f F n N + - .
+            default: return .string
+            }
+        }
         if isNull(b) { return .null }
         if boolean(b) != nil { return .boolean }
         switch integer(b) {
