@@ -138,14 +138,30 @@ enum ScalarBytes {
         case .value, .negative, .overflow: return .integer
         default: break
         }
-        // A float: digits with one '.', optional sign and exponent.
-        var sawDigit = false, sawDot = false
-        for (i, c) in b.enumerated() {
-            if c >= 48 && c <= 57 { sawDigit = true } else if c == 46 && !sawDot { sawDot = true }
-            else if (c == 45 || c == 43) && i == 0 {} else if c == 101 || c == 69 {
-                return sawDigit ? .number : .string
-            } else { return .string }
+        return isFloat(b) ? .number : .string
+    }
+
+    /// True for `[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?`: a number with a fraction (YAML 1.2 core
+    /// floats, narrowed to need a dot, so `1e10::1` stays an IPv6 address).
+    static func isFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        func digits() -> Int {
+            let start = i
+            while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+            return i - start
         }
-        return sawDigit && sawDot ? .number : .string
+        if i < n, b[i] == 43 || b[i] == 45 { i += 1 }
+        let whole = digits()
+        guard i < n, b[i] == 46 else { return false }
+        i += 1
+        let fraction = digits()
+        guard whole > 0 || fraction > 0 else { return false }
+        if i < n, b[i] == 101 || b[i] == 69 {
+            i += 1
+            if i < n, b[i] == 43 || b[i] == 45 { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == n
     }
 }
