@@ -6,6 +6,7 @@ struct NeighsyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neighsync",
         abstract: "Keep the kernel neighbor table (ARP/NDP) equal to a YAML file of static entries.",
+        version: NeighsyncVersion.current,
         subcommands: [
             // subcommands are registered here, one line each
             EntryCommand.self,
