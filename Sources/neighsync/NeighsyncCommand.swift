@@ -1,15 +1,37 @@
 import ArgumentParser
+import Foundation
 
-/// The `neighsync` command: a declarative reconciler for the kernel neighbor table (ARP/NDP).
+/// The `neighsync` command: a declarative reconciler for the kernel neighbor table (ARP/NDP). Exit codes are
+/// stable: 0 success, 1 error (usage errors included), 2 changes present (`plan --detailed-exitcode` only).
 @main
 struct NeighsyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neighsync",
         abstract: "Keep the kernel neighbor table (ARP/NDP) equal to a YAML file of static entries.",
+        discussion: """
+            Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode only).
+            Errors go to stderr, results to stdout.
+            """,
         version: NeighsyncVersion.current,
         subcommands: [
-            // subcommands are registered here, one line each
+            ValidateCommand.self,
+            PlanCommand.self,
+            ApplyCommand.self,
+            ShowCommand.self,
             EntryCommand.self,
         ]
     )
+
+    /// Parses and runs, mapping argument-parser usage errors (exit 64) to exit 1 so the codes stay 0/1/2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            Console.err(fullMessage(for: error))
+            Foundation.exit(1)
+        }
+    }
 }

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import IpNet
+import NeighSync
+
+/// `neighsync apply`: makes the kernel table equal to the desired state (or carries out a saved plan, refused when
+/// the table changed since), under a per-namespace lock. Quiet when nothing drifted, so cron mail stays empty.
+/// Failures are reported one by one with their Windows status names; exit 1 if any. iproute2 equivalent:
+/// `ip -batch -force FILE` of `neigh replace`/`neigh del` lines, without ownership or convergence.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make the neighbor table match the desired state (or carry out a saved plan).")
+
+    @Argument(help: ArgumentHelp("A plan saved with 'neighsync plan --out FILE'.", valueName: "planfile"))
+    var planFile: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files.",
+                                                    valueName: "path"))
+    var file: String?
+
+    @Flag(help: "Apply even when the plan deletes more than maxDeletes entries.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Seconds to wait for another neighsync run on the same namespace.",
+                               valueName: "seconds"))
+    var lockTimeout: Double = 30
+
+    @Flag(name: .shortAndLong, help: "Print the summary even when nothing changed.")
+    var verbose = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if (planFile == nil) == (file == nil) { throw ValidationError("give either -f PATH or a PLANFILE") }
+        if common.output == .yaml { throw ValidationError("--output takes text or json here") }
+        if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
+    }
+
+    func run() throws {
+        let started = Date()
+        var namespace = common.netns
+        var saved: PlanFile?
+        if let planFile {
+            do { saved = try PlanFile.load(path: planFile) } catch { throw Console.fail("\(error)") }
+            if let n = saved?.namespace {
+                if let namespace, namespace != n {
+                    throw Console.fail("\(planFile) was made for namespace '\(n)', not '\(namespace)'")
+                }
+                namespace = n
+            }
+        }
+        let lock: ApplyLock
+        do {
+            lock = try ApplyLock(namespacePath: namespace.map { "/run/netns/\($0)" } ?? "/proc/self/ns/net",
+                                 timeout: lockTimeout)
+        } catch { throw Console.fail("\(error)") }
+        defer { withExtendedLifetime(lock) {} }
+
+        let plan: Plan
+        let table: NeighborTable
+        do {
+            table = try NeighborTable(namespace: namespace)
+            if let saved {
+                plan = try Self.replan(saved, table: table, path: planFile!)
+            } else {
+                plan = try Reconciliation.gather(path: file!, table: table).plan()
+            }
+        } catch let list as DiagnosticList {
+            Console.err(list.rendered() + "\(list.diagnostics.count) error"
+                        + "\(list.diagnostics.count == 1 ? "" : "s"); nothing was applied")
+            throw ExitCode(1)
+        } catch let e as IpNetError {
+            throw Console.fail(e.description)
+        } catch {
+            throw Console.fail("\(error)")
+        }
+        if !plan.isEmpty && !Capabilities.hasNetAdmin {
+            throw Console.fail("ERROR_ACCESS_DENIED: applying \(plan.changes.count) changes needs CAP_NET_ADMIN; "
+                               + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)")
+        }
+        let report: ApplyReport
+        do { report = try Applier.apply(plan, to: table, force: force) } catch { throw Console.fail("\(error)") }
+        let seconds = Date().timeIntervalSince(started)
+        switch common.output {
+        case .json: Console.out(try Console.json(ApplyDocument(report, seconds: seconds)))
+        default: printText(report)
+        }
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// Recomputes a saved plan against the live table; refuses when the table changed since it was made.
+    static func replan(_ saved: PlanFile, table: NeighborTable, path: String) throws -> Plan {
+        let links = try table.links()
+        let current = try table.table(family: .unspecified)
+        let desired = try saved.desiredRows()
+        let stale = "\(path) is stale: the neighbor table changed since the plan was made; run 'neighsync plan' again"
+        guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key))) == saved.fingerprint
+        else { throw RecordError(stale) }
+        let plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: saved.ownerProtocol,
+                                prune: saved.pruneMode, maxDeletes: saved.maxDeletes)
+        guard PlanDocument(plan).changes == saved.plan.changes else { throw RecordError(stale) }
+        return plan
+    }
+
+    func printText(_ report: ApplyReport) {
+        var text = ""
+        for o in report.outcomes {
+            let c = o.change
+            let row = c.after ?? c.before!
+            let what = "\(c.key.address) dev \(c.interfaceName)"
+                + (row.physicalAddress.count > 0 ? " lladdr \(row.physicalAddress)" : "")
+            switch o.result {
+            case .applied(let a):
+                text += "\(["create": "created", "set": "set", "delete": "deleted"][a.rawValue]!) \(what)\n"
+            case .converged(let why):
+                if verbose { text += "converged \(what) (\(why))\n" }
+            case .failed(let e):
+                Console.err("error: \(e.windowsName): \(c.action.rawValue) \(what): \(e.reason)")
+            }
+        }
+        let changed = report.outcomes.contains { if case .applied = $0.result { return true } else { return false } }
+        if changed || verbose || !report.succeeded { text += report.summary + "\n" }
+        Console.out(text)
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import NeighSync
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output helpers shared by the subcommands: results to stdout, errors to stderr, JSON with sorted keys,
+/// compiler-style diagnostics with source snippets, colour only on a TTY without NO_COLOR.
+enum Console {
+    /// Writes to stdout without a trailing newline being added.
+    static func out(_ s: String) {
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
+
+    /// Writes a line to stderr.
+    static func err(_ s: String) {
+        FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+    }
+
+    /// Prints `error: message` to stderr and returns exit code 1 to throw.
+    static func fail(_ message: String) -> ExitCode {
+        err("error: \(message)")
+        return ExitCode(1)
+    }
+
+    /// Pretty JSON with sorted keys and a final newline.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try enc.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// True when stdout is a terminal and NO_COLOR is unset.
+    static var useColor: Bool {
+        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
+    }
+
+    /// The JSON form of diagnostics: `[{"file", "line", "column", "message", "notes": [...]}]`.
+    struct DiagnosticRecord: Encodable {
+        var file: String?
+        var line: Int?
+        var column: Int?
+        var message: String
+        var notes: [DiagnosticRecord]?
+
+        init(_ d: Diagnostic) {
+            file = d.mark?.file
+            line = d.mark?.line
+            column = d.mark?.column
+            message = d.message
+            notes = d.notes.isEmpty ? nil : d.notes.map {
+                DiagnosticRecord(Diagnostic(mark: $0.mark, message: $0.message))
+            }
+        }
+    }
+}
