@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import IpNet
+import NeighSync
+
+/// The operations options of `neighsync apply`: `--watch` (keep running and repair drift on kernel events),
+/// `--debounce`, `--resync`, `--log-format text|json` (one line per change and per failure on stderr) and
+/// `--report FILE` (the JSON result of each run, written atomically). Without `--log-format` a one-shot apply logs
+/// nothing extra; watch mode logs `text` by default. iproute2 equivalent: `ip monitor neigh` for the event side.
+struct WatchOptions: ParsableArguments {
+    @Flag(name: .long, help: ArgumentHelp("Keep running: apply once, then re-apply after kernel events that touch "
+                                          + "the desired entries, on SIGHUP (reloading the file) and every --resync."))
+    var watch = false
+
+    @Option(name: .long, help: ArgumentHelp("Watch mode: wait this long after the first relevant event before "
+                                            + "re-planning (e.g. 200ms, 1s; 0s for none).", valueName: "duration"))
+    var debounce = "200ms"
+
+    @Option(name: .long, help: ArgumentHelp("Watch mode: full reconcile at this interval (e.g. 30s, 5m, 1h).",
+                                            valueName: "duration"))
+    var resync = "5m"
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("Log each change and failure to stderr as text "
+                                                                 + "(key=value) or json.", valueName: "format"))
+    var logFormat: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the JSON result of each run to this file (atomically).",
+                                            valueName: "file"))
+    var report: String?
+
+    /// The parsed `--debounce`.
+    var debounceDuration: Duration { DurationText.parse(debounce) ?? .milliseconds(200) }
+    /// The parsed `--resync`.
+    var resyncDuration: Duration { DurationText.parse(resync) ?? .seconds(300) }
+
+    /// Checks the values; called from the command's `validate()`.
+    func check() throws {
+        guard let d = DurationText.parse(debounce), d <= .seconds(60) else {
+            throw ValidationError("--debounce '\(debounce)' is not a duration from 0s to 60s; write e.g. 200ms or 1s")
+        }
+        _ = d
+        guard let r = DurationText.parse(resync), r >= .seconds(1) else {
+            throw ValidationError("--resync '\(resync)' is not a duration of at least 1s; write e.g. 30s, 5m or 1h")
+        }
+        _ = r
+        if let f = logFormat, LogFormat(rawValue: f) == nil {
+            throw ValidationError("--log-format '\(f)' is not one of: text, json")
+        }
+        if !watch && (debounce != "200ms" || resync != "5m") {
+            throw ValidationError("--debounce and --resync only apply with --watch")
+        }
+        if let report, report.isEmpty || report.hasSuffix("/") {
+            throw ValidationError("--report needs a file path, e.g. /var/lib/neighsync/last-run.json")
+        }
+    }
+
+    /// The logger: the chosen format, `text` in watch mode when none was chosen, none otherwise.
+    var logger: RunLogger? {
+        if let f = logFormat.flatMap(LogFormat.init(rawValue:)) { return RunLogger(format: f) }
+        return watch ? RunLogger(format: .text) : nil
+    }
+
+    /// For a one-shot apply: logs the run's changes and failures (with `--log-format`) and writes `--report`.
+    /// `error` is set when the run could not plan or apply at all. Throws when the report cannot be written.
+    func record(_ report: ApplyReport?, error: String? = nil, seconds: Double) throws {
+        let logger = self.logger
+        if let report { logger?.log(report) }
+        if let error { logger?.log("error", "apply-failed", [("message", error)]) }
+        guard let path = self.report else { return }
+        var doc = ApplyDocument(report ?? ApplyReport(outcomes: [], unchanged: 0), seconds: seconds)
+        if let error {
+            doc.ok = false
+            doc.error = error
+        }
+        try ReportFile.write(doc, to: path)
+    }
+
+    /// Runs watch mode until SIGTERM/SIGINT: loads `path` (failing with the diagnostics when it does not load),
+    /// opens the event listener and the table in `netns`, and hands over to `Watcher`. Returns the exit status.
+    func runWatch(path: String, netns: String?, force: Bool, lockTimeout: Double) throws -> Int32 {
+        let state: DesiredState
+        switch DesiredStateLoader.load(path: path) {
+        case .success(let s): state = s
+        case .failure(let d):
+            FileHandle.standardError.write(Data(d.rendered().utf8))
+            return 1
+        }
+        do {
+            // Listen first, so nothing that happens during the first pass is missed.
+            let events = try NeighborEventSocket(namespace: netns)
+            let table = try NeighborTable(namespace: netns)
+            let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
+                                            reportPath: report, lockTimeout: lockTimeout)
+            let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
+                                  settings: settings,
+                                  lockNamespacePath: netns.map { "/run/netns/\($0)" } ?? "/proc/self/ns/net",
+                                  reload: { DesiredStateLoader.load(path: path) })
+            return watcher.run()
+        } catch let e as IpNetError {
+            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            return 1
+        }
+    }
+}
