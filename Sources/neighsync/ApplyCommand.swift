@@ -31,13 +31,22 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @OptionGroup(title: "Operations") var operations: WatchOptions
+
     func validate() throws {
         if (planFile == nil) == (file == nil) { throw ValidationError("give either -f PATH or a PLANFILE") }
+        try operations.check()
+        if operations.watch && planFile != nil { throw ValidationError("--watch needs -f PATH, not a plan file") }
         if common.output == .yaml { throw ValidationError("--output takes text or json here") }
         if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
     }
 
     func run() throws {
+        if operations.watch {
+            let status = try operations.runWatch(path: file!, netns: common.netns, force: force, lockTimeout: lockTimeout)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let started = Date()
         var namespace = common.netns
         var saved: PlanFile?
@@ -67,6 +76,7 @@ struct ApplyCommand: ParsableCommand {
                 plan = try Reconciliation.gather(path: file!, table: table).plan()
             }
         } catch let list as DiagnosticList {
+            try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
             Console.err(list.rendered() + "\(list.diagnostics.count) error"
                         + "\(list.diagnostics.count == 1 ? "" : "s"); nothing was applied")
             throw ExitCode(1)
@@ -80,13 +90,18 @@ struct ApplyCommand: ParsableCommand {
                                + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)")
         }
         let report: ApplyReport
-        do { report = try Applier.apply(plan, to: table, force: force) } catch { throw Console.fail("\(error)") }
+        do { report = try Applier.apply(plan, to: table, force: force) } catch {
+            try? operations.record(nil, error: "\(error)", seconds: Date().timeIntervalSince(started))
+            throw Console.fail("\(error)")
+        }
         let seconds = Date().timeIntervalSince(started)
+        var recorded = true
+        do { try operations.record(report, seconds: seconds) } catch { Console.err("error: \(error)"); recorded = false }
         switch common.output {
         case .json: Console.out(try Console.json(ApplyDocument(report, seconds: seconds)))
         default: printText(report)
         }
-        if !report.succeeded { throw ExitCode(1) }
+        if !report.succeeded || !recorded { throw ExitCode(1) }
     }
 
     /// Recomputes a saved plan against the live table; refuses when the table changed since it was made.
