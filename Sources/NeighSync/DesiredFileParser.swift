@@ -336,6 +336,11 @@ final class DesiredFileParser {
             try skip(v)
             return
         }
+        // Reserve once instead of growing a large list step by step (each step copies and touches fresh memory):
+        // an entry takes at least one line, so the lines left bound the count. Untouched capacity costs no memory.
+        var lines = 0
+        for b in input[min(input.count, reader.offset)...] where b == 10 { lines += 1 }
+        result.neighbors.reserveCapacity(result.neighbors.count + lines + 1)
         while true {
             let e = try next()
             if e.kind == .sequenceEnd { return }

@@ -90,7 +90,8 @@ public enum DesiredStateLoader {
                 files.append(path)
                 return
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
+            // Mapped rather than copied: the parser only reads it, once.
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
                 add(Diagnostic(mark: nil, message: "cannot read \(path); check that it is a readable file"))
                 return
             }

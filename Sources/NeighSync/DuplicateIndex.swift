@@ -26,7 +26,7 @@ struct DuplicateIndex {
     private var nameNumbers: [String: UInt64] = [:]
     /// Open addressing, linear probing; `ids[i] < 0` marks an empty slot.
     private var keys: [Key] = []
-    private var ids: [Int] = []
+    private var ids: [Int32] = []
     private var used = 0
 
     /// A small number for an interface name; a file names few interfaces, so a short list is searched first.
@@ -39,8 +39,8 @@ struct DuplicateIndex {
         return k
     }
 
-    /// Makes room for `n` more entries (two keys each at most).
-    mutating func reserve(_ n: Int) { grow(to: used + 2 * n) }
+    /// Makes room for `n` more entries (most have one key; entries with two grow the table as needed).
+    mutating func reserve(_ n: Int) { grow(to: used + n) }
 
     private mutating func grow(to count: Int) {
         var capacity = max(16, keys.count)
@@ -48,9 +48,9 @@ struct DuplicateIndex {
         guard capacity > keys.count else { return }
         let oldKeys = keys, oldIds = ids
         keys = [Key](repeating: Key(selector: 0, high: 0, low: 0), count: capacity)
-        ids = [Int](repeating: -1, count: capacity)
+        ids = [Int32](repeating: -1, count: capacity)
         used = 0
-        for i in oldIds.indices where oldIds[i] >= 0 { _ = lookupOrInsert(oldKeys[i], id: oldIds[i]) }
+        for i in oldIds.indices where oldIds[i] >= 0 { _ = lookupOrInsert(oldKeys[i], id: Int(oldIds[i])) }
     }
 
     /// The id stored for `k`, or nil after storing `id` for it.
@@ -59,11 +59,11 @@ struct DuplicateIndex {
         let mask = keys.count - 1
         var i = Int(truncatingIfNeeded: k.hash) & mask
         while ids[i] >= 0 {
-            if keys[i] == k { return ids[i] }
+            if keys[i] == k { return Int(ids[i]) }
             i = (i + 1) & mask
         }
         keys[i] = k
-        ids[i] = id
+        ids[i] = Int32(id)
         used += 1
         return nil
     }
@@ -73,13 +73,13 @@ struct DuplicateIndex {
         let mask = keys.count - 1
         var i = Int(truncatingIfNeeded: k.hash) & mask
         while ids[i] >= 0 {
-            if keys[i] == k { return ids[i] }
+            if keys[i] == k { return Int(ids[i]) }
             i = (i + 1) & mask
         }
         return nil
     }
 
-    /// Records entry number `id` (any caller-chosen number ≥ 0, e.g. its index in a list); returns the number of
+    /// Records entry number `id` (any caller-chosen number in 0…Int32.max, e.g. its index in a list); returns the number of
     /// the earlier entry it duplicates, if any (then it is not recorded).
     mutating func insert(_ n: DesiredNeighbor, id: Int) -> Int? {
         return insert(address: n.address, name: n.interface.name,

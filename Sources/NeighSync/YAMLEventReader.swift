@@ -73,6 +73,9 @@ final class YAMLEventReader {
         event.deallocate()
     }
 
+    /// The byte offset libyaml has read up to (the end of the last event). libyaml equivalent: `end_mark.index`.
+    var offset: Int { holdsEvent ? Int(event.pointee.end_mark.index) : 0 }
+
     /// The next event; throws the syntax error that ends the stream. After `streamEnd` it keeps returning
     /// `streamEnd`.
     func next() throws(SyntaxError) -> Event {
