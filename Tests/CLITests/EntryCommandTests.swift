@@ -4,29 +4,8 @@ import NetnsTesting
 
 /// Runs the built `neighsync` binary: `entry create` then `get`, the already-exists error and exit status 1.
 @Suite struct EntryCommandTests {
-    /// The `neighsync` binary next to the test bundle (works with any `--scratch-path`), or under `.build*/debug`
-    /// of the package when run otherwise.
-    static let binary: String? = {
-        let fm = FileManager.default
-        var candidates: [URL] = []
-        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = me.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(dir.appendingPathComponent("neighsync"))
-            dir = dir.deletingLastPathComponent()
-        }
-        if let exe = Bundle.main.executableURL {
-            candidates.append(exe.deletingLastPathComponent().appendingPathComponent("neighsync"))
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        if let entries = try? fm.contentsOfDirectory(atPath: root.path) {
-            for e in entries.sorted() where e.hasPrefix(".build") {
-                candidates.append(root.appendingPathComponent(e).appendingPathComponent("debug/neighsync"))
-            }
-        }
-        return candidates.first { fm.isExecutableFile(atPath: $0.path) && !$0.hasDirectoryPath }?.path
-    }()
+    /// The built binary (see `NeighsyncBinary`).
+    static let binary: String? = NeighsyncBinary.path
 
     func neighsync(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let path = try #require(Self.binary, "the neighsync binary was not found next to the test bundle")
