@@ -83,15 +83,19 @@ public enum DesiredStateLoader {
         init(limits: LoaderLimits) { self.limits = limits }
 
         mutating func read(file path: String) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+            let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
             if size > limits.maxFileSize {
                 add(Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileSize) "
                                + "bytes; split it into a directory of smaller files or raise the limit"))
                 files.append(path)
                 return
             }
-            // Mapped rather than copied: the parser only reads it, once.
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+            // A regular file is mapped rather than copied (the parser reads it once); a pipe or /proc file is read.
+            let regular = (attributes[.type] as? FileAttributeType) == .typeRegular
+            let data = regular ? try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+                               : FileHandle(forReadingAtPath: path).flatMap { try? $0.readToEnd() ?? Data() }
+            guard let data else {
                 add(Diagnostic(mark: nil, message: "cannot read \(path); check that it is a readable file"))
                 return
             }
