@@ -2,8 +2,8 @@ import ArgumentParser
 import IpNet
 import NeighSync
 
-/// `neighsync show`: the current neighbor table of a namespace. By default the static entries (permanent, noarp);
-/// `--all` adds dynamic ones. `--output yaml` writes a desired-state file (bootstrap a repository from a host);
+/// `neighsync show`: the current neighbor table of a namespace. By default the static entries (permanent, noarp,
+/// except the NOARP multicast entries the kernel makes itself); `--all` adds dynamic and kernel-made ones. `--output yaml` writes a desired-state file (bootstrap a repository from a host);
 /// `--output json` writes a snapshot that `plan --state` reads. iproute2 equivalent: `ip neigh show nud all` and
 /// `ip -j link show`.
 struct ShowCommand: ParsableCommand {
@@ -25,6 +25,11 @@ struct ShowCommand: ParsableCommand {
         }
     }
 
+    /// NOARP entries for multicast addresses (ff02::16, 224.0.0.22, …) are made by the kernel itself when a link
+    /// joins a group; they are not configuration, so the default view (and a bootstrapped YAML file) leaves them out,
+    /// as `ip neigh show` does. `--all` shows them.
+    static func isKernelMade(_ r: IpNetRow2) -> Bool { r.state == .noarp && r.address.isMulticast }
+
     func run() throws {
         let links: [Link]
         var rows: [IpNetRow2]
@@ -44,7 +49,7 @@ struct ShowCommand: ParsableCommand {
             rows = rows.filter { $0.effectiveInterfaceIndex == link.index }
             shownLinks = [link]
         }
-        if !all { rows = rows.filter { $0.state.isStatic } }
+        if !all { rows = rows.filter { $0.state.isStatic && !Self.isKernelMade($0) } }
         rows.sort { $0.key < $1.key }
         switch common.output {
         case .json:
