@@ -6,7 +6,8 @@ internal import Glibc
 /// and the interface. Not thread-safe: use one instance per thread. Netlink equivalent: a NETLINK_ROUTE socket
 /// with RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH / RTM_GETLINK; iproute2: `ip [-n NAME] neigh …`.
 public final class NeighborTable: NeighborTableProtocol {
-    private let socket: NetlinkSocket
+    /// The netlink socket (internal, so fault-injection tests can wrap its `io`).
+    let socket: NetlinkSocket
     /// The namespace this table works in, for messages: "NAME", a path, or nil for the caller's own.
     public let namespaceDescription: String?
 

@@ -1,3 +1,5 @@
+internal import Glibc
+
 /// A view of one netlink message inside a receive buffer (valid only while the buffer is): the `nlmsghdr` fields
 /// and the payload bytes. Decoding never copies the message. Netlink equivalent: `struct nlmsghdr` followed by
 /// `NLMSG_DATA(nlh)`; iproute2 walks the same with `NLMSG_OK`/`NLMSG_NEXT`.
@@ -19,16 +21,20 @@ struct NetlinkMessage {
     var payload: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[16...]) }
 
     /// Splits a datagram into its messages, stopping at the first malformed header (`NLMSG_OK` failing), and
-    /// calls `body` for each; `body` returns false to stop early. Netlink equivalent: the `NLMSG_OK`/`NLMSG_NEXT` loop.
-    static func forEach(in datagram: UnsafeRawBufferPointer, _ body: (NetlinkMessage) throws -> Bool) rethrows {
+    /// calls `body` for each; `body` returns false to stop early. Returns false when it stopped at a malformed
+    /// header or trailing bytes too short for one (a truncated datagram), true otherwise. Netlink equivalent: the
+    /// `NLMSG_OK`/`NLMSG_NEXT` loop.
+    @discardableResult
+    static func forEach(in datagram: UnsafeRawBufferPointer, _ body: (NetlinkMessage) throws -> Bool) rethrows -> Bool {
         var offset = 0
         while datagram.count - offset >= 16 {
             let len = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            guard len >= 16, len <= datagram.count - offset else { return }
+            guard len >= 16, len <= datagram.count - offset else { return false }
             let m = NetlinkMessage(bytes: UnsafeRawBufferPointer(rebasing: datagram[offset..<(offset + len)]))
-            if try !body(m) { return }
+            if try !body(m) { return true }
             offset += (len + 3) & ~3
         }
+        return offset >= datagram.count
     }
 
     /// For an `NLMSG_ERROR` (ack) or `NLMSG_DONE` message: the errno it reports (0 = success) and the kernel's
@@ -36,7 +42,10 @@ struct NetlinkMessage {
     /// equivalent: `struct nlmsgerr` and the `NLMSGERR_ATTR_MSG` TLV after it (`NLM_F_ACK_TLVS`).
     var status: (errno: Int32, message: String?) {
         let p = payload
-        guard p.count >= 4 else { return (0, nil) }
+        guard p.count >= 4 else {
+            // A DONE without its int is read as success (old kernels); an ack without its error is unreadable.
+            return type == NetlinkConstants.error ? (EPROTO, "truncated netlink ack (\(length) bytes)") : (0, nil)
+        }
         let err = -p.loadUnaligned(fromByteOffset: 0, as: Int32.self)
         guard flags & NetlinkConstants.ackTlvs != 0 else { return (err, nil) }
         var tlvStart: Int

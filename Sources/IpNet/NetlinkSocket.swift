@@ -24,6 +24,10 @@ final class NetlinkSocket {
     let maxAcksPerBatch: Int
     /// How often a dump is restarted after NLM_F_DUMP_INTR or ENOBUFS before giving up.
     static let dumpRetries = 5
+    /// How often a send failing with ENOBUFS or EAGAIN (nothing was queued) is retried before giving up.
+    static let sendRetries = 3
+    /// The send/receive calls; always the kernel's in production, wrapped by fault-injection tests.
+    var io: NetlinkIO
 
     /// Opens a socket in the caller's network namespace. Netlink equivalent: `mnl_socket_open` + `mnl_socket_bind`.
     init() throws(NetlinkFailure) {
@@ -38,6 +42,7 @@ final class NetlinkSocket {
             throw NetlinkFailure(errno: e, message: "cannot bind the netlink socket")
         }
         portId = mnl_socket_get_portid(h)
+        io = NetlinkIO.kernel(handle: h, fd: fd)
         var one: Int32 = 1
         _ = mnl_socket_setsockopt(h, NETLINK_EXT_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
         _ = mnl_socket_setsockopt(h, NETLINK_CAP_ACK, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -202,14 +207,23 @@ final class NetlinkSocket {
         return nextSequence
     }
 
-    /// Sends `length` bytes (one or more complete messages), retrying EINTR. Netlink equivalent:
-    /// `mnl_socket_sendto`.
+    /// Sends `length` bytes (one or more complete messages), retrying EINTR, and ENOBUFS/EAGAIN up to
+    /// `sendRetries` times after a short pause (a netlink `sendmsg` is all or nothing, so nothing was queued).
+    /// Netlink equivalent: `mnl_socket_sendto`.
     private func send(_ bytes: UnsafeRawPointer, _ length: Int) throws(NetlinkFailure) {
+        var retries = 0
         while true {
-            let n = mnl_socket_sendto(handle, bytes, length)
+            let n = io.send(bytes, length)
             if n >= 0 { return }
-            if errno == EINTR { continue }
-            throw NetlinkFailure(errno: errno, message: "cannot send to the kernel: \(String(cString: strerror(errno)))")
+            let e = errno
+            if e == EINTR { continue }
+            if (e == ENOBUFS || e == EAGAIN) && retries < NetlinkSocket.sendRetries {
+                retries += 1
+                var ts = timespec(tv_sec: 0, tv_nsec: 1_000_000 << retries)
+                nanosleep(&ts, nil)
+                continue
+            }
+            throw NetlinkFailure(errno: e, message: "cannot send to the kernel: \(String(cString: strerror(e)))")
         }
     }
 
@@ -219,8 +233,7 @@ final class NetlinkSocket {
     private func receive(_ body: (NetlinkMessage) throws(NetlinkFailure) -> Bool) throws(NetlinkFailure) {
         var more = true
         while more {
-            let n = neighsync_recv_many(fd, receiveBuffer, slotSize, UInt32(slotCount), receiveLengths,
-                                        Int32(MSG_WAITFORONE))
+            let n = io.receive(receiveBuffer, slotSize, UInt32(slotCount), receiveLengths, Int32(MSG_WAITFORONE))
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }
@@ -233,7 +246,7 @@ final class NetlinkSocket {
                 let datagram = UnsafeRawBufferPointer(start: receiveBuffer + i * slotSize,
                                                       count: Int(receiveLengths[i]))
                 var failure: NetlinkFailure? = nil
-                NetlinkMessage.forEach(in: datagram) { m in
+                let whole = NetlinkMessage.forEach(in: datagram) { m in
                     guard m.portId == portId else { return true }
                     do throws(NetlinkFailure) {
                         more = try body(m)
@@ -244,6 +257,10 @@ final class NetlinkSocket {
                     return more
                 }
                 if let failure { throw failure }
+                if more && !whole {
+                    throw NetlinkFailure(errno: EPROTO, message: "the kernel sent a truncated netlink message "
+                                         + "(datagram of \(datagram.count) bytes); the answer was not read")
+                }
             }
         }
     }
@@ -359,6 +376,8 @@ final class NetlinkSocket {
                 } catch {
                     let note = error.errno == ENOBUFS
                         ? "the ack was lost (receive buffer overflow); the write may have been applied, re-read the table"
+                        : error.errno == EPROTO
+                        ? "\(error.text); the write may have been applied, re-read the table"
                         : error.text
                     failAll(NetlinkFailure(errno: error.errno, message: note))
                     return
