@@ -46,6 +46,19 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Builds an address from 4 or 16 network-order bytes in place, without copying them into an array; nil for any
+    /// other length. Netlink equivalent: reading the `NDA_DST` payload of a dump message.
+    public init?(raw b: UnsafeRawBufferPointer, scopeId: UInt32 = 0) {
+        if b.count == 4 {
+            self = .v4(UInt32(bigEndian: b.loadUnaligned(as: UInt32.self)))
+        } else if b.count == 16 {
+            self = .v6(high: UInt64(bigEndian: b.loadUnaligned(as: UInt64.self)),
+                       low: UInt64(bigEndian: b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)), scopeId: scopeId)
+        } else {
+            return nil
+        }
+    }
+
     /// The same address without its IPv6 scope id (IPv4 is returned as is). Identity comparisons use this.
     public var withoutScope: IpAddress {
         if case .v6(let h, let l, _) = self { return .v6(high: h, low: l, scopeId: 0) }

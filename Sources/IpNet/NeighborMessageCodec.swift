@@ -35,7 +35,7 @@ enum NeighborMessageCodec {
         putAddress(row.address, type: NetlinkConstants.ndaDestination, nlh)
         if verb.writesContent {
             if row.physicalAddress.count > 0 {
-                row.physicalAddress.bytes.withUnsafeBytes { b in
+                row.physicalAddress.withUnsafeBytes { b in
                     mnl_attr_put(nlh, NetlinkConstants.ndaLinkLayerAddress, b.count, b.baseAddress)
                 }
             }
@@ -120,9 +120,11 @@ enum NeighborMessageCodec {
         NetlinkAttribute.forEach(in: UnsafeRawBufferPointer(rebasing: p[12...])) { a in
             switch a.type {
             case NetlinkConstants.ndaDestination:
-                address = IpAddress(bytes: a.payload)
+                address = IpAddress(raw: a.payload)
             case NetlinkConstants.ndaLinkLayerAddress:
-                mac = PhysicalAddress(bytes: Array(a.payload)) ?? .empty
+                if let base = a.payload.baseAddress {
+                    mac = PhysicalAddress(pointer: base, count: a.payload.count) ?? .empty
+                }
             case NetlinkConstants.ndaCacheInfo:
                 confirmed = a.integer(UInt32.self)  // nda_cacheinfo.ndm_confirmed comes first
             case NetlinkConstants.ndaProtocol:

@@ -6,22 +6,59 @@ public struct PhysicalAddress: Hashable, Sendable, CustomStringConvertible {
     /// The largest length a row can hold, Windows' `IF_MAX_PHYS_ADDRESS_LENGTH`.
     public static let maxLength = 32
 
-    /// The address bytes, 0…32 of them.
-    public let bytes: [UInt8]
+    // The bytes live inline (no heap allocation, no reference counting), so a row is plain data: copying, sorting
+    // and hashing 100,000 rows costs no retain/release. Unused bytes are always zero.
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var length: UInt8 = 0
+
+    /// The address bytes, 0…32 of them (a fresh array; prefer `withUnsafeBytes` on hot paths).
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     /// Wraps raw bytes; nil when there are more than 32. Netlink equivalent: decoding `NDA_LLADDR`.
     public init?(bytes: [UInt8]) {
         guard bytes.count <= PhysicalAddress.maxLength else { return nil }
-        self.bytes = bytes
+        self.init(validatedBytes: bytes)
+    }
+
+    /// Copies `count` (≤ 32) bytes from raw memory; nil when there are more than 32. Netlink equivalent: the
+    /// payload of `NDA_LLADDR` read in place.
+    public init?(pointer: UnsafeRawPointer, count: Int) {
+        guard count <= PhysicalAddress.maxLength else { return nil }
+        length = UInt8(count)
+        withUnsafeMutableBytes(of: &storage) { $0.baseAddress!.copyMemory(from: pointer, byteCount: count) }
     }
 
     /// The empty address (length 0), as a row with no link-layer address has. iproute2: an entry without `lladdr`.
     public static let empty = PhysicalAddress(validatedBytes: [])
 
-    init(validatedBytes: [UInt8]) { self.bytes = validatedBytes }
+    init(validatedBytes: [UInt8]) {
+        length = UInt8(validatedBytes.count)
+        withUnsafeMutableBytes(of: &storage) { dst in
+            for (i, b) in validatedBytes.enumerated() { dst[i] = b }
+        }
+    }
+
+    /// Calls `body` with the address bytes in place. Netlink equivalent: the `NDA_LLADDR` payload being written.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var s = storage
+        return try Swift.withUnsafeBytes(of: &s) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(length)])) }
+    }
 
     /// The number of bytes (6 for Ethernet). Windows equivalent: `PhysicalAddressLength`.
-    public var count: Int { bytes.count }
+    public var count: Int { Int(length) }
+
+    /// Equal when the lengths and the bytes are equal.
+    public static func == (a: PhysicalAddress, b: PhysicalAddress) -> Bool {
+        a.length == b.length && a.storage.0 == b.storage.0 && a.storage.1 == b.storage.1
+            && a.storage.2 == b.storage.2 && a.storage.3 == b.storage.3
+    }
+
+    /// Hashes the length and the bytes.
+    public func hash(into h: inout Hasher) {
+        h.combine(length)
+        h.combine(storage.0)
+        if length > 8 { h.combine(storage.1); h.combine(storage.2); h.combine(storage.3) }
+    }
 
     /// Why a text is not a physical address; `parse` returns it so callers can say exactly what was wrong.
     public enum ParseError: Error, Equatable, Sendable {
@@ -51,8 +88,7 @@ public struct PhysicalAddress: Hashable, Sendable, CustomStringConvertible {
             default: return nil
             }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count / 2 + 1)
+        var out = Accumulator()
         var digits = 0
         if u.contains(46) {
             // Cisco dotted: groups of exactly 4 hex digits separated by '.'.
@@ -88,7 +124,7 @@ public struct PhysicalAddress: Hashable, Sendable, CustomStringConvertible {
             out.append(v)
         }
         if out.count > maxLength { return .failure(.tooLong(out.count)) }
-        return .success(PhysicalAddress(validatedBytes: out))
+        return .success(out.address)
     }
 
     /// Parses like `parse(_:)`, returning nil on any error.
@@ -100,13 +136,32 @@ public struct PhysicalAddress: Hashable, Sendable, CustomStringConvertible {
     /// Lower-case colon-separated hex (`02:00:00:00:00:10`), empty for length 0. iproute2 prints the same in
     /// `ip neigh show … lladdr`.
     public var description: String {
-        var s = ""
-        s.reserveCapacity(bytes.count * 3)
-        let digits: [Character] = Array("0123456789abcdef")
-        for (i, b) in bytes.enumerated() {
-            if i > 0 { s.append(":") }
-            s.append(digits[Int(b >> 4)]); s.append(digits[Int(b & 0xf)])
+        let n = count
+        if n == 0 { return "" }
+        return withUnsafeBytes { b in
+            String(unsafeUninitializedCapacity: n * 3 - 1) { out in
+                let digits: StaticString = "0123456789abcdef"
+                let d = digits.utf8Start
+                var k = 0
+                for i in 0..<n {
+                    if i > 0 { out[k] = 58; k += 1 }
+                    out[k] = d[Int(b[i] >> 4)]; out[k + 1] = d[Int(b[i] & 0xf)]; k += 2
+                }
+                return k
+            }
         }
-        return s
+    }
+
+    /// Collects parsed bytes inline, counting past 32 so `tooLong` can say how many there were.
+    private struct Accumulator {
+        var address = PhysicalAddress.empty
+        var count = 0
+        mutating func append(_ b: UInt8) {
+            if count < PhysicalAddress.maxLength {
+                Swift.withUnsafeMutableBytes(of: &address.storage) { $0[count] = b }
+                address.length = UInt8(count + 1)
+            }
+            count += 1
+        }
     }
 }

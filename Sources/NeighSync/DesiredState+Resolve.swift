@@ -11,6 +11,27 @@ extension DesiredState {
     /// the checks of `CreateIpNetEntry2`; netlink: `ndm_ifindex` from RTM_GETLINK; iproute2: `ll_name_to_index()` for
     /// `dev NAME` ("Cannot find device").
     public func resolve(links: [Link]) -> Result<[ResolvedNeighbor], DiagnosticList> {
+        var out: [ResolvedNeighbor] = []
+        out.reserveCapacity(neighbors.count)
+        if let failure = resolveEach(links: links, { n, row, link in
+            out.append(ResolvedNeighbor(row: row, desired: n, interfaceName: link.name))
+        }) { return .failure(failure) }
+        return .success(out)
+    }
+
+    /// Like `resolve(links:)`, but returns only what the planner needs (row and source position), without keeping
+    /// a copy of each parsed entry: the lean path for 100,000-entry files.
+    public func resolveRows(links: [Link]) -> Result<[DesiredRow], DiagnosticList> {
+        var out: [DesiredRow] = []
+        out.reserveCapacity(neighbors.count)
+        if let failure = resolveEach(links: links, { n, row, _ in out.append(DesiredRow(row: row, source: n.mark)) }) {
+            return .failure(failure)
+        }
+        return .success(out)
+    }
+
+    /// The checks of `resolve(links:)`, calling `emit` for each entry that passes; the diagnostics, if any.
+    private func resolveEach(links: [Link], _ emit: (DesiredNeighbor, IpNetRow2, Link) -> Void) -> DiagnosticList? {
         var byName: [String: Link] = [:]
         var byIndex: [UInt32: Link] = [:]
         for l in links {
@@ -18,11 +39,9 @@ extension DesiredState {
             byIndex[l.index] = l
         }
         var diagnostics: [Diagnostic] = []
-        var out: [ResolvedNeighbor] = []
-        out.reserveCapacity(neighbors.count)
         var seen = DuplicateIndex()
         seen.reserve(neighbors.count)
-        for n in neighbors {
+        for (position, n) in neighbors.enumerated() {
             if diagnostics.count >= 100 { break }
             guard let link = DesiredState.link(for: n, byName: byName, byIndex: byIndex, into: &diagnostics) else {
                 continue
@@ -58,8 +77,8 @@ extension DesiredState {
                 ok = false
             }
             guard ok else { continue }
-            if let first = seen.insert(address: n.address, name: nil, index: link.index, id: out.count) {
-                let f = out[first].desired
+            if let first = seen.insert(address: n.address, name: nil, index: link.index, id: position) {
+                let f = neighbors[first]
                 diagnostics.append(Diagnostic(mark: addressMark, message: "duplicate neighbor "
                                               + "\(n.address.withoutScope) on \(link.name) (index \(link.index)): "
                                               + "another entry names the same interface as \(f.interface); remove "
@@ -70,10 +89,9 @@ extension DesiredState {
             let row = IpNetRow2(address: n.address, interfaceIndex: link.index, interfaceLuid: link.luid,
                                 physicalAddress: n.physicalAddress, state: n.state, isRouter: n.isRouter,
                                 protocol: ownerProtocol)
-            out.append(ResolvedNeighbor(row: row, desired: n, interfaceName: link.name))
+            emit(n, row, link)
         }
-        guard diagnostics.isEmpty else { return .failure(DiagnosticList(diagnostics)) }
-        return .success(out)
+        return diagnostics.isEmpty ? nil : DiagnosticList(diagnostics)
     }
 
     /// The link an entry selects, after checking that its name, index and LUID agree; nil after reporting.

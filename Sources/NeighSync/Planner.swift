@@ -13,26 +13,44 @@ public enum Planner {
         for l in links { names[l.index] = l.name }
         func name(_ i: UInt32) -> String { names[i] ?? "if\(i)" }
 
-        var byKey: [NeighborKey: IpNetRow2] = [:]
-        byKey.reserveCapacity(current.count)
-        for r in current { byKey[r.key] = r }
+        // A sort-merge join on (interface, family, address): no hashing, and the changes come out in plan order.
+        let dKeys = desired.map(\.row.key)
+        let cKeys = current.map(\.key)
+        let dOrder = dKeys.indices.sorted { dKeys[$0] < dKeys[$1] }
+        let cOrder = cKeys.indices.sorted { cKeys[$0] < cKeys[$1] }
 
         var changes: [Change] = []
         var unchanged = 0
-        var desiredKeys = Set<NeighborKey>()
-        desiredKeys.reserveCapacity(desired.count)
-        for d in desired {
+        var i = 0, j = 0
+        while i < dOrder.count || j < cOrder.count {
+            let dk = i < dOrder.count ? dKeys[dOrder[i]] : nil
+            let ck = j < cOrder.count ? cKeys[cOrder[j]] : nil
+            if let ck, dk == nil || ck < dk! {
+                // Current only: delete when it is ours, static, and pruning is on.
+                let r = current[cOrder[j]]
+                if prune == .owned && r.protocol == ownerProtocol && r.state.isStatic {
+                    changes.append(Change(action: .delete, key: ck, interfaceName: name(ck.interfaceIndex),
+                                          before: r, after: nil, reason: "owned entry not in desired state"))
+                }
+                j += 1
+                continue
+            }
+            let d = desired[dOrder[i]]
+            let key = dk!
+            i += 1
             var want = d.row
             want.protocol = ownerProtocol
             want.isUnreachable = false
             want.reachabilityTime = nil
-            let key = want.key
-            desiredKeys.insert(key)
-            guard let have = byKey[key], !(have.state.isLeftover && !have.state.isStatic) else {
-                let leftover = byKey[key].map { " (replaces \($0.state.iproute2Name) leftover)" } ?? ""
+            var have: IpNetRow2? = nil
+            if let ck, ck == key {
+                have = current[cOrder[j]]
+                j += 1
+            }
+            guard let have, !(have.state.isLeftover && !have.state.isStatic) else {
+                let leftover = have.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? ""
                 changes.append(Change(action: .create, key: key, interfaceName: name(key.interfaceIndex),
-                                      before: byKey[key], after: want, reason: "absent" + leftover,
-                                      source: d.source))
+                                      before: have, after: want, reason: "absent" + leftover, source: d.source))
                 continue
             }
             let fields = differences(have, want)
@@ -44,13 +62,6 @@ public enum Planner {
                                   after: want, fields: fields, reason: reason(fields, have: have),
                                   source: d.source))
         }
-        if prune == .owned {
-            for r in current where r.protocol == ownerProtocol && r.state.isStatic && !desiredKeys.contains(r.key) {
-                changes.append(Change(action: .delete, key: r.key, interfaceName: name(r.key.interfaceIndex),
-                                      before: r, after: nil, reason: "owned entry not in desired state"))
-            }
-        }
-        changes.sort { $0.key < $1.key }
         return Plan(changes: changes, unchanged: unchanged, ownerProtocol: ownerProtocol, prune: prune,
                     maxDeletes: maxDeletes)
     }

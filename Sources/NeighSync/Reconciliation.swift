@@ -6,7 +6,7 @@ import IpNet
 /// three uses (GitOps apply, cron drift correction, CI dry run) see exactly the same logic. iproute2 equivalent:
 /// `ip link show` + `ip neigh show` before an `ip -batch` run.
 public struct Reconciliation {
-    /// The loaded file settings and entries.
+    /// The loaded file settings (its entries are in `desired`).
     public var state: DesiredState
     /// The desired rows, interfaces resolved, owner protocol set.
     public var desired: [DesiredRow]
@@ -15,19 +15,28 @@ public struct Reconciliation {
     /// The current rows.
     public var current: [IpNetRow2]
 
-    /// Loads `path` and resolves it against `links`; diagnostics on any problem.
+    /// Loads `path` and resolves it against `links`; diagnostics on any problem. The returned state keeps its
+    /// settings but not its parsed entries (the rows replace them), to keep memory flat at 100,000 entries.
     public static func desired(path: String, links: [Link]) throws -> (DesiredState, [DesiredRow]) {
-        let state = try DesiredStateLoader.load(path: path).get()
-        let resolved = try state.resolve(links: links).get()
-        return (state, resolved.map(\.desiredRow))
+        try resolve(try DesiredStateLoader.load(path: path).get(), links: links)
     }
 
-    /// Gathers everything from the kernel table `table`.
+    static func resolve(_ loaded: DesiredState, links: [Link]) throws -> (DesiredState, [DesiredRow]) {
+        var state = loaded
+        let rows = try state.resolveRows(links: links).get()
+        state.neighbors = []
+        return (state, rows)
+    }
+
+    /// Gathers everything from the kernel table `table`. The links and the neighbor dump are read on a second
+    /// thread while the file is parsed.
     public static func gather(path: String, table: NeighborTableProtocol) throws -> Reconciliation {
-        let links = try table.links()
-        let (state, desired) = try Self.desired(path: path, links: links)
-        return Reconciliation(state: state, desired: desired, links: links,
-                              current: try table.table(family: .unspecified))
+        nonisolated(unsafe) let t = table
+        let kernel = BackgroundWork { (try t.links(), try t.table(family: .unspecified)) }
+        let loaded = DesiredStateLoader.load(path: path)
+        let (links, current) = try kernel.wait()
+        let (state, desired) = try resolve(try loaded.get(), links: links)
+        return Reconciliation(state: state, desired: desired, links: links, current: current)
     }
 
     /// Gathers everything from a saved snapshot (no netlink).
