@@ -1,4 +1,5 @@
 internal import Glibc
+import Foundation
 
 /// The kernel neighbor table (ARP/NDP) of one network namespace, with the calls of Windows' IP Helper API. Each
 /// call validates its row first (`NeighborRowValidator`), then talks rtnetlink over one socket bound to the
@@ -8,6 +9,13 @@ internal import Glibc
 public final class NeighborTable: NeighborTableProtocol {
     /// The netlink socket (internal, so fault-injection tests can wrap its `io`).
     let socket: NetlinkSocket
+    /// The namespace the socket lives in (nil: the caller's), for opening the second writer socket.
+    private let namespacePath: String?
+    /// A second socket in the same namespace, opened for the first large batch: `perform` splits big batches over
+    /// two sockets on two threads, so the kernel processes both halves on two CPUs.
+    private var peer: NetlinkSocket?
+    /// Batches at least this large are split over two sockets.
+    static let splitThreshold = 16_384
     /// The namespace this table works in, for messages: "NAME", a path, or nil for the caller's own.
     public let namespaceDescription: String?
 
@@ -23,7 +31,7 @@ public final class NeighborTable: NeighborTableProtocol {
             }
             try self.init(namespacePath: "/run/netns/\(namespace)", description: namespace)
         } else {
-            self.init(socket: try Self.openSocket(), description: nil)
+            self.init(socket: try Self.openSocket(), description: nil, namespacePath: nil)
         }
     }
 
@@ -36,7 +44,7 @@ public final class NeighborTable: NeighborTableProtocol {
 
     private convenience init(namespacePath: String, description: String) throws {
         self.init(socket: try Self.openSocket(namespacePath: namespacePath, description: description),
-                  description: description)
+                  description: description, namespacePath: namespacePath)
     }
 
     private static func openSocket() throws(IpNetError) -> NetlinkSocket {
@@ -63,8 +71,9 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
-    private init(socket: NetlinkSocket, description: String?) {
+    private init(socket: NetlinkSocket, description: String?, namespacePath: String?) {
         self.socket = socket
+        self.namespacePath = namespacePath
         self.namespaceDescription = description
     }
 
@@ -204,8 +213,47 @@ public final class NeighborTable: NeighborTableProtocol {
         return write(operations, links: links)
     }
 
-    /// Validates and sends `operations` against `links`; the core of every write.
+    /// Validates and sends `operations` against `links`. Large batches go out over two sockets from two threads
+    /// (each request still answered by its own ack, so results stay per operation); a plan touches each entry at
+    /// most once, so the order between the halves does not matter.
     private func write(_ operations: [NeighborOperation], links: [UInt32: Link]) -> [IpNetError?] {
+        guard operations.count >= Self.splitThreshold, let peer = secondSocket() else {
+            return write(operations[...], links: links, on: socket)
+        }
+        let half = operations.count / 2
+        nonisolated(unsafe) let other = peer
+        nonisolated(unsafe) let me = self
+        nonisolated(unsafe) var second: [IpNetError?] = []
+        let done = DispatchSemaphore(value: 0)
+        let ops = operations
+        let thread = Thread {
+            second = me.write(ops[half...], links: links, on: other)
+            done.signal()
+        }
+        thread.start()
+        let first = write(operations[..<half], links: links, on: socket)
+        done.wait()
+        return first + second
+    }
+
+    /// The second writer socket, opened once; nil when it cannot be opened (then one socket does all the work).
+    private func secondSocket() -> NetlinkSocket? {
+        if let peer { return peer }
+        do throws(NetlinkFailure) {
+            if let namespacePath {
+                peer = try NetlinkSocket.open(namespacePath: namespacePath)
+            } else {
+                peer = try NetlinkSocket()
+            }
+        } catch {
+            return nil
+        }
+        return peer
+    }
+
+    /// Validates and sends one run of operations on one socket; the core of every write.
+    private func write(_ operations: ArraySlice<NeighborOperation>, links: [UInt32: Link],
+                       on socket: NetlinkSocket) -> [IpNetError?] {
         var results = [IpNetError?](repeating: nil, count: operations.count)
         var targets = [Link?](repeating: nil, count: operations.count)
         for (i, op) in operations.enumerated() {

@@ -355,6 +355,15 @@ final class NetlinkSocket {
             func failAll(_ f: NetlinkFailure) {
                 for k in 0..<sent where !seen[k] { onAck(indexOfSlot[k], f) }
             }
+            // Only the last request asks for an ack: the kernel answers every failing request anyway (an error
+            // carries its sequence number) and handles the requests of one sendmsg in order, so the last ack means
+            // every request before it without an error succeeded. This halves the messages the kernel builds.
+            var offset = 0
+            for k in 0..<sent {
+                let nlh = (head + offset).assumingMemoryBound(to: nlmsghdr.self)
+                if k < sent - 1 { nlh.pointee.nlmsg_flags &= ~UInt16(NLM_F_ACK) }
+                offset += Int(neighsync_nlmsg_align(nlh.pointee.nlmsg_len))
+            }
             do throws(NetlinkFailure) {
                 try send(head, size)
             } catch {
@@ -371,6 +380,11 @@ final class NetlinkSocket {
                         acked += 1
                         let s = m.status
                         onAck(indexOfSlot[k], s.errno == 0 ? nil : NetlinkFailure(errno: s.errno, message: s.message))
+                        if k == sent - 1 {
+                            // The closing ack: everything not answered so far succeeded.
+                            for j in 0..<sent where !seen[j] { seen[j] = true; onAck(indexOfSlot[j], nil) }
+                            acked = sent
+                        }
                         return acked < sent
                     }
                 } catch {
