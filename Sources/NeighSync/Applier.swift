@@ -28,15 +28,18 @@ public enum Applier {
             throw Refusal.tooManyDeletes(count: plan.count(.delete), limit: plan.maxDeletes)
         }
         let results = table.perform(plan.changes.map(\.operation))
-        var outcomes: [ApplyOutcome] = []
+        if results.count != plan.changes.count {
+            preconditionFailure("perform returned \(results.count) results for \(plan.changes.count) operations")
+        }
+        var outcomes: [ApplyOutcome.Result] = []
         outcomes.reserveCapacity(plan.changes.count)
         var retries: [(index: Int, op: NeighborOperation, action: Action)] = []
         for (i, c) in plan.changes.enumerated() {
             guard let err = results[i] else {
-                outcomes.append(ApplyOutcome(change: c, result: .applied(c.action)))
+                outcomes.append(.applied(c.action))
                 continue
             }
-            outcomes.append(ApplyOutcome(change: c, result: .failed(err)))
+            outcomes.append(.failed(err))
             switch (c.action, err) {
             case (.create, .objectAlreadyExists):
                 let want = c.after!
@@ -46,14 +49,14 @@ public enum Applier {
                     continue
                 }
                 if Planner.differences(have, want).isEmpty {
-                    outcomes[i].result = .converged("already exists with the desired values")
+                    outcomes[i] = .converged("already exists with the desired values")
                 } else {
                     retries.append((i, .set(want), .set))
                 }
             case (.set, .notFound):
                 retries.append((i, .create(c.after!), .create))
             case (.delete, .notFound):
-                outcomes[i].result = .converged("already gone")
+                outcomes[i] = .converged("already gone")
             default:
                 break
             }
@@ -61,9 +64,9 @@ public enum Applier {
         if !retries.isEmpty {
             let again = table.perform(retries.map(\.op))
             for (k, r) in retries.enumerated() {
-                outcomes[r.index].result = again[k].map { .failed($0) } ?? .applied(r.action)
+                outcomes[r.index] = again[k].map { .failed($0) } ?? .applied(r.action)
             }
         }
-        return ApplyReport(outcomes: outcomes, unchanged: plan.unchanged)
+        return ApplyReport(changes: plan.changes, results: outcomes, unchanged: plan.unchanged)
     }
 }

@@ -3,29 +3,53 @@ import IpNet
 /// The result of an apply run: one outcome per planned change and the unchanged count. The run succeeded when no
 /// outcome failed. Windows equivalent: the statuses of the individual calls; iproute2: `ip -batch -force` output.
 public struct ApplyReport: Hashable, Sendable {
-    /// One outcome per change, in plan order.
-    public var outcomes: [ApplyOutcome]
+    /// The planned changes (shared with the plan, not copied).
+    public var changes: [Change]
+    /// What happened to each change, parallel to `changes`.
+    public var results: [ApplyOutcome.Result]
     /// Desired entries that were already equal.
     public var unchanged: Int
 
-    /// Builds a report.
-    public init(outcomes: [ApplyOutcome], unchanged: Int) {
-        self.outcomes = outcomes
+    /// One outcome per change, in plan order (built on access from `changes` and `results`).
+    public var outcomes: Outcomes { Outcomes(changes: changes, results: results) }
+
+    /// The outcomes as a collection, without storing a copy of every change.
+    public struct Outcomes: RandomAccessCollection, Sendable {
+        let changes: [Change]
+        let results: [ApplyOutcome.Result]
+        /// 0.
+        public var startIndex: Int { 0 }
+        /// The number of changes.
+        public var endIndex: Int { results.count }
+        /// The outcome of change `i`.
+        public subscript(i: Int) -> ApplyOutcome { ApplyOutcome(change: changes[i], result: results[i]) }
+    }
+
+    /// Builds a report from changes and their results (same length).
+    public init(changes: [Change], results: [ApplyOutcome.Result], unchanged: Int) {
+        precondition(changes.count == results.count, "one result per change")
+        self.changes = changes
+        self.results = results
         self.unchanged = unchanged
+    }
+
+    /// Builds a report from outcomes.
+    public init(outcomes: [ApplyOutcome], unchanged: Int) {
+        self.init(changes: outcomes.map(\.change), results: outcomes.map(\.result), unchanged: unchanged)
     }
 
     /// How many changes were written with the action.
     public func count(_ action: Action) -> Int {
-        outcomes.reduce(0) { if case .applied(action) = $1.result { return $0 + 1 } else { return $0 } }
+        results.reduce(0) { if case .applied(action) = $1 { return $0 + 1 } else { return $0 } }
     }
 
     /// How many changes turned out to be converged already.
     public var converged: Int {
-        outcomes.reduce(0) { if case .converged = $1.result { return $0 + 1 } else { return $0 } }
+        results.reduce(0) { if case .converged = $1 { return $0 + 1 } else { return $0 } }
     }
 
     /// How many changes failed.
-    public var failures: Int { outcomes.reduce(0) { $0 + ($1.failed ? 1 : 0) } }
+    public var failures: Int { results.reduce(0) { if case .failed = $1 { return $0 + 1 } else { return $0 } } }
 
     /// True when nothing failed.
     public var succeeded: Bool { failures == 0 }

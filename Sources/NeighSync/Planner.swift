@@ -20,6 +20,8 @@ public enum Planner {
         let cOrder = cKeys.indices.sorted { cKeys[$0] < cKeys[$1] }
 
         var changes: [Change] = []
+        // Reserve the most a plan can hold: pages never written stay virtual, and the array never regrows.
+        changes.reserveCapacity(desired.count + current.count)
         var unchanged = 0
         var i = 0, j = 0
         while i < dOrder.count || j < cOrder.count {

@@ -21,7 +21,7 @@ public struct Reconciliation {
         try resolve(try DesiredStateLoader.load(path: path).get(), links: links)
     }
 
-    static func resolve(_ loaded: DesiredState, links: [Link]) throws -> (DesiredState, [DesiredRow]) {
+    static func resolve(_ loaded: consuming DesiredState, links: [Link]) throws -> (DesiredState, [DesiredRow]) {
         var state = loaded
         let rows = try state.resolveRows(links: links).get()
         state.neighbors = []
@@ -33,9 +33,13 @@ public struct Reconciliation {
     public static func gather(path: String, table: NeighborTableProtocol) throws -> Reconciliation {
         nonisolated(unsafe) let t = table
         let kernel = BackgroundWork { (try t.links(), try t.table(family: .unspecified)) }
-        let loaded = DesiredStateLoader.load(path: path)
-        let (links, current) = try kernel.wait()
-        let (state, desired) = try resolve(try loaded.get(), links: links)
+        var parsed: Result<DesiredState, DiagnosticList>? = DesiredStateLoader.load(path: path)
+        // Always join the reader before returning, so the table is never used by two threads after this call.
+        let read = Result { try kernel.wait() }
+        var loaded: DesiredState? = try parsed.take()!.get()
+        let (links, current) = try read.get()
+        // Hand the parsed entries over, so they are freed as soon as the rows exist.
+        let (state, desired) = try resolve(loaded.take()!, links: links)
         return Reconciliation(state: state, desired: desired, links: links, current: current)
     }
 

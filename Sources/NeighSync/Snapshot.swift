@@ -28,39 +28,10 @@ public struct Snapshot: Codable, Hashable, Sendable {
     public func rows() throws -> [IpNetRow2] { try neighbors.map { try $0.row() } }
 
     /// Reads a state file for `plan --state`: our snapshot JSON, or `ip -j neigh show` output with `linksPath`
-    /// naming `ip -j link show` output. Errors name the file and what to do. iproute2 equivalent: reading back
-    /// `ip -j neigh show` / `ip -j link show`.
+    /// naming `ip -j link show` output. Errors name the file, the item and what to do. iproute2 equivalent: reading
+    /// back `ip -j neigh show` / `ip -j link show`.
     public static func load(path: String, linksPath: String?) throws -> (links: [Link], rows: [IpNetRow2]) {
-        let data = try read(path)
-        let top: Any
-        do { top = try JSONSerialization.jsonObject(with: data) } catch {
-            throw RecordError("\(path): not valid JSON (\(error.localizedDescription)); give the output of "
-                              + "'neighsync show --output json' or 'ip -j neigh show'")
-        }
-        if top is [String: Any] {
-            let snap: Snapshot
-            do { snap = try JSONDecoder().decode(Snapshot.self, from: data) } catch {
-                throw RecordError("\(path): not a neighsync snapshot (\(describe(error))); "
-                                  + "make one with 'neighsync show --output json'")
-            }
-            guard snap.kind == "neighsync-snapshot", snap.formatVersion == 1 else {
-                throw RecordError("\(path): unsupported snapshot kind '\(snap.kind)' version \(snap.formatVersion)")
-            }
-            do { return (snap.links, try snap.rows()) } catch { throw RecordError("\(path): \(error)") }
-        }
-        guard let neigh = top as? [Any] else {
-            throw RecordError("\(path): expected a JSON object (neighsync snapshot) or array (ip -j neigh show)")
-        }
-        guard let linksPath else {
-            throw RecordError("\(path) is 'ip -j neigh show' output; also give the links with "
-                              + "--links FILE (the output of 'ip -j link show')")
-        }
-        let linkData = try read(linksPath)
-        guard let linkTop = try? JSONSerialization.jsonObject(with: linkData) as? [Any] else {
-            throw RecordError("\(linksPath): expected the JSON array printed by 'ip -j link show'")
-        }
-        let links = try IprouteImport.links(linkTop, file: linksPath)
-        return (links, try IprouteImport.neighbors(neigh, links: links, file: path))
+        try SnapshotReader.load(path: path, linksPath: linksPath)
     }
 
     static func read(_ path: String) throws -> Data {

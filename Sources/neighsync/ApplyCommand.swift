@@ -120,21 +120,34 @@ struct ApplyCommand: ParsableCommand {
 
     func printText(_ report: ApplyReport) {
         var text = ""
+        text.reserveCapacity(report.changes.count * 64)
+        var changed = false
         for o in report.outcomes {
             let c = o.change
             let row = c.after ?? c.before!
-            let what = "\(c.key.address) dev \(c.interfaceName)"
-                + (row.physicalAddress.count > 0 ? " lladdr \(row.physicalAddress)" : "")
+            var what = c.key.address.description
+            what += " dev "
+            what += c.interfaceName
+            if row.physicalAddress.count > 0 {
+                what += " lladdr "
+                what += row.physicalAddress.description
+            }
             switch o.result {
             case .applied(let a):
-                text += "\(["create": "created", "set": "set", "delete": "deleted"][a.rawValue]!) \(what)\n"
+                changed = true
+                switch a {
+                case .create: text += "created "
+                case .set: text += "set "
+                case .delete: text += "deleted "
+                }
+                text += what
+                text += "\n"
             case .converged(let why):
                 if verbose { text += "converged \(what) (\(why))\n" }
             case .failed(let e):
                 Console.err("error: \(e.windowsName): \(c.action.rawValue) \(what): \(e.reason)")
             }
         }
-        let changed = report.outcomes.contains { if case .applied = $0.result { return true } else { return false } }
         if changed || verbose || !report.succeeded { text += report.summary + "\n" }
         Console.out(text)
     }
