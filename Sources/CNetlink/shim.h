@@ -5,6 +5,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 #include <linux/neighbour.h>
+#include <malloc.h>
 #include <linux/if_link.h>
 #include <linux/ipv6.h>
 #include <sys/socket.h>
@@ -44,4 +45,7 @@ static inline int neighsync_recv_many(int fd, void *buf, size_t size, unsigned i
     for (int i = 0; i < n; i++) lens[i] = msgs[i].msg_len;
     return n;
 }
+/* A fixed mmap threshold: large blocks go back to the kernel when freed (see IpNet's Allocator). */
+static inline int neighsync_fixed_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+
 #endif

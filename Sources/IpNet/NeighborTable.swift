@@ -1,5 +1,4 @@
 internal import Glibc
-import Foundation
 
 /// The kernel neighbor table (ARP/NDP) of one network namespace, with the calls of Windows' IP Helper API. Each
 /// call validates its row first (`NeighborRowValidator`), then talks rtnetlink over one socket bound to the
@@ -223,16 +222,10 @@ public final class NeighborTable: NeighborTableProtocol {
         let half = operations.count / 2
         nonisolated(unsafe) let other = peer
         nonisolated(unsafe) let me = self
-        nonisolated(unsafe) var second: [IpNetError?] = []
-        let done = DispatchSemaphore(value: 0)
         let ops = operations
-        let thread = Thread {
-            second = me.write(ops[half...], links: links, on: other)
-            done.signal()
-        }
-        thread.start()
+        let secondHalf = BackgroundWork { me.write(ops[half...], links: links, on: other) }
         let first = write(operations[..<half], links: links, on: socket)
-        done.wait()
+        let second = (try? secondHalf.wait()) ?? []
         return first + second
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
+import FoundationEssentials
 
 /// An advisory lock per network namespace, so two applies (a cron run and a GitOps run, say) never interleave. The
 /// lock file is `/run/lock/neighsync-net-<inode>.lock`, keyed by the inode of the namespace so two names of one
@@ -27,8 +27,7 @@ public final class ApplyLock {
                           + "check that the namespace exists ('ip netns list')")
         }
         var dir = directory
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue { dir = "/tmp" }
+        if FileStatus(path: dir)?.kind != .directory { dir = "/tmp" }
         path = "\(dir)/neighsync-net-\(st.st_ino).lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -42,8 +41,7 @@ public final class ApplyLock {
                 throw Failure(description: "cannot lock \(path): \(e)")
             }
             if Date() >= deadline {
-                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                let holder = ((try? FileStatus.readAll(path).get()).map { String(decoding: $0, as: UTF8.self) } ?? "").trimmed
                 close(fd)
                 throw Failure(description: "another neighsync run (pid \(holder.isEmpty ? "unknown" : holder)) "
                               + "holds \(path); waited \(timeout) s. Try again later or raise --lock-timeout")

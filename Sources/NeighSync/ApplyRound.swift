@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IpNet
 
 /// One reconcile pass of watch mode against a desired state already loaded: read the links, resolve the desired
@@ -45,7 +45,7 @@ public struct ApplyRound: Sendable {
             let scope = WatchScope(desired: [], interfaceNames: names, ownerProtocol: state.ownerProtocol,
                                    prunes: false)
             return ApplyRound(report: nil, error: "the desired state does not match the interfaces: "
-                              + diagnostics.description.replacingOccurrences(of: "\n", with: "; "),
+                              + diagnostics.description.replacing("\n", with: "; "),
                               scope: scope, seconds: seconds())
         }
         let scope = WatchScope(desired: resolved.map(\.row), interfaceNames: names,

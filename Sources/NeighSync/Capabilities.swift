@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether this process may write the neighbor table, read from the effective capability set in
 /// `/proc/self/status` (CAP_NET_ADMIN is bit 12), so apply can fail early with `ERROR_ACCESS_DENIED` and a hint
@@ -7,9 +7,10 @@ import Foundation
 public enum Capabilities {
     /// True when CAP_NET_ADMIN is effective (or the status file cannot be read, to let the kernel decide).
     public static var hasNetAdmin: Bool {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return true }
+        guard case .success(let bytes) = FileStatus.readAll("/proc/self/status") else { return true }
+        let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") where line.hasPrefix("CapEff:") {
-            let hex = line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces)
+            let hex = String(line.dropFirst("CapEff:".count)).trimmed
             guard let v = UInt64(hex, radix: 16) else { return true }
             return v & (1 << 12) != 0
         }

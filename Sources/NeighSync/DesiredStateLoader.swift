@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IpNet
 
 /// Reads desired-state YAML (format version 1, DESIGN.md § File format) into a `DesiredState`, or returns every
@@ -12,13 +12,12 @@ import IpNet
 public enum DesiredStateLoader {
     /// Loads a file or a directory of files. iproute2 equivalent: `ip -batch FILE`.
     public static func load(path: String, limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let status = FileStatus(path: path) else {
             return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot read \(path): no such file or "
                                                        + "directory; check the path given with -f")]))
         }
         var files: [String] = [path]
-        if isDirectory.boolValue {
+        if status.kind == .directory {
             let names: [String]
             do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
                 return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot list the directory \(path); "
@@ -28,7 +27,7 @@ public enum DesiredStateLoader {
             files = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
                 .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
                 .map { base + $0 }
-                .filter { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && !d.boolValue }
+                .filter { FileStatus(path: $0).map { $0.kind != .directory } ?? false }
             if files.isEmpty {
                 return .failure(DiagnosticList([Diagnostic(mark: nil, message: "no *.yaml or *.yml files in the "
                                                            + "directory \(path); an empty desired state must be an "
@@ -83,8 +82,8 @@ public enum DesiredStateLoader {
         init(limits: LoaderLimits) { self.limits = limits }
 
         mutating func read(file path: String) {
-            let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
-            let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            let status = FileStatus(path: path)
+            let size = status?.size ?? 0
             if size > limits.maxFileSize {
                 add(Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileSize) "
                                + "bytes; split it into a directory of smaller files or raise the limit"))
@@ -92,9 +91,9 @@ public enum DesiredStateLoader {
                 return
             }
             // A regular file is mapped rather than copied (the parser reads it once); a pipe or /proc file is read.
-            let regular = (attributes[.type] as? FileAttributeType) == .typeRegular
+            let regular = status?.kind == .regular
             let data = regular ? try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-                               : FileHandle(forReadingAtPath: path).flatMap { try? $0.readToEnd() ?? Data() }
+                               : (try? FileStatus.readAll(path, limit: limits.maxFileSize).get()).map { Data($0) }
             guard let data else {
                 add(Diagnostic(mark: nil, message: "cannot read \(path); check that it is a readable file"))
                 return

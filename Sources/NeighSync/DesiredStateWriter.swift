@@ -34,7 +34,7 @@ public enum DesiredStateWriter {
         }
         let reserved = ["true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"]
         if plain, !s.isEmpty, !reserved.contains(s.lowercased()), Int(s) == nil, Double(s) == nil { return s }
-        return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
             + "\""
     }
 }

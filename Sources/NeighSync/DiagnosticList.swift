@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every problem found while loading or resolving a desired state, in file and position order, as one error value.
 /// It keeps the text of the files it points into (when the loader had them in memory), so `rendered()` can print

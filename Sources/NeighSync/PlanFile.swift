@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IpNet
 
 /// A saved plan (`plan --out FILE`, then `apply FILE`): the desired rows and settings it was made from, the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IpNet
 
 /// One reconcile run's inputs gathered in one place: the desired state loaded and resolved, the links and the

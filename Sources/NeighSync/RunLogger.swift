@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IpNet
 
 /// The operational log of apply runs: one line per change written and per failure, on stderr, as `key=value` pairs
@@ -10,12 +10,12 @@ public final class RunLogger: @unchecked Sendable {
     public let format: LogFormat
     private let sink: (String) -> Void
     private let now: () -> Date
-    private let lock = NSLock()
+    private let lock = PosixLock()
 
     /// A logger writing lines to `sink` (stderr by default) stamped with `now()` (the wall clock by default).
     public init(format: LogFormat, sink: ((String) -> Void)? = nil, now: @escaping () -> Date = Date.init) {
         self.format = format
-        self.sink = sink ?? { FileHandle.standardError.write(Data($0.utf8)) }
+        self.sink = sink ?? { StandardError.write($0) }
         self.now = now
     }
 
@@ -64,10 +64,7 @@ public final class RunLogger: @unchecked Sendable {
 
     /// `2026-11-25T18:00:00Z` (RFC 3339, UTC, whole seconds).
     static func timestamp(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: d)
+        d.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
     /// A logfmt value: bare when it has no space, quote, `=` or control character, else double-quoted with `\"`,
@@ -100,7 +97,8 @@ public final class RunLogger: @unchecked Sendable {
             case "\t": out += "\\t"
             default:
                 if s.value < 0x20 {
-                    out += String(format: "\\u%04x", s.value)
+                    let h = String(s.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
                 } else {
                     out.unicodeScalars.append(s)
                 }

@@ -1,5 +1,6 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The signals a long-running neighsync reacts to, turned into flags a loop polls between passes: SIGHUP asks for a
 /// reload, SIGTERM and SIGINT for a clean stop. Each signal's default action is replaced by SIG_IGN first (so it can
@@ -8,7 +9,7 @@ import Foundation
 /// Equivalent: `signal(SIGHUP, SIG_IGN)` + `DISPATCH_SOURCE_TYPE_SIGNAL`; systemd: `ExecReload=kill -HUP $MAINPID`
 /// and `KillSignal=SIGTERM` are what send them.
 public final class SignalFlags: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = PosixLock()
     private var reloads = 0
     private var stopSignal: Int32 = 0
     private var sources: [DispatchSourceSignal] = []

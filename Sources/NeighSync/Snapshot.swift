@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import IpNet
 
 /// A saved kernel state: the links and the neighbor rows of one namespace, so `plan --state` can plan with no

@@ -1,7 +1,4 @@
 import IpNet
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Reads state files for `plan --state` straight from their bytes with `JSONScanner`: a neighsync snapshot
 /// (`neighsync show --output json`), or the pair `ip -j neigh show` + `ip -j link show`. Fast enough for 100,000
@@ -45,22 +42,10 @@ enum SnapshotReader {
 
     /// The whole file; errors say which file and why.
     static func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw RecordError("\(path): cannot read the file (\(String(cString: strerror(errno)))); check the path "
-                              + "and its permissions")
-        }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw RecordError("\(path): read failed (\(String(cString: strerror(errno))))")
-            }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[0..<n])
+        switch FileStatus.readAll(path) {
+        case .success(let bytes): return bytes
+        case .failure(let f):
+            throw RecordError("\(path): cannot read the file (\(f)); check the path and its permissions")
         }
     }
 

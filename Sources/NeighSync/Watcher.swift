@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import IpNet
 
 /// Watch mode (`neighsync apply --watch`): applies once, then listens for kernel events and re-converges whenever
@@ -86,8 +87,8 @@ public final class Watcher {
                     passNow = true
                     trigger = "reload"
                 case .failure(let d):
-                    logger.log("error", "reload-failed", [("message", d.description.replacingOccurrences(
-                        of: "\n", with: "; ")), ("action", "keeping the previous desired state")])
+                    logger.log("error", "reload-failed", [("message", d.description.replacing(
+                        "\n", with: "; ")), ("action", "keeping the previous desired state")])
                 }
             }
             let now = clock.now
@@ -119,7 +120,7 @@ public final class Watcher {
                 batch = try events.next(timeout: wait)
             } catch {
                 logger.log("error", "events-failed", [("message", "\(error)"), ("action", "retrying in 1s")])
-                Thread.sleep(forTimeInterval: 1)
+                usleep(1_000_000)
                 continue
             }
             for e in batch {

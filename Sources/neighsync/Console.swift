@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import NeighSync
 #if canImport(Glibc)
 import Glibc
@@ -10,12 +10,12 @@ import Glibc
 enum Console {
     /// Writes to stdout without a trailing newline being added.
     static func out(_ s: String) {
-        FileHandle.standardOutput.write(Data(s.utf8))
+        StandardError.write(s, to: 1)
     }
 
     /// Writes a line to stderr.
     static func err(_ s: String) {
-        FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+        StandardError.write(s.hasSuffix("\n") ? s : s + "\n")
     }
 
     /// Prints `error: message` to stderr and returns exit code 1 to throw.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import IpNet
 import NeighSync
 
@@ -27,7 +27,7 @@ struct EntrySession {
 
     /// Prints `error: MESSAGE` on stderr.
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        StandardError.write("error: \(message)\n")
     }
 
     /// Prints rows: one `ip neigh show` line each, or one JSON array.
@@ -35,27 +35,11 @@ struct EntrySession {
         let names = Dictionary(links.map { ($0.index, $0.name) }, uniquingKeysWith: { a, _ in a })
         switch common.output {
         case .json:
-            let objects: [[String: Any]] = rows.map { r in
-                [
-                    "address": r.address.description,
-                    "interface": names[r.effectiveInterfaceIndex] ?? NSNull(),
-                    "interfaceIndex": Int(r.effectiveInterfaceIndex),
-                    "interfaceLuid": r.interfaceLuid.description,
-                    "physicalAddress": r.physicalAddress.description,
-                    "state": r.state.rawValue,
-                    "isRouter": r.isRouter,
-                    "isUnreachable": r.isUnreachable,
-                    "reachabilityTime": r.reachabilityTime.map { Int($0) as Any } ?? NSNull(),
-                    "protocol": Int(r.protocol),
-                ]
-            }
-            let data = try JSONSerialization.data(withJSONObject: objects,
-                                                  options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            Console.out(try Console.json(rows.map { EntryRecord($0, interfaceName: names[$0.effectiveInterfaceIndex]) }))
         case .text, .yaml:
             var out = ""
             for r in rows { out += RowText.line(r, interfaceName: names[r.effectiveInterfaceIndex]) + "\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            Console.out(out)
         }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import IpNet
+import FoundationEssentials
+import Glibc
 
 /// The `neighsync` command: a declarative reconciler for the kernel neighbor table (ARP/NDP). Exit codes are
 /// stable: 0 success, 1 error (usage errors included), 2 changes present (`plan --detailed-exitcode` only).
@@ -24,6 +26,9 @@ struct NeighsyncCommand: ParsableCommand {
 
     /// Parses and runs, mapping argument-parser usage errors (exit 64) to exit 1 so the codes stay 0/1/2.
     static func main() {
+        // Large arrays (100,000 rows) are allocated and freed a few times per run; a fixed mmap threshold makes
+        // glibc give their memory back to the kernel at once instead of keeping it in the heap.
+        Allocator.useFixedMmapThreshold()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -31,7 +36,7 @@ struct NeighsyncCommand: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
             Console.err(fullMessage(for: error))
-            Foundation.exit(1)
+            Glibc.exit(1)
         }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import IpNet
 import NeighSync
 
@@ -82,7 +82,7 @@ struct WatchOptions: ParsableArguments {
         switch DesiredStateLoader.load(path: path) {
         case .success(let s): state = s
         case .failure(let d):
-            FileHandle.standardError.write(Data(d.rendered().utf8))
+            StandardError.write(d.rendered())
             return 1
         }
         do {
@@ -97,7 +97,7 @@ struct WatchOptions: ParsableArguments {
                                   reload: { DesiredStateLoader.load(path: path) })
             return watcher.run()
         } catch let e as IpNetError {
-            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            StandardError.write("error: \(e.description)\n")
             return 1
         }
     }
