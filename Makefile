@@ -6,7 +6,7 @@ PREFIX      ?= /usr/local
 BIN_DEBUG    = .build/debug/neighsync
 BIN_RELEASE  = .build/release/neighsync
 
-.PHONY: all deps build release test demo bench man install install-files clean
+.PHONY: all deps build release test demo bench fuzz man install install-files clean
 
 all: build
 
@@ -31,6 +31,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) man MAN_CONFIG=debug
 	$(SWIFT) test
+
+# libFuzzer targets (YAML loader, netlink decoders) built with swiftc -sanitize=fuzzer,address, each run for
+# FUZZ_SECONDS from Tests/Fuzz/corpus; crashes land in fuzz-artifacts/. See .ci/fuzz.sh.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash .ci/fuzz.sh
 
 # Plan, apply, plan again on the bundled example in a throwaway network namespace.
 demo: build

@@ -46,7 +46,11 @@ struct NetlinkMessage {
             // A DONE without its int is read as success (old kernels); an ack without its error is unreadable.
             return type == NetlinkConstants.error ? (EPROTO, "truncated netlink ack (\(length) bytes)") : (0, nil)
         }
-        let err = -p.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+        // The kernel sends 0 or a negated errno (-1 … -4095); anything else (Int32.min would overflow the negation)
+        // is a malformed message.
+        let raw = p.loadUnaligned(fromByteOffset: 0, as: Int32.self)
+        guard raw <= 0, raw >= -4095 else { return (EPROTO, "malformed netlink ack (error field \(raw))") }
+        let err = -raw
         guard flags & NetlinkConstants.ackTlvs != 0 else { return (err, nil) }
         var tlvStart: Int
         if type == NetlinkConstants.done {
