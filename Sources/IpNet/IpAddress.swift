@@ -151,7 +151,7 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         let t = UnsafeBufferPointer(rebasing: text[..<end])
         if let v4 = IpAddress.parseV4(t) {
             self = .v4(v4)
-        } else if let (hi, lo) = IpAddress.parseV6(t) {
+        } else if let (hi, lo) = IpAddress.parseV6(buffer: t) {
             self = .v6(high: hi, low: lo, scopeId: scope)
         } else {
             return nil
@@ -185,102 +185,160 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     static func parseV6<C: Collection>(_ s: C) -> (UInt64, UInt64)? where C.Element == UInt8 {
         let a = Array(s)
-        if a.isEmpty || a.count > 45 { return nil }
-        var groups: [UInt16] = []
-        var gapAt: Int? = nil
+        return a.withUnsafeBufferPointer { parseV6(buffer: $0) }
+    }
+
+    /// RFC 4291 text to the two 64-bit halves, without allocating: groups are collected in two words as they are
+    /// read, and the `::` gap is opened by shifting the tail. Nil for anything malformed.
+    static func parseV6(buffer a: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        let n = a.count
+        if n == 0 || n > 45 { return nil }
+        // groups[0..<8] as a 128-bit accumulator: `count` groups read so far, `gapAt` where `::` was.
+        var g = (UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0))
+        var count = 0
+        var gapAt = -1
+        func put(_ v: UInt16) -> Bool {
+            guard count < 8 else { return false }
+            withUnsafeMutableBytes(of: &g) { $0.storeBytes(of: v, toByteOffset: count * 2, as: UInt16.self) }
+            count += 1
+            return true
+        }
         var i = 0
-        if a.count >= 2 && a[0] == 58 && a[1] == 58 { gapAt = 0; i = 2 } else if a[0] == 58 { return nil }
-        while i < a.count {
-            // Read a group: hex digits, or an embedded IPv4 tail.
+        if n >= 2 && a[0] == 58 && a[1] == 58 { gapAt = 0; i = 2 } else if a[0] == 58 { return nil }
+        while i < n {
             var j = i
-            while j < a.count && a[j] != 58 { j += 1 }
-            let piece = a[i..<j]
-            if piece.isEmpty { return nil }
-            if piece.contains(46) {
-                guard j == a.count, let v4 = parseV4(piece) else { return nil }
-                groups.append(UInt16(v4 >> 16)); groups.append(UInt16(v4 & 0xffff))
+            var v: UInt32 = 0
+            var hasDot = false
+            while j < n && a[j] != 58 {
+                if a[j] == 46 { hasDot = true }
+                j += 1
+            }
+            if j == i { return nil }
+            if hasDot {
+                guard j == n, let v4 = parseV4(UnsafeBufferPointer(rebasing: a[i..<j])) else { return nil }
+                guard put(UInt16(v4 >> 16)), put(UInt16(v4 & 0xffff)) else { return nil }
                 i = j
                 break
             }
-            guard piece.count <= 4 else { return nil }
-            var g: UInt16 = 0
-            for c in piece {
-                let d: UInt8
+            guard j - i <= 4 else { return nil }
+            for k in i..<j {
+                let c = a[k]
+                let d: UInt32
                 switch c {
-                case 48...57: d = c - 48
-                case 97...102: d = c - 87
-                case 65...70: d = c - 55
+                case 48...57: d = UInt32(c - 48)
+                case 97...102: d = UInt32(c - 87)
+                case 65...70: d = UInt32(c - 55)
                 default: return nil
                 }
-                g = g << 4 | UInt16(d)
+                v = v << 4 | d
             }
-            groups.append(g)
-            if j == a.count { i = j; break }
-            // a[j] == ':'
-            if j + 1 < a.count && a[j + 1] == 58 {
-                if gapAt != nil { return nil }
-                gapAt = groups.count
+            guard put(UInt16(v)) else { return nil }
+            if j == n { i = j; break }
+            if j + 1 < n && a[j + 1] == 58 {
+                if gapAt >= 0 { return nil }
+                gapAt = count
                 i = j + 2
             } else {
-                if j + 1 == a.count { return nil }  // trailing single ':'
+                if j + 1 == n { return nil }  // trailing single ':'
                 i = j + 1
             }
         }
-        if let g = gapAt {
-            guard groups.count <= 7 else { return nil }
-            groups.insert(contentsOf: [UInt16](repeating: 0, count: 8 - groups.count), at: g)
+        var groups = (UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0))
+        let ok: Bool = withUnsafeBytes(of: &g) { src in
+            withUnsafeMutableBytes(of: &groups) { dst in
+                if gapAt >= 0 {
+                    guard count <= 7 else { return false }
+                    let tail = count - gapAt
+                    for k in 0..<gapAt { dst.storeBytes(of: src.load(fromByteOffset: k * 2, as: UInt16.self),
+                                                        toByteOffset: k * 2, as: UInt16.self) }
+                    for k in 0..<tail {
+                        dst.storeBytes(of: src.load(fromByteOffset: (gapAt + k) * 2, as: UInt16.self),
+                                       toByteOffset: (8 - tail + k) * 2, as: UInt16.self)
+                    }
+                    return true
+                }
+                guard count == 8 else { return false }
+                dst.copyMemory(from: src)
+                return true
+            }
         }
-        guard groups.count == 8 else { return nil }
-        var hi: UInt64 = 0, lo: UInt64 = 0
-        for k in 0..<4 { hi = hi << 16 | UInt64(groups[k]); lo = lo << 16 | UInt64(groups[4 + k]) }
-        return (hi, lo)
+        guard ok else { return nil }
+        return withUnsafeBytes(of: &groups) { b in
+            var hi: UInt64 = 0, lo: UInt64 = 0
+            for k in 0..<4 {
+                hi = hi << 16 | UInt64(b.load(fromByteOffset: k * 2, as: UInt16.self))
+                lo = lo << 16 | UInt64(b.load(fromByteOffset: (4 + k) * 2, as: UInt16.self))
+            }
+            return (hi, lo)
+        }
     }
 
     /// The canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest run of zero groups as `::`), with
     /// `%scope` when the scope id is non-zero. iproute2 prints the same text in `ip neigh show`.
     public var description: String {
-        switch self {
-        case .v4(let v):
-            return "\(v >> 24).\((v >> 16) & 0xff).\((v >> 8) & 0xff).\(v & 0xff)"
-        case .v6(let hi, let lo, let scope):
-            var g = [UInt16](repeating: 0, count: 8)
-            for k in 0..<4 {
-                g[k] = UInt16((hi >> (48 - 16 * UInt64(k))) & 0xffff)
-                g[4 + k] = UInt16((lo >> (48 - 16 * UInt64(k))) & 0xffff)
+        // Written byte by byte into the string's own storage: no intermediate arrays or interpolations, which
+        // matters when 100,000 addresses are printed.
+        String(unsafeUninitializedCapacity: 60) { out in
+            var n = 0
+            func byte(_ c: UInt8) { out[n] = c; n += 1 }
+            func decimal(_ v: UInt32) {
+                if v >= 10 { decimal(v / 10) }
+                byte(48 + UInt8(v % 10))
             }
-            var bestStart = -1, bestLen = 0, curStart = -1, curLen = 0
-            for k in 0..<8 {
-                if g[k] == 0 {
-                    if curStart < 0 { curStart = k; curLen = 0 }
-                    curLen += 1
-                    if curLen > bestLen { bestStart = curStart; bestLen = curLen }
-                } else {
-                    curStart = -1
+            func dotted(_ v: UInt32) {
+                decimal(v >> 24); byte(46); decimal((v >> 16) & 0xff); byte(46)
+                decimal((v >> 8) & 0xff); byte(46); decimal(v & 0xff)
+            }
+            func hex(_ v: UInt16) {
+                var started = false
+                for shift in stride(from: 12, through: 0, by: -4) {
+                    let d = UInt8((v >> UInt16(shift)) & 0xf)
+                    if d != 0 || started || shift == 0 {
+                        byte(d < 10 ? 48 + d : 87 + d)
+                        started = true
+                    }
                 }
             }
-            if bestLen < 2 { bestStart = -1 }
-            var out = ""
-            var k = 0
-            // IPv4-mapped ::ffff:a.b.c.d keeps its dotted tail.
-            let mapped = hi == 0 && (lo >> 32) == 0xffff
-            while k < 8 {
-                if k == bestStart {
-                    out += "::"
-                    k += bestLen
-                    continue
+            switch self {
+            case .v4(let v):
+                dotted(v)
+            case .v6(let hi, let lo, let scope):
+                func group(_ k: Int) -> UInt16 {
+                    k < 4 ? UInt16(truncatingIfNeeded: hi >> (48 - 16 * UInt64(k)))
+                          : UInt16(truncatingIfNeeded: lo >> (48 - 16 * UInt64(k - 4)))
                 }
-                if mapped && k == 6 {
-                    let v4 = UInt32(lo & 0xffff_ffff)
-                    if !out.hasSuffix(":") { out += ":" }
-                    out += "\(v4 >> 24).\((v4 >> 16) & 0xff).\((v4 >> 8) & 0xff).\(v4 & 0xff)"
-                    break
+                var bestStart = -1, bestLen = 0, curStart = -1, curLen = 0
+                for k in 0..<8 {
+                    if group(k) == 0 {
+                        if curStart < 0 { curStart = k; curLen = 0 }
+                        curLen += 1
+                        if curLen > bestLen { bestStart = curStart; bestLen = curLen }
+                    } else {
+                        curStart = -1
+                    }
                 }
-                if !out.isEmpty && !out.hasSuffix(":") { out += ":" }
-                out += String(g[k], radix: 16)
-                k += 1
+                if bestLen < 2 { bestStart = -1 }
+                // IPv4-mapped ::ffff:a.b.c.d keeps its dotted tail.
+                let mapped = hi == 0 && (lo >> 32) == 0xffff
+                var k = 0
+                while k < 8 {
+                    if k == bestStart {
+                        byte(58); byte(58)
+                        k += bestLen
+                        continue
+                    }
+                    if mapped && k == 6 {
+                        if n == 0 || out[n - 1] != 58 { byte(58) }
+                        dotted(UInt32(truncatingIfNeeded: lo))
+                        break
+                    }
+                    if n != 0 && out[n - 1] != 58 { byte(58) }
+                    hex(group(k))
+                    k += 1
+                }
+                if scope != 0 { byte(37); decimal(scope) }
             }
-            if scope != 0 { out += "%\(scope)" }
-            return out
+            return n
         }
     }
 

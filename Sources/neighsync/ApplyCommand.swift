@@ -73,7 +73,10 @@ struct ApplyCommand: ParsableCommand {
             if let saved {
                 plan = try Self.replan(saved, table: table, path: planFile!)
             } else {
-                plan = try Reconciliation.gather(path: file!, table: table).plan()
+                let r = try Reconciliation.gather(path: file!, table: table)
+                Phases.mark("load+read")
+                plan = r.plan()
+                Phases.mark("plan")
             }
         } catch let list as DiagnosticList {
             try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
@@ -90,7 +93,7 @@ struct ApplyCommand: ParsableCommand {
                                + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)")
         }
         let report: ApplyReport
-        do { report = try Applier.apply(plan, to: table, force: force) } catch {
+        do { report = try Applier.apply(plan, to: table, force: force); Phases.mark("write") } catch {
             try? operations.record(nil, error: "\(error)", seconds: Date().timeIntervalSince(started))
             throw Console.fail("\(error)")
         }
@@ -99,7 +102,7 @@ struct ApplyCommand: ParsableCommand {
         do { try operations.record(report, seconds: seconds) } catch { Console.err("error: \(error)"); recorded = false }
         switch common.output {
         case .json: Console.out(try Console.json(ApplyDocument(report, seconds: seconds)))
-        default: printText(report)
+        default: printText(report); Phases.mark("output")
         }
         if !report.succeeded || !recorded { throw ExitCode(1) }
     }
