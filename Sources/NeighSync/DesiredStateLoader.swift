@@ -35,9 +35,27 @@ public enum DesiredStateLoader {
             }
         }
         var merger = Merger(limits: limits)
-        for f in files {
-            if merger.stopped { break }
-            merger.read(file: f)
+        if files.count == 1 {
+            merger.read(file: files[0])
+            return merger.finish()
+        }
+        // A directory: files are parsed two at a time on worker threads and merged in name order here, so a
+        // 1,000,000-entry directory uses both cores. At most two parsed files wait to be merged.
+        var pending: [BackgroundWork<Merger.FileParse>] = []
+        var next = 0
+        func startNext() {
+            guard next < files.count else { return }
+            let path = files[next]
+            next += 1
+            pending.append(BackgroundWork { Merger.parseFile(path, limits: limits, budget: limits.maxErrors) })
+        }
+        startNext()
+        startNext()
+        while !pending.isEmpty {
+            let work = pending.removeFirst()
+            guard let parsed = try? work.wait() else { continue }
+            if !merger.stopped { startNext() }
+            if !merger.stopped { merger.absorb(parsed) }
         }
         return merger.finish()
     }
@@ -82,27 +100,70 @@ public enum DesiredStateLoader {
         init(limits: LoaderLimits) { self.limits = limits }
 
         mutating func read(file path: String) {
+            absorb(Merger.parseFile(path, limits: limits, budget: limits.maxErrors - diagnostics.count))
+        }
+
+        /// One file read and parsed on its own, on any thread: what `absorb` needs to merge it.
+        struct FileParse: @unchecked Sendable {
+            var path: String
+            /// A failure before parsing (too large, unreadable); nothing was parsed.
+            var early: Diagnostic?
+            /// Whether the path is listed among the files read.
+            var listed: Bool
+            var file: ParsedFile?
+            var diagnostics: [Diagnostic] = []
+            /// The text, kept only when the parser found problems in it.
+            var source: String?
+        }
+
+        /// Reads and parses `path` with an error budget; touches no merger state, so files can be parsed in
+        /// parallel and merged in order.
+        static func parseFile(_ path: String, limits: LoaderLimits, budget: Int) -> FileParse {
             let status = FileStatus(path: path)
             let size = status?.size ?? 0
             if size > limits.maxFileSize {
-                add(Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the limit of \(limits.maxFileSize) "
-                               + "bytes; split it into a directory of smaller files or raise the limit"))
-                files.append(path)
-                return
+                return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the "
+                                 + "limit of \(limits.maxFileSize) bytes; split it into a directory of smaller files or "
+                                 + "raise the limit"), listed: true)
             }
             // A regular file is mapped rather than copied (the parser reads it once); a pipe or /proc file is read.
             let regular = status?.kind == .regular
             let data = regular ? try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
                                : (try? FileStatus.readAll(path, limit: limits.maxFileSize).get()).map { Data($0) }
             guard let data else {
-                add(Diagnostic(mark: nil, message: "cannot read \(path); check that it is a readable file"))
-                return
+                return FileParse(path: path, early: Diagnostic(mark: nil, message: "cannot read \(path); check that it "
+                                 + "is a readable file"), listed: false)
             }
             guard data.count <= limits.maxFileSize else {
-                add(Diagnostic(mark: nil, message: "\(path) is over the limit of \(limits.maxFileSize) bytes"))
+                return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is over the limit of "
+                                 + "\(limits.maxFileSize) bytes"), listed: false)
+            }
+            return data.withUnsafeBytes { raw in
+                parseBuffer(raw.bindMemory(to: UInt8.self), path: path, limits: limits, budget: budget)
+            }
+        }
+
+        /// Parses bytes already in memory.
+        static func parseBuffer(_ input: UnsafeBufferPointer<UInt8>, path: String, limits: LoaderLimits,
+                                budget: Int) -> FileParse {
+            let parser = DesiredFileParser(path: path, input: input, limits: limits, budget: budget)
+            let file = parser.parse()
+            return FileParse(path: path, early: nil, listed: true, file: file, diagnostics: parser.diagnostics,
+                             source: parser.diagnostics.isEmpty ? nil : String(decoding: input, as: UTF8.self))
+        }
+
+        /// Merges one parsed file (in name order).
+        mutating func absorb(_ r: FileParse) {
+            if r.listed { files.append(r.path) }
+            if let early = r.early {
+                add(early)
                 return
             }
-            data.withUnsafeBytes { raw in parse(raw.bindMemory(to: UInt8.self), path: path) }
+            guard let file = r.file else { return }
+            let before = diagnostics.count
+            for d in r.diagnostics { add(d) }
+            merge(file)
+            if diagnostics.count != before, let source = r.source { sources[r.path] = source }
         }
 
         mutating func parse(_ data: [UInt8], path: String) {
@@ -116,15 +177,11 @@ public enum DesiredStateLoader {
         }
 
         mutating func parse(_ input: UnsafeBufferPointer<UInt8>, path: String) {
-            files.append(path)
-            let budget = limits.maxErrors - diagnostics.count
-            let parser = DesiredFileParser(path: path, input: input, limits: limits, budget: budget)
-            let file = parser.parse()
+            let r = Merger.parseBuffer(input, path: path, limits: limits, budget: limits.maxErrors - diagnostics.count)
             let before = diagnostics.count
-            diagnostics += parser.diagnostics
-            if diagnostics.count >= limits.maxErrors { stopped = true }
-            merge(file)
-            if diagnostics.count != before {
+            absorb(r)
+            // Merging can add problems (duplicates) too; an in-memory file cannot be re-read, so keep its text.
+            if diagnostics.count != before && sources[path] == nil {
                 sources[path] = String(decoding: input, as: UTF8.self)
             }
         }
