@@ -486,6 +486,29 @@ final class DesiredFileParser {
         return nil
     }
 
+    /// What is wrong with the zone id of `text` (`ADDRESS%ZONE`) when the address itself is fine: a zone on IPv4,
+    /// an empty zone, an interface name (the file names interfaces with `interface:`), or a number that is no
+    /// ifindex. Nil when `text` has no `%` or the part before it is no address. iproute2 equivalent: none (`ip
+    /// neigh` takes no zone; `getaddrinfo` resolves `%eth0` against the running host).
+    static func zoneProblem(_ text: String) -> String? {
+        guard let percent = text.firstIndex(of: "%") else { return nil }
+        let bare = String(text[..<percent])
+        let zone = String(text[text.index(after: percent)...])
+        guard let a = IpAddress(bare) else { return nil }
+        if a.family == .ipv4 {
+            return "an IPv4 address has no zone id; write \(bare) and select the link with 'interface'"
+        }
+        if zone.isEmpty {
+            return "empty zone id after '%'; write \(bare) or \(bare)%INDEX"
+        }
+        if zone.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return "the zone id \(zone) is not an interface index (1…4294967295); write \(bare) and select the "
+                + "link with 'interface' or 'interfaceIndex'"
+        }
+        return "the zone id '\(zone)' is an interface name, which the file does not resolve inside addresses; write "
+            + "\(bare) with 'interface: \(zone)'"
+    }
+
     private func address(_ v: Event) throws -> IpAddress? {
         guard let s = try text(v, key: "address", expected: "an IP address") else { return nil }
         guard let a = IpAddress(utf8: s.bytes) else {
@@ -493,6 +516,8 @@ final class DesiredFileParser {
             if let fixed = DesiredFileParser.withoutLeadingZeros(t) {
                 try error("invalid address '\(t)': an IPv4 octet has a leading zero, which some tools read as "
                           + "octal; write \(fixed)", at: mark(v))
+            } else if let problem = DesiredFileParser.zoneProblem(t) {
+                try error("invalid address '\(t)': \(problem)", at: mark(v))
             } else {
                 try error("invalid address '\(t)'; write an IPv4 address like 192.0.2.10 or an IPv6 address like "
                           + "2001:db8::10", at: mark(v))
