@@ -74,6 +74,20 @@ def write_files(d, name, n, addr):
     return y, add, rep
 
 
+def write_dir(d, name, n, addr, per_file=100_000):
+    """A directory of desired-state files, 100,000 entries each (one file may hold at most 64 MiB)."""
+    path = os.path.join(d, name)
+    os.makedirs(path)
+    for k in range(0, n, per_file):
+        with open(os.path.join(path, f"{k // per_file:03d}.yaml"), "w") as f:
+            if k == 0:
+                f.write(f"version: 1\nmaxDeletes: {n}\n")
+            f.write("defaults: { interface: veth0 }\nneighbors:\n")
+            for i in range(k, min(n, k + per_file)):
+                f.write(f"  - address: {addr(i)}\n    physicalAddress: \"{mac(i)}\"\n")
+    return path
+
+
 def clear():
     # Admin-down drops every neighbor entry of the link, permanent ones included (neigh_ifdown).
     sh("ip", "-n", NS, "link", "set", "veth0", "down")
@@ -81,7 +95,7 @@ def clear():
 
 
 def count():
-    return len(json.loads(sh("ip", "-n", NS, "-j", "neigh", "show", "dev", "veth0", "nud", "all").stdout or "[]"))
+    return len(json.loads(sh("ip", "-n", NS, "-j", "neigh", "show", "dev", "veth0", "nud", "permanent").stdout or "[]"))
 
 
 def median(xs):
@@ -143,8 +157,7 @@ def main():
             for _ in range(ROUNDS):
                 clear(); t, r = timed_rss(apply6); t100.append(t); r100.append(r)
             os.remove(add6)
-            yb, addb, repb = write_files(d, "v6-big", BIG, v6)
-            os.remove(addb); os.remove(repb)
+            yb = write_dir(d, "v6-big", BIG, v6)
             applyb = [BIN, "apply", "-f", yb, "--netns", NS]
             tb, rb = [], []
             for _ in range(max(3, ROUNDS // 2 + 1) if BIG >= 1_000_000 else ROUNDS):

@@ -20,11 +20,7 @@ public final class NeighborEventSocket: @unchecked Sendable {
     /// `ip -n NAME monitor neigh link address`.
     public convenience init(namespace: String? = nil) throws {
         if let namespace {
-            guard !namespace.isEmpty, !namespace.contains("/"), namespace != ".", namespace != ".." else {
-                throw IpNetError.invalidParameter(.other(
-                    "'\(namespace)' is not a namespace name; give the NAME of /run/netns/NAME"))
-            }
-            try self.init(path: "/run/netns/\(namespace)", description: namespace)
+            try self.init(path: try NamespaceName.path(namespace), description: namespace)
         } else {
             try self.init(path: nil, description: nil)
         }

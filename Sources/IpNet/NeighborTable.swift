@@ -24,11 +24,7 @@ public final class NeighborTable: NeighborTableProtocol {
     /// `setns(CLONE_NEWNET)` on a helper thread); iproute2: `ip -n NAME`.
     public convenience init(namespace: String? = nil) throws {
         if let namespace {
-            guard !namespace.isEmpty, !namespace.contains("/"), namespace != ".", namespace != ".." else {
-                throw IpNetError.invalidParameter(.other(
-                    "'\(namespace)' is not a namespace name; give the NAME of /run/netns/NAME"))
-            }
-            try self.init(namespacePath: "/run/netns/\(namespace)", description: namespace)
+            try self.init(namespacePath: try NamespaceName.path(namespace), description: namespace)
         } else {
             self.init(socket: try Self.openSocket(), description: nil, namespacePath: nil)
         }
