@@ -31,7 +31,13 @@ public final class ApplyLock {
         path = "\(dir)/neighsync-net-\(st.st_ino).lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw Failure(description: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+            let e = errno
+            if e == EACCES || e == EPERM {
+                throw Failure(description: "ERROR_ACCESS_DENIED: cannot open the lock file \(path): "
+                              + "\(String(cString: strerror(e))); apply changes the neighbor table and needs root "
+                              + "(CAP_NET_ADMIN, and CAP_SYS_ADMIN to enter a --netns namespace)")
+            }
+            throw Failure(description: "cannot open the lock file \(path): \(String(cString: strerror(e)))")
         }
         let deadline = Date().addingTimeInterval(timeout)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import IpNet
 
 /// Reads desired-state YAML (format version 1, DESIGN.md § File format) into a `DesiredState`, or returns every
@@ -128,11 +129,25 @@ public enum DesiredStateLoader {
             }
             // A regular file is mapped rather than copied (the parser reads it once); a pipe or /proc file is read.
             let regular = status?.kind == .regular
-            let data = regular ? try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-                               : (try? FileStatus.readAll(path, limit: limits.maxFileSize).get()).map { Data($0) }
+            var readFailure: FileStatus.ReadFailure? = nil
+            let data: Data?
+            if regular {
+                data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            } else {
+                switch FileStatus.readAll(path, limit: limits.maxFileSize) {
+                case .success(let bytes): data = Data(bytes)
+                case .failure(let f): data = nil; readFailure = f
+                }
+            }
             guard let data else {
-                return FileParse(path: path, early: Diagnostic(mark: nil, message: "cannot read \(path); check that it "
-                                 + "is a readable file"), listed: false)
+                if readFailure?.errno == EFBIG {  // a pipe is read only up to the limit
+                    return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is over the limit of "
+                                     + "\(limits.maxFileSize) bytes (stopped reading there); split it into a directory "
+                                     + "of smaller files or raise the limit"), listed: false)
+                }
+                return FileParse(path: path, early: Diagnostic(mark: nil, message: "cannot read \(path)"
+                                 + (readFailure.map { ": \($0)" } ?? "") + "; check that it is a readable file"),
+                                 listed: false)
             }
             guard data.count <= limits.maxFileSize else {
                 return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is over the limit of "
