@@ -53,7 +53,7 @@ struct ShowCommand: ParsableCommand {
         rows.sort { $0.key < $1.key }
         switch common.output {
         case .json:
-            Console.out(try Console.json(Snapshot(links: shownLinks, rows: rows)))
+            Console.out(SnapshotWriter.json(links: shownLinks, rows: rows))
         case .yaml:
             let ns = common.netns.map { "namespace \($0)" } ?? "the current namespace"
             Console.out(DesiredStateWriter.yaml(rows: rows, links: links,

@@ -75,3 +75,34 @@ import Testing
             """)
     }
 }
+
+/// The hand-written snapshot JSON must read back exactly, and must be the same document the Codable shape gives.
+@Suite struct SnapshotWriterTests {
+    @Test func writtenSnapshotReadsBack() throws {
+        let (links, rows0) = try Snapshot.load(path: SnapshotTests.fixture("neigh.json"),
+                                               linksPath: SnapshotTests.fixture("links.json"))
+        var rows = rows0
+        rows[1].reachabilityTime = 1234
+        rows[2].isUnreachable = true
+        var odd = links
+        odd[0].name = "we\"ird\\na\u{1}me"
+        let text = SnapshotWriter.json(links: odd, rows: rows)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snapw-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        let (l2, r2) = try Snapshot.load(path: path, linksPath: nil)
+        #expect(l2 == odd)
+        #expect(r2 == rows)
+        let viaCodable = try JSONDecoder().decode(Snapshot.self, from: Data(text.utf8))
+        #expect(viaCodable == Snapshot(links: odd, rows: rows))
+        #expect(SnapshotWriter.json(links: [], rows: []) == """
+            {
+              "formatVersion" : 1,
+              "kind" : "neighsync-snapshot",
+              "links" : [],
+              "neighbors" : []
+            }
+
+            """)
+    }
+}
