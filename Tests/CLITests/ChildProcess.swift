@@ -37,8 +37,20 @@ struct ChildProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([program] + args).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        // A clean start: no blocked signals (test threads may block some) and default actions for INT/TERM/HUP.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let rc = posix_spawn(&child, program, &actions, nil, argv, envp)
+        let rc = posix_spawn(&child, program, &actions, &attributes, argv, envp)
         guard rc == 0 else {
             throw NSError(domain: "ChildProcess", code: Int(rc),
                           userInfo: [NSLocalizedDescriptionKey: "cannot start \(program): \(String(cString: strerror(rc)))"])
