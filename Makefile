@@ -1,7 +1,7 @@
 # neighsync: build, test, demo, bench. Every target installs what it needs on a fresh Debian machine with Swift.
 SWIFT       ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
-APT_PKGS    := libyaml-dev libmnl-dev iproute2
+APT_PKGS    := libyaml-dev libmnl-dev iproute2 time
 PREFIX      ?= /usr/local
 BIN_DEBUG    = .build/debug/neighsync
 BIN_RELEASE  = .build/release/neighsync

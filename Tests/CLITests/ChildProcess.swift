@@ -15,7 +15,7 @@ struct ChildProcess {
         var status: Int32?
         /// The signal that ended it, if any.
         var signal: Int32?
-        /// Peak resident set size in KiB (`ru_maxrss`).
+        /// Peak resident set size in KiB (see `run`; -1 when it could not be measured).
         var maxRSSKiB: Int
         var stdout: String
         var stderr: String
@@ -75,8 +75,23 @@ struct ChildProcess {
                        maxRSSKiB: Int(usage.ru_maxrss), stdout: out, stderr: err)
     }
 
-    /// Runs `program ARGS…` to the end.
+    /// GNU time, which forks the measured program from its own small process. (`ru_maxrss` of a child spawned
+    /// straight from the test process would include the test process's own peak: the kernel keeps the high-water
+    /// mark of the memory the child shared with its parent before `exec`.)
+    static let timePath = ["/usr/bin/time"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs `program ARGS…` to the end; `maxRSSKiB` is measured by GNU time (`%M`), or is -1 without it.
     static func run(_ program: String, _ args: [String], stdinPath: String = "/dev/null") throws -> Outcome {
-        try ChildProcess(program, args, stdinPath: stdinPath).wait()
+        guard let time = timePath else {
+            var o = try ChildProcess(program, args, stdinPath: stdinPath).wait()
+            o.maxRSSKiB = -1
+            return o
+        }
+        let rssFile = FileManager.default.temporaryDirectory.appendingPathComponent("neighsync-rss-\(UUID().uuidString)").path
+        defer { unlink(rssFile) }
+        var o = try ChildProcess(time, ["-o", rssFile, "-f", "%M", program] + args, stdinPath: stdinPath).wait()
+        let text = (try? String(contentsOfFile: rssFile, encoding: .utf8)) ?? ""
+        o.maxRSSKiB = text.split(separator: "\n").last.flatMap { Int($0) } ?? -1
+        return o
     }
 }
