@@ -290,4 +290,37 @@ import NetnsTesting
         // Nothing was lost: the kernel did every write; the table tells the truth.
         #expect(kernelEntries(ns) == expected(ops))
     }
+
+    @Test func lostAcksAreReportedAsUncertainAndARetryConverges() throws {
+        guard let ns = try freshNetns() else { return }
+        let t = try NeighborTable(namespace: ns.name)
+        let ops = creates(8, index: ns.index(of: "veth0"), ipv6: true)
+        let real = t.socket.io
+        var batchSent = false
+        var injected = false
+        t.socket.io.send = { bytes, length in
+            if Self.types(bytes, length).first == Self.rtmNewNeigh { batchSent = true }
+            return real.send(bytes, length)
+        }
+        t.socket.io.receive = { buffer, size, count, lengths, flags in
+            if batchSent && !injected {
+                injected = true
+                errno = ENOBUFS  // the kernel could not queue the acks: the writes happened, the answers are gone
+                return -1
+            }
+            return real.receive(buffer, size, count, lengths, flags)
+        }
+        let results = t.perform(ops)
+        t.socket.io = real
+        #expect(injected)
+        for r in results {
+            let e = try #require(r, "a lost ack must not read as success")
+            #expect(e.windowsName == "ERRNO_\(ENOBUFS)")
+            #expect(e.reason.contains("the write may have been applied, re-read the table"), "\(e.reason)")
+        }
+        #expect(kernelEntries(ns) == expected(ops))
+        // Retrying the creates finds each entry there (EEXIST), so nothing is written twice.
+        #expect(t.perform(ops).allSatisfy { $0?.windowsName == "ERROR_OBJECT_ALREADY_EXISTS" })
+        #expect(kernelEntries(ns) == expected(ops))
+    }
 }
