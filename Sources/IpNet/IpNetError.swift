@@ -52,7 +52,7 @@ public enum IpNetError: Error, Hashable, Sendable, CustomStringConvertible {
         case .notFound(let s), .notSupported(let s), .objectAlreadyExists(let s), .accessDenied(let s),
              .badNetName(let s):
             return s
-        case .system(let e, let m): return m
+        case .system(_, let m): return m
         }
     }
 
