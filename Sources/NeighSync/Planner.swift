@@ -16,8 +16,8 @@ public enum Planner {
         // A sort-merge join on (interface, family, address): no hashing, and the changes come out in plan order.
         let dKeys = desired.map(\.row.key)
         let cKeys = current.map(\.key)
-        let dOrder = dKeys.indices.sorted { dKeys[$0] < dKeys[$1] }
-        let cOrder = cKeys.indices.sorted { cKeys[$0] < cKeys[$1] }
+        let dOrder = order(dKeys)
+        let cOrder = order(cKeys)
 
         var changes: [Change] = []
         // Reserve the most a plan can hold: pages never written stay virtual, and the array never regrows.
@@ -66,6 +66,16 @@ public enum Planner {
         }
         return Plan(changes: changes, unchanged: unchanged, ownerProtocol: ownerProtocol, prune: prune,
                     maxDeletes: maxDeletes)
+    }
+
+    /// The positions of `keys` in ascending order; files and dumps are often sorted already, which costs one pass.
+    static func order(_ keys: [NeighborKey]) -> [Int] {
+        var sorted = true
+        for i in keys.indices.dropFirst() where !(keys[i - 1] < keys[i]) {
+            sorted = false
+            break
+        }
+        return sorted ? Array(keys.indices) : keys.indices.sorted { keys[$0] < keys[$1] }
     }
 
     /// The fields in which `have` differs from `want` (physical address, state, router flag, owner protocol).
