@@ -8,13 +8,6 @@ internal import Glibc
 public final class NeighborTable: NeighborTableProtocol {
     /// The netlink socket (internal, so fault-injection tests can wrap its `io`).
     let socket: NetlinkSocket
-    /// The namespace the socket lives in (nil: the caller's), for opening the second writer socket.
-    private let namespacePath: String?
-    /// A second socket in the same namespace, opened for the first large batch: `perform` splits big batches over
-    /// two sockets on two threads, so the kernel processes both halves on two CPUs.
-    private var peer: NetlinkSocket?
-    /// Batches at least this large are split over two sockets.
-    static let splitThreshold = 16_384
     /// The namespace this table works in, for messages: "NAME", a path, or nil for the caller's own.
     public let namespaceDescription: String?
 
@@ -26,7 +19,7 @@ public final class NeighborTable: NeighborTableProtocol {
         if let namespace {
             try self.init(namespacePath: try NamespaceName.path(namespace), description: namespace)
         } else {
-            self.init(socket: try Self.openSocket(), description: nil, namespacePath: nil)
+            self.init(socket: try Self.openSocket(), description: nil)
         }
     }
 
@@ -39,7 +32,7 @@ public final class NeighborTable: NeighborTableProtocol {
 
     private convenience init(namespacePath: String, description: String) throws {
         self.init(socket: try Self.openSocket(namespacePath: namespacePath, description: description),
-                  description: description, namespacePath: namespacePath)
+                  description: description)
     }
 
     private static func openSocket() throws(IpNetError) -> NetlinkSocket {
@@ -66,9 +59,8 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
-    private init(socket: NetlinkSocket, description: String?, namespacePath: String?) {
+    private init(socket: NetlinkSocket, description: String?) {
         self.socket = socket
-        self.namespacePath = namespacePath
         self.namespaceDescription = description
     }
 
@@ -208,36 +200,10 @@ public final class NeighborTable: NeighborTableProtocol {
         return write(operations, links: links)
     }
 
-    /// Validates and sends `operations` against `links`. Large batches go out over two sockets from two threads
-    /// (each request still answered by its own ack, so results stay per operation); a plan touches each entry at
-    /// most once, so the order between the halves does not matter.
+    /// Validates and sends `operations` against `links`. (Splitting a batch over two sockets was measured and
+    /// dropped: the kernel takes the RTNL mutex for every neighbor request, so a second writer mostly spins.)
     private func write(_ operations: [NeighborOperation], links: [UInt32: Link]) -> [IpNetError?] {
-        guard operations.count >= Self.splitThreshold, let peer = secondSocket() else {
-            return write(operations[...], links: links, on: socket)
-        }
-        let half = operations.count / 2
-        nonisolated(unsafe) let other = peer
-        nonisolated(unsafe) let me = self
-        let ops = operations
-        let secondHalf = BackgroundWork { me.write(ops[half...], links: links, on: other) }
-        let first = write(operations[..<half], links: links, on: socket)
-        let second = (try? secondHalf.wait()) ?? []
-        return first + second
-    }
-
-    /// The second writer socket, opened once; nil when it cannot be opened (then one socket does all the work).
-    private func secondSocket() -> NetlinkSocket? {
-        if let peer { return peer }
-        do throws(NetlinkFailure) {
-            if let namespacePath {
-                peer = try NetlinkSocket.open(namespacePath: namespacePath)
-            } else {
-                peer = try NetlinkSocket()
-            }
-        } catch {
-            return nil
-        }
-        return peer
+        write(operations[...], links: links, on: socket)
     }
 
     /// Validates and sends one run of operations on one socket; the core of every write.

@@ -6,32 +6,44 @@ import IpNet
 public struct Change: Hashable, Sendable {
     /// Create, set or delete.
     public var action: Action
-    /// (interface, address) of the entry.
-    public var key: NeighborKey
     /// The interface name, for display.
     public var interfaceName: String
-    /// The kernel's row before the change (nil for create).
+    /// The kernel's row before the change (nil for a create, unless it replaces an INCOMPLETE/FAILED leftover).
     public var before: IpNetRow2?
     /// The row that will be written (nil for delete); carries the owner protocol.
     public var after: IpNetRow2?
-    /// For a set: the fields that differ.
-    public var fields: [FieldChange]
-    /// Why, for people: `lladdr 02:…:01 → 02:…:02`, `adopt: entry exists without owner tag`, …
-    public var reason: String
     /// Where the desired entry is defined (nil for a delete).
     public var source: SourceMark?
 
-    /// Builds a change.
-    public init(action: Action, key: NeighborKey, interfaceName: String, before: IpNetRow2?, after: IpNetRow2?,
-                fields: [FieldChange] = [], reason: String, source: SourceMark? = nil) {
+    /// Builds a change. The key, the changed fields and the reason follow from the rows (they are computed, not
+    /// stored, so a 1,000,000-entry plan stays small).
+    public init(action: Action, interfaceName: String, before: IpNetRow2?, after: IpNetRow2?,
+                source: SourceMark? = nil) {
+        precondition(after != nil || before != nil, "a change has a row")
         self.action = action
-        self.key = key
         self.interfaceName = interfaceName
         self.before = before
         self.after = after
-        self.fields = fields
-        self.reason = reason
         self.source = source
+    }
+
+    /// (interface, address) of the entry.
+    public var key: NeighborKey { (after ?? before!).key }
+
+    /// For a set: the fields that differ (physical address, state, router flag, owner protocol).
+    public var fields: [FieldChange] {
+        guard action == .set, let before, let after else { return [] }
+        return Planner.differences(before, after)
+    }
+
+    /// Why, for people: `absent`, `lladdr 02:…:01 → 02:…:02`, `adopt: entry exists without owner tag`,
+    /// `owned entry not in desired state`.
+    public var reason: String {
+        switch action {
+        case .create: return "absent" + (before.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? "")
+        case .set: return Planner.reason(fields, have: before!)
+        case .delete: return "owned entry not in desired state"
+        }
     }
 
     /// The netlink write that carries the change out. Netlink: RTM_NEWNEIGH CREATE|EXCL / REPLACE / RTM_DELNEIGH.

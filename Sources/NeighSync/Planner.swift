@@ -31,8 +31,8 @@ public enum Planner {
                 // Current only: delete when it is ours, static, and pruning is on.
                 let r = current[cOrder[j]]
                 if prune == .owned && r.protocol == ownerProtocol && r.state.isStatic {
-                    changes.append(Change(action: .delete, key: ck, interfaceName: name(ck.interfaceIndex),
-                                          before: r, after: nil, reason: "owned entry not in desired state"))
+                    changes.append(Change(action: .delete, interfaceName: name(ck.interfaceIndex), before: r,
+                                          after: nil))
                 }
                 j += 1
                 continue
@@ -50,18 +50,15 @@ public enum Planner {
                 j += 1
             }
             guard let have, !(have.state.isLeftover && !have.state.isStatic) else {
-                let leftover = have.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? ""
-                changes.append(Change(action: .create, key: key, interfaceName: name(key.interfaceIndex),
-                                      before: have, after: want, reason: "absent" + leftover, source: d.source))
+                changes.append(Change(action: .create, interfaceName: name(key.interfaceIndex), before: have,
+                                      after: want, source: d.source))
                 continue
             }
-            let fields = differences(have, want)
-            if fields.isEmpty {
+            if differences(have, want).isEmpty {
                 unchanged += 1
                 continue
             }
-            changes.append(Change(action: .set, key: key, interfaceName: name(key.interfaceIndex), before: have,
-                                  after: want, fields: fields, reason: reason(fields, have: have),
+            changes.append(Change(action: .set, interfaceName: name(key.interfaceIndex), before: have, after: want,
                                   source: d.source))
         }
         return Plan(changes: changes, unchanged: unchanged, ownerProtocol: ownerProtocol, prune: prune,

@@ -92,6 +92,10 @@ struct ApplyCommand: ParsableCommand {
             throw Console.fail("ERROR_ACCESS_DENIED: applying \(plan.changes.count) changes needs CAP_NET_ADMIN; "
                                + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)")
         }
+        // The text of a fully successful run is rendered on a second thread while the kernel does the writes.
+        let changes = plan.changes
+        let prerendered = common.output == .text && !changes.isEmpty
+            ? BackgroundWork { Self.appliedLines(changes) } : nil
         let report: ApplyReport
         do { report = try Applier.apply(plan, to: table, force: force); Phases.mark("write") } catch {
             try? operations.record(nil, error: "\(error)", seconds: Date().timeIntervalSince(started))
@@ -102,7 +106,14 @@ struct ApplyCommand: ParsableCommand {
         do { try operations.record(report, seconds: seconds) } catch { Console.err("error: \(error)"); recorded = false }
         switch common.output {
         case .json: Console.out(try Console.json(ApplyDocument(report, seconds: seconds)))
-        default: printText(report); Phases.mark("output")
+        default:
+            let allApplied = zip(report.changes, report.results).allSatisfy { c, r in r == .applied(c.action) }
+            if allApplied, let text = try? prerendered?.wait() {
+                Console.out(text + report.summary + "\n")
+            } else {
+                printText(report)
+            }
+            Phases.mark("output")
         }
         if !report.succeeded || !recorded { throw ExitCode(1) }
     }
@@ -121,20 +132,42 @@ struct ApplyCommand: ParsableCommand {
         return plan
     }
 
+    /// `created|set|deleted ADDRESS dev NAME [lladdr MAC]` for each change, as written when all succeed.
+    static func appliedLines(_ changes: [Change]) -> String {
+        var text = ""
+        text.reserveCapacity(changes.count * 64)
+        for c in changes {
+            switch c.action {
+            case .create: text += "created "
+            case .set: text += "set "
+            case .delete: text += "deleted "
+            }
+            text += what(c)
+            text += "\n"
+        }
+        return text
+    }
+
+    /// `ADDRESS dev NAME [lladdr MAC]` of a change.
+    static func what(_ c: Change) -> String {
+        let row = c.after ?? c.before!
+        var what = c.key.address.description
+        what += " dev "
+        what += c.interfaceName
+        if row.physicalAddress.count > 0 {
+            what += " lladdr "
+            what += row.physicalAddress.description
+        }
+        return what
+    }
+
     func printText(_ report: ApplyReport) {
         var text = ""
         text.reserveCapacity(report.changes.count * 64)
         var changed = false
         for o in report.outcomes {
             let c = o.change
-            let row = c.after ?? c.before!
-            var what = c.key.address.description
-            what += " dev "
-            what += c.interfaceName
-            if row.physicalAddress.count > 0 {
-                what += " lladdr "
-                what += row.physicalAddress.description
-            }
+            let what = Self.what(c)
             switch o.result {
             case .applied(let a):
                 changed = true
