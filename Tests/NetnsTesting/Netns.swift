@@ -82,7 +82,16 @@ public final class Netns: @unchecked Sendable {
     public func close() {
         guard !closed else { return }
         closed = true
-        Netns.ip(["netns", "del", name])
+        // A process still exiting inside the namespace can make the unmount fail for a moment: retry, and say so
+        // if the namespace stays behind.
+        for attempt in 0..<20 {
+            let r = Netns.ip(["netns", "del", name])
+            if r.status == 0 || !FileManager.default.fileExists(atPath: "/run/netns/\(name)") { return }
+            if attempt == 19 {
+                FileHandle.standardError.write(Data("warning: could not delete namespace \(name): \(r.stderr)".utf8))
+            }
+            usleep(100_000)
+        }
     }
 
     deinit { close() }
