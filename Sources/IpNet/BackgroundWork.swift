@@ -29,7 +29,8 @@ public final class BackgroundWork<T>: @unchecked Sendable {
     }
 }
 
-/// A joinable POSIX thread running one closure; the thin layer over `pthread_create`/`pthread_join`.
+/// A joinable POSIX thread running one closure; the thin layer over `pthread_create`/`pthread_join`. C equivalent:
+/// `pthread_create(&t, &attr, entry, arg)` then `pthread_join(t, NULL)`.
 final class PosixThread: @unchecked Sendable {
     private var handle = pthread_t()
     private var joined = false

@@ -59,7 +59,8 @@ public struct RowRecord: Codable, Hashable, Sendable {
     }
 }
 
-/// A malformed record in a snapshot or plan file; the message names the field and value.
+/// A malformed record in a snapshot or plan file; the message names the field and value. iproute2 equivalent:
+/// the `Error: …` line `ip` prints for a bad argument.
 public struct RecordError: Error, CustomStringConvertible, Sendable {
     /// What is wrong.
     public var description: String

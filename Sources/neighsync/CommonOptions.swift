@@ -11,7 +11,8 @@ struct CommonOptions: ParsableArguments {
     var output: OutputFormat = .text
 }
 
-/// The output formats: human text or JSON for machines (`yaml` only where a command says so).
+/// The output formats: human text or JSON for machines (`yaml` only where a command says so). iproute2
+/// equivalent: plain output or `ip -j`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, yaml
 }

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// Output helpers shared by the subcommands: results to stdout, errors to stderr, JSON with sorted keys,
-/// compiler-style diagnostics with source snippets, colour only on a TTY without NO_COLOR.
+/// compiler-style diagnostics with source snippets, colour only on a TTY without NO_COLOR. iproute2 equivalent:
+/// `ip -color=auto`, results on stdout and `RTNETLINK answers: …` on stderr.
 enum Console {
     /// Writes to stdout without a trailing newline being added.
     static func out(_ s: String) {

@@ -5,6 +5,7 @@ import Glibc
 
 /// The `neighsync` command: a declarative reconciler for the kernel neighbor table (ARP/NDP). Exit codes are
 /// stable: 0 success, 1 error (usage errors included), 2 changes present (`plan --detailed-exitcode` only).
+/// iproute2 equivalent: `ip neigh` plus `ip -batch`, with a plan in between.
 @main
 struct NeighsyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
