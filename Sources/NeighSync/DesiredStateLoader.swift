@@ -36,6 +36,7 @@ public enum DesiredStateLoader {
             }
         }
         var merger = Merger(limits: limits)
+        merger.expectedFiles = files.count
         if files.count == 1 {
             merger.read(file: files[0])
             return merger.finish()
@@ -97,6 +98,10 @@ public enum DesiredStateLoader {
         var maxDeletes: ParsedFile.Setting<Int>?
         var seen = DuplicateIndex()
         var stopped = false
+        /// How many files the load will merge (a directory's), to size the lists once instead of regrowing them.
+        var expectedFiles = 1
+        /// Files merged so far.
+        var merged = 0
 
         init(limits: LoaderLimits) { self.limits = limits }
 
@@ -224,7 +229,14 @@ public enum DesiredStateLoader {
             let m = Merger.agree(maxDeletes, file.maxDeletes, name: "maxDeletes") { "\($0)" }
             (ownerProtocol, prune, maxDeletes) = (o.0, p.0, m.0)
             for d in [o.1, p.1, m.1] { if let d { add(d) } }
-            seen.reserve(file.neighbors.count)
+            // Size the list and the duplicate index for the whole directory, estimated from the files so far:
+            // regrowing a 1,000,000-entry list copies it again each time. Untouched capacity costs no memory.
+            merged += 1
+            let estimate = (neighbors.count + file.neighbors.count) * max(expectedFiles, merged) / merged
+            if neighbors.capacity < neighbors.count + file.neighbors.count {
+                neighbors.reserveCapacity(max(neighbors.count + file.neighbors.count, estimate + estimate / 8))
+            }
+            seen.reserve(max(file.neighbors.count, estimate - neighbors.count))
             let offset = neighbors.count
             var found: [(Int, Int)] = []
             file.neighbors.withUnsafeBufferPointer { list in
@@ -250,7 +262,7 @@ public enum DesiredStateLoader {
                                notes: [Diagnostic.Note(mark: fm, message: "first defined here")]))
             }
             // Every entry is kept so ids stay list positions; duplicates make the load fail anyway.
-            if neighbors.isEmpty { neighbors = file.neighbors } else { neighbors += file.neighbors }
+            if neighbors.isEmpty && expectedFiles == 1 { neighbors = file.neighbors } else { neighbors += file.neighbors }
         }
 
         mutating func finish() -> Result<DesiredState, DiagnosticList> {
