@@ -17,8 +17,10 @@ final class NetlinkSocket {
     private let slotCount = 64
     private let receiveBuffer: UnsafeMutableRawPointer
     private let receiveLengths: UnsafeMutablePointer<UInt32>
-    /// Send buffer for single requests and batches (`batchLimit` plus room for one overflowing message).
-    let batchLimit = 128 * 1024
+    /// Send buffer for single requests and batches (`batchLimit` plus room for one overflowing message). 32 KiB per
+    /// `sendmsg` measured a little faster than 128 KiB at 1,000,000 entries (the kernel copies each batch into one
+    /// skb, and smaller ones are cheaper to allocate) and the same at 100,000.
+    let batchLimit = 32 * 1024
     private let sendBuffer: UnsafeMutableRawPointer
     /// The most acks one batch may wait for, derived from the receive buffer so acks are never dropped.
     let maxAcksPerBatch: Int
