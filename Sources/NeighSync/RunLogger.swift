@@ -29,7 +29,7 @@ public final class RunLogger: @unchecked Sendable {
         case .text:
             line = pairs.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
         case .json:
-            line = "{" + pairs.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+            line = "{" + pairs.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
         }
         lock.lock()
         sink(line + "\n")
@@ -80,28 +80,6 @@ public final class RunLogger: @unchecked Sendable {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default: out.unicodeScalars.append(s)
-            }
-        }
-        return out + "\""
-    }
-
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    static func jsonString(_ v: String) -> String {
-        var out = "\""
-        for s in v.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if s.value < 0x20 {
-                    let h = String(s.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(s)
-                }
             }
         }
         return out + "\""

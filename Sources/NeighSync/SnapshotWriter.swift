@@ -12,7 +12,7 @@ public enum SnapshotWriter {
         out.reserveCapacity(rows.count * 200 + links.count * 160 + 128)
         for (i, l) in links.enumerated() {
             out += i == 0 ? "\n    " : ",\n    "
-            out += "{\"name\": \(string(l.name)), \"index\": \(l.index), \"arphrdType\": \(l.arphrdType), "
+            out += "{\"name\": \(JSONText.quoted(l.name)), \"index\": \(l.index), \"arphrdType\": \(l.arphrdType), "
             out += "\"hardwareAddressLength\": \(l.hardwareAddressLength), \"ipv4Enabled\": \(l.ipv4Enabled), "
             out += "\"ipv6Enabled\": \(l.ipv6Enabled), \"isUp\": \(l.isUp)}"
         }
@@ -21,7 +21,7 @@ public enum SnapshotWriter {
             out += i == 0 ? "\n    {\"address\": \"" : ",\n    {\"address\": \""
             out += r.address.description
             out += "\", "
-            if let n = names[r.effectiveInterfaceIndex] { out += "\"interface\": "; out += string(n); out += ", " }
+            if let n = names[r.effectiveInterfaceIndex] { out += "\"interface\": "; out += JSONText.quoted(n); out += ", " }
             out += "\"interfaceIndex\": "
             out += String(r.effectiveInterfaceIndex)
             if !r.interfaceLuid.isZero { out += ", \"interfaceLuid\": \""; out += r.interfaceLuid.description; out += "\"" }
@@ -38,27 +38,5 @@ public enum SnapshotWriter {
         }
         out += rows.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         return out
-    }
-
-    /// A JSON string literal (RFC 8259 escapes).
-    static func string(_ v: String) -> String {
-        var out = "\""
-        for s in v.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if s.value < 0x20 {
-                    let h = String(s.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(s)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -79,7 +79,7 @@ import IpNet
         #expect(RunLogger.logfmtValue("say \"hi\"") == "\"say \\\"hi\\\"\"")
         #expect(RunLogger.logfmtValue("") == "\"\"")
         #expect(RunLogger.logfmtValue("k=v") == "\"k=v\"")
-        #expect(RunLogger.jsonString("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
+        #expect(JSONText.quoted("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
     }
 
     @Test func unresolvableStateIsAnErrorWithScope() throws {
