@@ -80,8 +80,7 @@ struct ApplyCommand: ParsableCommand {
             }
         } catch let list as DiagnosticList {
             try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
-            Console.err(list.rendered() + "\(list.diagnostics.count) error"
-                        + "\(list.diagnostics.count == 1 ? "" : "s"); nothing was applied")
+            Console.report(list, "nothing was applied")
             throw ExitCode(1)
         } catch let e as IpNetError {
             throw Console.fail(e.description)

@@ -25,6 +25,13 @@ enum Console {
         return ExitCode(1)
     }
 
+    /// Prints file diagnostics (with source lines and carets) and the closing count line, e.g.
+    /// `2 errors; nothing was applied`, to stderr.
+    static func report(_ list: DiagnosticList, _ outcome: String) {
+        let n = list.diagnostics.count
+        err(list.rendered() + "\(n) error\(n == 1 ? "" : "s"); \(outcome)")
+    }
+
     /// Pretty JSON with sorted keys and a final newline.
     static func json<T: Encodable>(_ value: T) throws -> String {
         let enc = JSONEncoder()

@@ -53,8 +53,7 @@ struct PlanCommand: ParsableCommand {
                 r = try Reconciliation.gather(path: file, table: try NeighborTable(namespace: common.netns))
             }
         } catch let list as DiagnosticList {
-            Console.err(list.rendered() + "\(list.diagnostics.count) error"
-                        + "\(list.diagnostics.count == 1 ? "" : "s"); no plan was made")
+            Console.report(list, "no plan was made")
             throw ExitCode(1)
         } catch let e as IpNetError {
             throw Console.fail(e.description)

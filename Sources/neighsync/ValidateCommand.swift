@@ -34,10 +34,9 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var diagnostics: [Diagnostic] = []
+        var failure: DiagnosticList?
         var state = DesiredState()
         var interfaces = 0
-        var rendered = ""
         do {
             state = try DesiredStateLoader.load(path: file).get()
             interfaces = Set(state.neighbors.map(\.interface.description)).count
@@ -51,9 +50,9 @@ struct ValidateCommand: ParsableCommand {
                 interfaces = Set(rows.map(\.row.interfaceIndex)).count
             }
         } catch let list as DiagnosticList {
-            diagnostics = list.diagnostics
-            rendered = list.rendered()
+            failure = list
         }
+        let diagnostics = failure?.diagnostics ?? []
         let ok = diagnostics.isEmpty
         switch common.output {
         case .json:
@@ -64,9 +63,8 @@ struct ValidateCommand: ParsableCommand {
             if ok {
                 Console.out("ok: \(state.neighbors.count) neighbor\(state.neighbors.count == 1 ? "" : "s") on "
                             + "\(interfaces) interface\(interfaces == 1 ? "" : "s")\n")
-            } else {
-                Console.err(rendered
-                            + "\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"); nothing was applied")
+            } else if let failure {
+                Console.report(failure, "nothing was applied")
             }
         }
         if !ok { throw ExitCode(1) }
