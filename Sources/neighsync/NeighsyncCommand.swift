@@ -30,7 +30,7 @@ struct NeighsyncCommand: ParsableCommand {
         // Large arrays (100,000 rows) are allocated and freed a few times per run; a fixed mmap threshold makes
         // glibc give their memory back to the kernel at once instead of keeping it in the heap.
         Allocator.useFixedMmapThreshold()
-        Phases.mark("start")
+        Phases.start()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -7,7 +7,10 @@ enum Phases {
     nonisolated(unsafe) static var last = ContinuousClock.now
     static let enabled = ProcessInfo.processInfo.environment["NEIGHSYNC_PHASES"] == "1"
 
-    /// Prints the time spent since the previous mark (or process start of this module) under `name`.
+    /// Starts the clock (the first `mark` measures from here).
+    static func start() { last = ContinuousClock.now }
+
+    /// Prints the time spent since the previous mark (or `start`) under `name`.
     static func mark(_ name: String) {
         guard enabled else { return }
         let now = ContinuousClock.now
