@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IpNet
 import NeighSync
+import NetnsTesting
 
 /// Hostile desired-state input handed to the loader in memory: each must give a positioned, readable error (never
 /// a crash, a hang or an accepted file), quickly. The golden fixtures in `Fixtures/bad` (alias, too-deep, nul-byte,
@@ -60,7 +61,7 @@ struct HostileInputTests {
 
     @Test("binary junk and NUL bytes are errors at their position, in any part of the file")
     func binaryJunk() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<200 {
             let junk = (0..<Int(rng.next() % 512 + 1)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             let prefix = Array("version: 1\nneighbors:\n  - address: 192.0.2.1\n".utf8)

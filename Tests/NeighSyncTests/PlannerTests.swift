@@ -1,4 +1,5 @@
 import IpNet
+import NetnsTesting
 import Testing
 @testable import NeighSync
 
@@ -113,7 +114,7 @@ import Testing
         let expected = ["~192.0.2.3@3", "+192.0.2.200@3", "-198.51.100.7@3", "+2001:db8::1@3", "+192.0.2.9@4",
                         "+2001:db8::2@4"]
         for seed in 0..<10 {
-            var g = SplitMix(seed: UInt64(seed))
+            var g = SeededRandom(seed: UInt64(seed))
             let p = Self.plan(desired.shuffled(using: &g), current.shuffled(using: &g))
             #expect(Self.actions(p) == expected)
         }
@@ -148,18 +149,5 @@ import Testing
         #expect(TableFingerprint.of(current: [Self.row("192.0.2.10", "02:00:00:00:00:11", proto: 245)],
                                     desiredKeys: keys) != f0)
         #expect(TableFingerprint.of(current: base.reversed(), desiredKeys: keys) == f0)
-    }
-}
-
-/// A seeded generator so shuffles are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
