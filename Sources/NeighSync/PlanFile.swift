@@ -55,10 +55,10 @@ public struct PlanFile: Codable, Hashable, Sendable {
 
     /// Reads and checks a plan file.
     public static func load(path: String) throws -> PlanFile {
-        let data = try Snapshot.read(path)
+        let data = Data(try SnapshotReader.readFile(path))
         let f: PlanFile
         do { f = try JSONDecoder().decode(PlanFile.self, from: data) } catch {
-            throw RecordError("\(path): not a neighsync plan file (\(Snapshot.describe(error))); "
+            throw RecordError("\(path): not a neighsync plan file (\(describe(error))); "
                               + "make one with 'neighsync plan -f PATH --out FILE'")
         }
         guard f.kind == "neighsync-plan", f.formatVersion == 1 else {
@@ -74,6 +74,20 @@ public struct PlanFile: Codable, Hashable, Sendable {
         let data = try enc.encode(self)
         guard FileManager.default.createFile(atPath: path, contents: data + Data("\n".utf8)) else {
             throw RecordError("\(path): cannot write the plan file; check the directory exists and is writable")
+        }
+    }
+}
+
+extension PlanFile {
+    /// A decoding error as one line: what is missing or wrong, and where in the document.
+    static func describe(_ e: Error) -> String {
+        switch e {
+        case DecodingError.keyNotFound(let k, let c):
+            return "missing key '\(k.stringValue)' at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c),
+             DecodingError.dataCorrupted(let c):
+            return "\(c.debugDescription) at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: return "\(e)"
         }
     }
 }

@@ -33,22 +33,4 @@ public struct Snapshot: Codable, Hashable, Sendable {
     public static func load(path: String, linksPath: String?) throws -> (links: [Link], rows: [IpNetRow2]) {
         try SnapshotReader.load(path: path, linksPath: linksPath)
     }
-
-    static func read(_ path: String) throws -> Data {
-        guard let d = FileManager.default.contents(atPath: path) else {
-            throw RecordError("\(path): cannot read the file; check the path and its permissions")
-        }
-        return d
-    }
-
-    static func describe(_ e: Error) -> String {
-        switch e {
-        case DecodingError.keyNotFound(let k, let c):
-            return "missing key '\(k.stringValue)' at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c),
-             DecodingError.dataCorrupted(let c):
-            return "\(c.debugDescription) at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: return "\(e)"
-        }
-    }
 }
