@@ -20,7 +20,16 @@ public enum IprouteImport {
 
     /// Strength order when iproute2 lists several states: static states win, as `NeighborState(nudValue:)` does.
     static func rank(_ s: NeighborState) -> Int {
-        [.none, .incomplete, .unreachable, .probe, .delay, .stale, .reachable, .noarp, .permanent]
-            .firstIndex(of: s) ?? 0
+        switch s {
+        case .none: return 0
+        case .incomplete: return 1
+        case .unreachable: return 2
+        case .probe: return 3
+        case .delay: return 4
+        case .stale: return 5
+        case .reachable: return 6
+        case .noarp: return 7
+        case .permanent: return 8
+        }
     }
 }
