@@ -2,7 +2,7 @@
 /// (by `interfaceLuid` when non-zero, else by `interfaceIndex`, as Windows selects it), its link-layer address, its
 /// state and flags, and, Linux only, the `protocol` that owns it. Identity is (interface, family, address), as the
 /// kernel's `neigh_lookup`. Netlink equivalent: one `RTM_NEWNEIGH` message (`struct ndmsg` + `NDA_DST`,
-/// `NDA_LLADDR`, `NDA_CACHEINFO`, `NDA_PROTOCOL`); iproute2: one line of `ip neigh show`.
+/// `NDA_LLADDR`, `NDA_CACHEINFO`, `NDA_PROTOCOL`, `NDA_FLAGS_EXT`); iproute2: one line of `ip neigh show`.
 public struct IpNetRow2: Hashable, Sendable {
     /// The neighbor's IP address (IPv6 with its scope id). Windows: `Address`; netlink: `NDA_DST`.
     public var address: IpAddress
@@ -24,13 +24,16 @@ public struct IpNetRow2: Hashable, Sendable {
     public var reachabilityTime: UInt32?
     /// The owner tag, 0 for none. Linux only (no Windows twin); netlink: `NDA_PROTOCOL`; iproute2: `protocol N`.
     public var `protocol`: UInt8
+    /// The entry's other flags (`extern_learn`, `managed`, …; NTF_ROUTER is `isRouter`). Linux only; netlink:
+    /// `ndm_flags` and `NDA_FLAGS_EXT`; iproute2: the flag words of `ip neigh show`. neighsync never writes them.
+    public var flags: NeighborFlags
 
     /// Builds a row. Defaults give a permanent entry with no owner tag. Windows equivalent:
     /// `InitializeIpNetEntry2` followed by filling the fields; iproute2: the arguments of `ip neigh add`.
     public init(address: IpAddress, interfaceIndex: UInt32 = 0, interfaceLuid: NetLuid = NetLuid(value: 0),
                 physicalAddress: PhysicalAddress = .empty, state: NeighborState = .permanent,
                 isRouter: Bool = false, isUnreachable: Bool = false, reachabilityTime: UInt32? = nil,
-                protocol: UInt8 = 0) {
+                protocol: UInt8 = 0, flags: NeighborFlags = []) {
         self.address = address
         self.interfaceIndex = interfaceIndex
         self.interfaceLuid = interfaceLuid
@@ -40,6 +43,7 @@ public struct IpNetRow2: Hashable, Sendable {
         self.isUnreachable = isUnreachable
         self.reachabilityTime = reachabilityTime
         self.protocol = `protocol`
+        self.flags = flags
     }
 
     /// The interface the row selects, by the Windows rule: the LUID's index when the LUID is non-zero, else

@@ -88,7 +88,8 @@ enum NeighborMessageCodec {
     }
 
     /// Decodes one RTM_NEWNEIGH message (header included) into a row, or nil when it is not an IPv4/IPv6 neighbor
-    /// (another type or family, a proxy entry, no NDA_DST). `interfaceLuid` is left zero: the caller fills it from
+    /// (another type or family, a proxy entry, no NDA_DST). `flags` holds `ndm_flags` (without NTF_ROUTER) and
+    /// `NDA_FLAGS_EXT`. `interfaceLuid` is left zero: the caller fills it from
     /// the link. `reachabilityTime` is `ndm_confirmed` converted from USER_HZ ticks to milliseconds. Netlink
     /// equivalent: iproute2's `print_neigh()`.
     static func decode(_ message: NetlinkMessage) -> IpNetRow2? {
@@ -117,6 +118,7 @@ enum NeighborMessageCodec {
         var mac = PhysicalAddress.empty
         var confirmed: UInt32? = nil
         var proto: UInt8 = 0
+        var extended: UInt32 = 0
         NetlinkAttribute.forEach(in: UnsafeRawBufferPointer(rebasing: p[12...])) { a in
             switch a.type {
             case NetlinkConstants.ndaDestination:
@@ -129,6 +131,8 @@ enum NeighborMessageCodec {
                 confirmed = a.integer(UInt32.self)  // nda_cacheinfo.ndm_confirmed comes first
             case NetlinkConstants.ndaProtocol:
                 proto = a.integer(UInt8.self) ?? 0
+            case NetlinkConstants.ndaFlagsExtended:
+                extended = a.integer(UInt32.self) ?? 0
             default:
                 break
             }
@@ -139,7 +143,7 @@ enum NeighborMessageCodec {
                          isRouter: flags & NetlinkConstants.ntfRouter != 0, isUnreachable: nud == .unreachable,
                          reachabilityTime: confirmed.map { UInt32(truncatingIfNeeded: UInt64($0) * 1000
                                                                     / UInt64(NetlinkConstants.userHz)) },
-                         protocol: proto)
+                         protocol: proto, flags: NeighborFlags(ndmFlags: flags, extended: extended))
     }
 
     /// Decodes every neighbor message of a captured datagram (for tests and fixtures).

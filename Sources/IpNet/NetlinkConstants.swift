@@ -35,6 +35,7 @@ enum NetlinkConstants {
     static let ndaLinkLayerAddress = UInt16(NDA_LLADDR)
     static let ndaCacheInfo = UInt16(NDA_CACHEINFO)
     static let ndaProtocol = UInt16(NDA_PROTOCOL)
+    static let ndaFlagsExtended = UInt16(NDA_FLAGS_EXT)
     static let ntfUse = UInt8(NTF_USE)
     static let ntfProxy = UInt8(NTF_PROXY)
     static let ntfRouter = UInt8(NTF_ROUTER)
