@@ -37,13 +37,23 @@ public struct Change: Hashable, Sendable {
     }
 
     /// Why, for people: `absent`, `lladdr 02:…:01 → 02:…:02`, `adopt: entry exists without owner tag`,
-    /// `owned entry not in desired state`.
+    /// `takes over from protocol 11 (zebra)`, `drops flags extern_learn`, `owned entry not in desired state`.
     public var reason: String {
         switch action {
-        case .create: return "absent" + (before.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? "")
-        case .set: return Planner.reason(fields, have: before!)
+        case .create:
+            var r = "absent" + (before.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? "")
+            if !droppedFlags.isEmpty { r += ", drops flags " + droppedFlags.words.joined(separator: " ") }
+            return r
+        case .set: return Planner.reason(fields, have: before!, want: after!)
         case .delete: return "owned entry not in desired state"
         }
+    }
+
+    /// The flags of the kernel's entry that this write clears (`extern_learn` on an FRR entry, …); empty for a delete
+    /// and a plain create. Netlink: a REPLACE without `NTF_EXT_LEARNED` clears it.
+    public var droppedFlags: NeighborFlags {
+        guard action != .delete, let before, let after else { return [] }
+        return Planner.droppedFlags(before, after)
     }
 
     /// The netlink write that carries the change out. Netlink: RTM_NEWNEIGH CREATE|EXCL / REPLACE / RTM_DELNEIGH.

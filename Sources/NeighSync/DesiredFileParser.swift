@@ -577,11 +577,14 @@ final class DesiredFileParser {
         }
         guard let s = try text(v, key: "interface", expected: "an interface name") else { return nil }
         let b = s.bytes
+        // The kernel's rule (`dev_valid_name()` in net/core/dev.c): 1–15 bytes, not `.` or `..`, no NUL, '/', ':' or
+        // byte its isspace() accepts (9–13, 32, 160). Other control bytes are valid names (`show` writes them as
+        // escapes), so they are accepted here too.
         let valid = b.count >= 1 && b.count <= 15 && !ScalarBytes.equals(b, ".") && !ScalarBytes.equals(b, "..")
-            && !b.contains(where: { $0 == 47 || $0 == 58 || $0 <= 32 || $0 == 127 })
+            && !b.contains(where: { $0 == 0 || $0 == 47 || $0 == 58 || ($0 >= 9 && $0 <= 13) || $0 == 32 || $0 == 160 })
         guard valid else {
-            try error("invalid interface name '\(ScalarBytes.string(b))': Linux names are 1–15 bytes without '/', "
-                      + "':' or spaces", at: mark(v))
+            try error("invalid interface name '\(DisplayText.escaped(ScalarBytes.string(b)))': Linux names are 1–15 "
+                      + "bytes without '/', ':' or spaces", at: mark(v))
             return nil
         }
         // Consecutive entries usually name the same interface: share one String.

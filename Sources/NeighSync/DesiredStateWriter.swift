@@ -1,40 +1,74 @@
 import IpNet
 
 /// Writes static rows as a desired-state file (version 1), so `neighsync show --output yaml > neighbors.yaml`
-/// bootstraps a repository from a running host. Addresses and MACs are quoted (YAML 1.1 would read `02:00:00:00:00:10`
-/// as a base-60 number). Only static entries belong in a desired state; dynamic ones are skipped by the caller.
-/// iproute2 equivalent: turning `ip neigh show nud permanent` into `neigh replace` lines for `ip -batch`.
+/// bootstraps a repository from a running host. Every string goes through one scalar writer (`scalar`), which
+/// quotes whatever YAML 1.1 or 1.2 would read as anything but that string. Only static entries belong in a desired
+/// state; the caller chooses the rows. iproute2 equivalent: turning `ip neigh show nud permanent` into
+/// `neigh replace` lines for `ip -batch`.
 public enum DesiredStateWriter {
-    /// The file text. `header` lines are written as comments at the top.
-    public static func yaml(rows: [IpNetRow2], links: [Link], header: [String] = []) -> String {
+    /// The file text. `header` lines are written as comments at the top (escaped, one comment line each);
+    /// `owner: { protocol: N }` is written when `ownerProtocol` is not the default.
+    public static func yaml(rows: [IpNetRow2], links: [Link], ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol,
+                            header: [String] = []) -> String {
         var names: [UInt32: String] = [:]
         for l in links { names[l.index] = l.name }
-        var out = header.map { "# \($0)\n" }.joined()
+        var out = header.map { "# \(DisplayText.escaped($0))\n" }.joined()
         out += "version: 1\n"
+        if ownerProtocol != DesiredState.defaultOwnerProtocol { out += "owner: { protocol: \(ownerProtocol) }\n" }
         if rows.isEmpty { return out + "neighbors: []\n" }
         out += "neighbors:\n"
         for r in rows.sorted(by: { $0.key < $1.key }) {
-            out += "  - address: \"\(r.address.withoutScope)\"\n"
+            out += "  - address: \(scalar(r.address.withoutScope.description))\n"
             if let n = names[r.effectiveInterfaceIndex] {
-                out += "    interface: \(quoteIfNeeded(n))\n"
+                out += "    interface: \(scalar(n))\n"
             } else {
                 out += "    interfaceIndex: \(r.effectiveInterfaceIndex)\n"
             }
-            if r.physicalAddress.count > 0 { out += "    physicalAddress: \"\(r.physicalAddress)\"\n" }
-            if r.state != .permanent { out += "    state: \(r.state.rawValue)\n" }
+            if r.physicalAddress.count > 0 { out += "    physicalAddress: \(scalar(r.physicalAddress.description))\n" }
+            if r.state != .permanent { out += "    state: \(scalar(r.state.rawValue))\n" }
             if r.isRouter { out += "    isRouter: true\n" }
         }
         return out
     }
 
-    /// Interface names are plain unless they hold characters YAML would read otherwise.
-    static func quoteIfNeeded(_ s: String) -> String {
-        let plain = s.utf8.allSatisfy { c in
+    /// A YAML scalar that every YAML 1.1 and 1.2 reader reads back as exactly `s`: plain when `s` is a letter
+    /// followed by letters, digits, `_`, `-` and `.` and is not one of YAML 1.1's booleans or nulls (`yes`, `off`,
+    /// `y`, `null`, …): such text can be no number (`1_000`, `0o7`, `1e3`, `0x10`, `.inf`, `.nan`), no date, no
+    /// indicator (`-`, `~`, `#`, `:`, `&`, `*`, `!`, …). Anything else is double-quoted, with `\"`, `\\` and control
+    /// and other non-printable characters as `\xHH` / `\uHHHH` escapes, which the loader decodes back. libyaml
+    /// equivalent: `yaml_emitter_analyze_scalar()` choosing a style.
+    public static func scalar(_ s: String) -> String {
+        if isPlainSafe(s) { return s }
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                let v = u.value
+                if v < 0x20 || (v >= 0x7f && v <= 0x9f) || v == 0xfeff || (v >= 0x2028 && v <= 0x2029)
+                    || (v >= 0x202a && v <= 0x202e) || (v >= 0x2066 && v <= 0x2069) || v == 0x200e || v == 0x200f {
+                    let h = String(v, radix: 16)
+                    out += v < 0x100 ? "\\x" + String(repeating: "0", count: 2 - h.count) + h
+                                     : "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// YAML 1.1's booleans and nulls (`yaml.org/type/bool.html`, `null.html`), compared case-insensitively (which
+    /// covers more than the spec: quoting too often is harmless).
+    static let reservedWords: Set<String> = ["y", "yes", "n", "no", "true", "false", "on", "off", "null"]
+
+    static func isPlainSafe(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard let first = b.first, (first >= 65 && first <= 90) || (first >= 97 && first <= 122) else { return false }
+        let ok = b.allSatisfy { c in
             (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 45 || c == 95 || c == 46
         }
-        let reserved = ["true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"]
-        if plain, !s.isEmpty, !reserved.contains(s.lowercased()), Int(s) == nil, Double(s) == nil { return s }
-        return "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-            + "\""
+        return ok && !reservedWords.contains(s.lowercased())
     }
 }

@@ -11,12 +11,12 @@ public enum IprouteImport {
         "sit": 776, "gre": 778, "ip6gre": 823, "infiniband": 32, "ppp": 512, "can": 280,
     ]
 
-    /// Protocol numbers for the names in iproute2's `rt_protos`.
-    static let protocols: [String: UInt8] = [
-        "unspec": 0, "redirect": 1, "kernel": 2, "boot": 3, "static": 4, "gated": 8, "ra": 9, "mrt": 10,
-        "zebra": 11, "bird": 12, "dnrouted": 13, "xorp": 14, "ntk": 15, "dhcp": 16, "keepalived": 18,
-        "babel": 42, "openr": 99, "bgp": 186, "isis": 187, "ospf": 188, "rip": 189, "eigrp": 192,
-    ]
+    /// The flag for an `ip -j neigh show` key (`extern_learn`, `offload`, `managed`, …; iproute2 prints each flag as
+    /// a key with a null value), nil for any other key. Protocol names go through `NeighborProtocolName`.
+    static func flag(_ key: UnsafeRawBufferPointer) -> NeighborFlags? {
+        guard key.count <= 16 else { return nil }
+        return NeighborFlags(word: String(decoding: key, as: UTF8.self))
+    }
 
     /// Strength order when iproute2 lists several states: static states win, as `NeighborState(nudValue:)` does.
     static func rank(_ s: NeighborState) -> Int {

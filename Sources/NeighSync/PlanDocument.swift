@@ -32,6 +32,8 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var reason: String
         /// The fields a set changes.
         public var fields: [FieldChange]
+        /// The flags of the kernel's entry the write clears (iproute2 words, `["extern_learn"]`); absent when none.
+        public var droppedFlags: [String]?
         /// The kernel's row before (absent for create).
         public var before: RowRecord?
         /// The row to write (absent for delete).
@@ -59,6 +61,7 @@ public struct PlanDocument: Codable, Hashable, Sendable {
             ChangeRecord(action: c.action, address: c.key.address.description, interface: c.interfaceName,
                          interfaceIndex: c.key.interfaceIndex,
                          family: c.key.address.family.rawValue, reason: c.reason, fields: c.fields,
+                         droppedFlags: c.droppedFlags.isEmpty ? nil : c.droppedFlags.words,
                          before: c.before.map { RowRecord($0, interfaceName: c.interfaceName) },
                          after: c.after.map { RowRecord($0, interfaceName: c.interfaceName) },
                          source: c.source?.description)

@@ -30,12 +30,12 @@ public struct PlanRenderer: Sendable {
     /// One change: `  + 192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 permanent  # absent`.
     public func line(_ c: Change) -> String {
         let row = c.after ?? c.before!
-        var s = "  \(c.action.symbol) \(c.key.address) dev \(c.interfaceName)"
+        var s = "  \(c.action.symbol) \(c.key.address) dev \(DisplayText.escaped(c.interfaceName))"
         if row.physicalAddress.count > 0 { s += " lladdr \(row.physicalAddress)" }
         s += " \(row.state.rawValue)"
         if row.isRouter { s += " router" }
         s += "  # \(c.reason)"
-        if let src = c.source { s += " (\(src))" }
+        if let src = c.source { s += " (\(DisplayText.escaped(src.description)))" }
         guard color else { return s }
         let code: String
         switch c.action {

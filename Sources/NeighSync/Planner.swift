@@ -97,15 +97,29 @@ public enum Planner {
 
     static func text(_ p: PhysicalAddress) -> String { p.count == 0 ? "none" : p.description }
 
-    /// The display reason of a set: the changed fields, or an adoption note when only the owner tag differs.
-    static func reason(_ fields: [FieldChange], have: IpNetRow2) -> String {
-        if fields.count == 1, fields[0].field == "protocol" {
-            return have.protocol == 0 ? "adopt: entry exists without owner tag"
-                                      : "adopt: entry carries protocol \(have.protocol)"
-        }
-        return fields.filter { $0.field != "protocol" }.map { f in
+    /// The display reason of a set: the changed fields; `takes over from protocol 11 (zebra)` when the entry carries
+    /// another owner's protocol; an adoption note when only a missing owner tag differs; `drops flags extern_learn`
+    /// when the write clears flags the entry carries (`Change.droppedFlags`).
+    static func reason(_ fields: [FieldChange], have: IpNetRow2, want: IpNetRow2) -> String {
+        var parts = fields.filter { $0.field != "protocol" }.map { f in
             let label = ["physicalAddress": "lladdr", "isRouter": "router"][f.field] ?? f.field
             return "\(label) \(f.before) → \(f.after)"
-        }.joined(separator: ", ")
+        }
+        if have.protocol != want.protocol {
+            if have.protocol != 0 {
+                parts.append("takes over from protocol \(NeighborProtocolName.described(have.protocol))")
+            } else if parts.isEmpty {
+                parts.append("adopt: entry exists without owner tag")
+            }
+        }
+        let dropped = droppedFlags(have, want)
+        if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The flags of `have` that writing `want` over it clears: those a REPLACE clears when not asked for
+    /// (`NeighborFlags.clearedByReplace`) and `want` does not carry. Netlink: `neigh_update_ext_learned()`.
+    static func droppedFlags(_ have: IpNetRow2, _ want: IpNetRow2) -> NeighborFlags {
+        have.flags.intersection(NeighborFlags.clearedByReplace).subtracting(want.flags)
     }
 }

@@ -3,7 +3,7 @@ import IpNet
 /// The JSON shape of one neighbor row, shared by `show --output json` snapshots, plan files, plan JSON and the
 /// `entry` commands: `{"address": "192.0.2.10", "interface": "veth0", "interfaceIndex": 3, "interfaceLuid":
 /// "0x0006000003000000", "physicalAddress": "02:00:00:00:00:10", "state": "permanent", "isRouter": false,
-/// "isUnreachable": false, "protocol": 245}`. iproute2 equivalent: one object of `ip -j neigh show` (`dst`, `dev`,
+/// "isUnreachable": false, "protocol": 245, "flags": ["extern_learn"]}`. iproute2 equivalent: one object of `ip -j neigh show` (`dst`, `dev`,
 /// `lladdr`, `state`, `router`, `protocol`).
 public struct RowRecord: Codable, Hashable, Sendable {
     /// The address text (RFC 5952 for IPv6).
@@ -26,6 +26,8 @@ public struct RowRecord: Codable, Hashable, Sendable {
     public var reachabilityTime: UInt32?
     /// NDA_PROTOCOL, 0 for none.
     public var `protocol`: UInt8
+    /// The flag words (`ndm_flags` + `NDA_FLAGS_EXT` as iproute2 names them, `["extern_learn"]`); absent when none.
+    public var flags: [String]?
 
     /// The record of a row; `interfaceName` is the link's name when known.
     public init(_ row: IpNetRow2, interfaceName: String?) {
@@ -39,6 +41,7 @@ public struct RowRecord: Codable, Hashable, Sendable {
         isUnreachable = row.isUnreachable
         reachabilityTime = row.reachabilityTime
         self.protocol = row.protocol
+        flags = row.flags.isEmpty ? nil : row.flags.words
     }
 
     /// The row this record describes, or a reason why it is not one.
@@ -53,9 +56,14 @@ public struct RowRecord: Codable, Hashable, Sendable {
             guard let l = NetLuid(t) else { throw RecordError("invalid interfaceLuid '\(t)' for \(address)") }
             luid = l
         }
+        var f = NeighborFlags()
+        for w in flags ?? [] {
+            guard let x = NeighborFlags(word: w) else { throw RecordError("invalid flag '\(w)' for \(address)") }
+            f.formUnion(x)
+        }
         return IpNetRow2(address: a, interfaceIndex: interfaceIndex, interfaceLuid: luid, physicalAddress: p,
                          state: s, isRouter: isRouter, isUnreachable: isUnreachable ?? (s == .unreachable),
-                         reachabilityTime: reachabilityTime, protocol: self.protocol)
+                         reachabilityTime: reachabilityTime, protocol: self.protocol, flags: f)
     }
 }
 

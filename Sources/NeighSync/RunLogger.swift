@@ -67,21 +67,14 @@ public final class RunLogger: @unchecked Sendable {
         d.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
-    /// A logfmt value: bare when it has no space, quote, `=` or control character, else double-quoted with `\"`,
-    /// `\\` and `\n` escapes.
+    /// A logfmt value: bare when it has no space, quote, `=`, `\\` or control character, else double-quoted with
+    /// `\"` for a quote and `DisplayText`'s escapes for everything else (`\\`, `\n` as `\x0a`, ESC as `\x1b`), so an
+    /// interface named `a\e[31m` cannot inject terminal escapes or forge a second line.
     static func logfmtValue(_ v: String) -> String {
-        let plain = !v.isEmpty && v.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0 != "\\" }
-        if plain { return v }
-        var out = "\""
-        for s in v.unicodeScalars {
-            switch s {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(s)
-            }
+        let plain = !v.isEmpty && v.unicodeScalars.allSatisfy {
+            $0.value > 0x20 && $0 != "\"" && $0 != "=" && !DisplayText.needsEscape($0)
         }
-        return out + "\""
+        if plain { return v }
+        return "\"" + DisplayText.escaped(v).replacing("\"", with: "\\\"") + "\""
     }
 }

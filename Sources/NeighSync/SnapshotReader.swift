@@ -66,7 +66,7 @@ enum SnapshotReader {
         }
         guard kind == "neighsync-snapshot" else {
             throw RecordError("\(path): not a neighsync snapshot (kind '\(kind)'); make one with "
-                              + "'neighsync show --all --output json'")
+                              + "'neighsync show --output json'")
         }
         guard version == 1 else { throw RecordError("\(path): unsupported snapshot formatVersion \(version)") }
         return (links, rows)
@@ -137,6 +137,12 @@ enum SnapshotReader {
                 let p = try uint32(&s, file, item, "protocol")
                 guard p <= 255 else { throw bad(file, item, "'protocol' must be 0…255") }
                 r.protocol = UInt8(p)
+            } else if JSONScanner.key(key, is: "flags") {
+                try s.array { s, _ in
+                    let w = try s.text()
+                    guard let f = NeighborFlags(word: w) else { throw bad(file, item, "invalid flag '\(w)'") }
+                    r.flags.formUnion(f)
+                }
             } else { try s.skip() }
         }
         guard hasAddress, hasState else { throw bad(file, item, "a neighbor needs 'address' and 'state'") }
@@ -210,12 +216,15 @@ enum SnapshotReader {
                         r.protocol = UInt8(p)
                     } else {
                         let t = try s.text()
-                        guard let p = UInt8(t) ?? IprouteImport.protocols[t] else {
+                        guard let p = NeighborProtocolName.number(t) else {
                             throw bad(file, i, "protocol '\(t)' is not a known name; take the snapshot with "
                                       + "'ip -N -j neigh show' for numbers")
                         }
                         r.protocol = p
                     }
+                } else if let f = IprouteImport.flag(key) {
+                    try s.skip()  // iproute2 prints a flag as a key with a null value: "extern_learn": null
+                    r.flags.formUnion(f)
                 } else { try s.skip() }
             }
             guard let dst else { throw bad(file, i, "no 'dst'; give 'ip -j neigh show' output") }

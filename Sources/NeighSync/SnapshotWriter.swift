@@ -34,6 +34,9 @@ public enum SnapshotWriter {
             if let t = r.reachabilityTime { out += ", \"reachabilityTime\": "; out += String(t) }
             out += ", \"protocol\": "
             out += String(r.protocol)
+            if !r.flags.isEmpty {
+                out += ", \"flags\": [" + r.flags.words.map { JSONText.quoted($0) }.joined(separator: ", ") + "]"
+            }
             out += "}"
         }
         out += rows.isEmpty ? "]\n}\n" : "\n  ]\n}\n"

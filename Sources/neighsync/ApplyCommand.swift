@@ -152,7 +152,7 @@ struct ApplyCommand: ParsableCommand {
         let row = c.after ?? c.before!
         var what = c.key.address.description
         what += " dev "
-        what += c.interfaceName
+        what += DisplayText.escaped(c.interfaceName)
         if row.physicalAddress.count > 0 {
             what += " lladdr "
             what += row.physicalAddress.description

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import IpNet
 import NeighSync
 #if canImport(Glibc)
 import Glibc
@@ -14,9 +15,10 @@ enum Console {
         StandardError.write(s, to: 1)
     }
 
-    /// Writes a line to stderr.
+    /// Writes a line to stderr, control characters other than newlines and tabs escaped (`DisplayText.sanitized`).
     static func err(_ s: String) {
-        StandardError.write(s.hasSuffix("\n") ? s : s + "\n")
+        let t = DisplayText.sanitized(s)
+        StandardError.write(t.hasSuffix("\n") ? t : t + "\n")
     }
 
     /// Prints `error: message` to stderr and returns exit code 1 to throw.
@@ -32,11 +34,12 @@ enum Console {
         err(list.rendered() + "\(n) error\(n == 1 ? "" : "s"); \(outcome)")
     }
 
-    /// Pretty JSON with sorted keys and a final newline.
+    /// Pretty JSON with sorted keys and a final newline; every control character inside a string is a `\u00XX`
+    /// escape (the encoder escapes C0 itself, `JSONText.escapingControls` DEL and C1).
     static func json<T: Encodable>(_ value: T) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try enc.encode(value), as: UTF8.self) + "\n"
+        return JSONText.escapingControls(String(decoding: try enc.encode(value), as: UTF8.self)) + "\n"
     }
 
     /// True when stdout is a terminal and NO_COLOR is unset.

@@ -1,7 +1,7 @@
 import IpNet
 
 /// The JSON object of one row printed by the `entry` commands: every key always present (`null` when unknown), so
-/// scripts can rely on the shape. iproute2 equivalent: one object of `ip -j neigh show`.
+/// scripts can rely on the shape; `flags` is the list of iproute2 flag words (`["extern_learn"]`, `[]`). iproute2 equivalent: one object of `ip -j neigh show`.
 struct EntryRecord: Encodable {
     let row: IpNetRow2
     let interfaceName: String?
@@ -13,7 +13,7 @@ struct EntryRecord: Encodable {
 
     enum Key: String, CodingKey {
         case address, interface, interfaceIndex, interfaceLuid, physicalAddress, state, isRouter, isUnreachable,
-             reachabilityTime, `protocol`
+             reachabilityTime, `protocol`, flags
     }
 
     func encode(to encoder: Encoder) throws {
@@ -30,5 +30,6 @@ struct EntryRecord: Encodable {
             try c.encodeNil(forKey: .reachabilityTime)
         }
         try c.encode(row.protocol, forKey: .protocol)
+        try c.encode(row.flags.words, forKey: .flags)
     }
 }

@@ -2,10 +2,12 @@ import ArgumentParser
 import IpNet
 import NeighSync
 
-/// `neighsync show`: the current neighbor table of a namespace. By default the static entries (permanent, noarp,
-/// except the NOARP multicast entries the kernel makes itself); `--all` adds dynamic and kernel-made ones. `--output yaml` writes a desired-state file (bootstrap a repository from a host);
-/// `--output json` writes a snapshot that `plan --state` reads. iproute2 equivalent: `ip neigh show nud all` and
-/// `ip -j link show`.
+/// `neighsync show`: the current neighbor table of a namespace (`ShowSelection` says which rows each output holds).
+/// Text: the static entries as `ip neigh show` prints them, except the NOARP multicast entries the kernel makes
+/// itself; `--all` adds dynamic and kernel-made ones. `--output json`: a snapshot for `plan --state`, always every
+/// entry. `--output yaml`: a desired-state file (bootstrap a repository from a host) of the owned and unowned static
+/// entries; other owners' entries only with `--include-foreign`, and stderr says how many were left out. iproute2
+/// equivalent: `ip neigh show nud all` and `ip -j link show`.
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
@@ -14,8 +16,15 @@ struct ShowCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only entries on this interface.", valueName: "name"))
     var interface: String?
 
-    @Flag(help: "Include dynamic entries (reachable, stale, …), not only static ones.")
+    @Flag(help: "Text: include dynamic and kernel-made entries, not only static ones. (A JSON snapshot always holds every entry.)")
     var all = false
+
+    @Flag(help: "YAML: also write static entries of other owners (another protocol); applying the file takes them over.")
+    var includeForeign = false
+
+    @Option(help: ArgumentHelp("YAML: the owner protocol of the file (default 245); entries carrying it are neighsync's.",
+                               valueName: "n"))
+    var ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol
 
     @OptionGroup var common: CommonOptions
 
@@ -23,12 +32,11 @@ struct ShowCommand: ParsableCommand {
         if all && common.output == .yaml {
             throw ValidationError("--output yaml writes a desired-state file, which holds static entries only; drop --all")
         }
+        if includeForeign && common.output != .yaml {
+            throw ValidationError("--include-foreign chooses what a bootstrapped file holds; use it with --output yaml")
+        }
+        if ownerProtocol == 0 { throw ValidationError("--owner-protocol must be 1…255") }
     }
-
-    /// NOARP entries for multicast addresses (ff02::16, 224.0.0.22, …) are made by the kernel itself when a link
-    /// joins a group; they are not configuration, so the default view (and a bootstrapped YAML file) leaves them out,
-    /// as `ip neigh show` does. `--all` shows them.
-    static func isKernelMade(_ r: IpNetRow2) -> Bool { r.state == .noarp && r.address.isMulticast }
 
     func run() throws {
         let links: [Link]
@@ -43,26 +51,34 @@ struct ShowCommand: ParsableCommand {
         var shownLinks = links
         if let interface {
             guard let link = links.first(where: { $0.name == interface }) else {
-                throw Console.fail("ERROR_NOT_FOUND: no interface named '\(interface)' in this namespace; "
-                                   + "see 'ip link show'")
+                throw Console.fail("ERROR_NOT_FOUND: no interface named '\(DisplayText.escaped(interface))' in this "
+                                   + "namespace; see 'ip link show'")
             }
             rows = rows.filter { $0.effectiveInterfaceIndex == link.index }
             shownLinks = [link]
         }
-        if !all { rows = rows.filter { $0.state.isStatic && !Self.isKernelMade($0) } }
         rows.sort { $0.key < $1.key }
         switch common.output {
         case .json:
             Console.out(SnapshotWriter.json(links: shownLinks, rows: rows))
         case .yaml:
+            let chosen = ShowSelection.bootstrap(rows, ownerProtocol: ownerProtocol, includeForeign: includeForeign)
             let ns = common.netns.map { "namespace \($0)" } ?? "the current namespace"
-            Console.out(DesiredStateWriter.yaml(rows: rows, links: links,
+            Console.out(DesiredStateWriter.yaml(rows: chosen.rows, links: links, ownerProtocol: ownerProtocol,
                                                 header: ["Written by 'neighsync show --output yaml' from \(ns)."]))
+            let left = chosen.foreignLeftOut.values.reduce(0, +)
+            if left > 0 {
+                let per = chosen.foreignLeftOut.keys.sorted().map {
+                    "\(chosen.foreignLeftOut[$0]!) of protocol \(NeighborProtocolName.described($0))"
+                }.joined(separator: ", ")
+                Console.err("note: left out \(left) \(left == 1 ? "entry" : "entries") of other owners (\(per)): "
+                            + "applying the file would take them over; add --include-foreign to write them too")
+            }
         case .text:
             var names: [UInt32: String] = [:]
             for l in links { names[l.index] = l.name }
-            Console.out(rows.map { RowText.line($0, interfaceName: names[$0.effectiveInterfaceIndex]) + "\n" }
-                .joined())
+            Console.out(ShowSelection.text(rows, all: all)
+                .map { RowText.line($0, interfaceName: names[$0.effectiveInterfaceIndex]) + "\n" }.joined())
         }
     }
 }
