@@ -196,7 +196,7 @@ import Testing
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         let text = try NeighsyncBinary.run(["show", "--netns", ns.name, "--interface", "veth1"])
         #expect(text.stdout == "198.51.100.10 dev veth1 lladdr 02:00:00:00:01:10 PERMANENT proto 245\n")
-        let snap = try NeighsyncBinary.run(["show", "--netns", ns.name, "--all", "--output", "json"])
+        let snap = try NeighsyncBinary.run(["show", "--netns", ns.name, "--output", "json"])
         let state = try dir.write("state.json", snap.stdout)
         let offline = try NeighsyncBinary.run(["plan", "-f", "\(dir.path)/a.yaml", "--state", state, "--detailed-exitcode"])
         #expect(offline.status == 0, "\(offline.stdout)\(offline.stderr)")

@@ -37,7 +37,8 @@ import NetnsTesting
         #expect(arr.first?["protocol"] as? Int == 245)
         #expect(Set(arr.first?.keys ?? [:].keys) == ["address", "interface", "interfaceIndex", "interfaceLuid",
                                                      "physicalAddress", "state", "isRouter", "isUnreachable",
-                                                     "reachabilityTime", "protocol"])
+                                                     "reachabilityTime", "protocol", "flags"])
+        #expect(arr.first?["flags"] as? [String] == [])
         let table = try neighsync(["entry", "table", "--netns", ns.name, "--family", "ipv4"])
         #expect(table.stdout.contains("192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 PERMANENT proto 245"))
     }

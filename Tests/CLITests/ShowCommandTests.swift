@@ -189,4 +189,22 @@ import Testing
         #expect(outputs[5].stderr.contains("interface=\"a\\x1b[31m\""))
         #expect(Self.kernelTable(ns) == before)
     }
+
+    @Test("README and examples/ci give one snapshot command, the one the tests above plan from")
+    func oneSnapshotCommandEverywhere() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        var found: [String: Set<String>] = [:]
+        for f in ["README.md", "examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml"] {
+            let text = try String(contentsOfFile: root + "/" + f, encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("neighsync show") && line.contains("json")
+                && !line.contains("[--") {  // the usage synopsis of the commands table
+                let r = try #require(line.range(of: "neighsync show"))
+                let cmd = line[r.lowerBound...].prefix { $0 != "`" && $0 != ">" && $0 != ")" && $0 != "," }
+                found[f, default: []].insert(cmd.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        #expect(found.keys.count == 3, "\(found)")
+        #expect(found.values.allSatisfy { $0 == ["neighsync show --output json"] }, "\(found)")
+    }
 }

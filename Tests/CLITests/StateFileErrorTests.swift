@@ -25,7 +25,7 @@ import Testing
         ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [",
          "error: state.json: invalid JSON at byte 78: expected '{'"),
         ("{\"formatVersion\": 1, \"kind\": \"something-else\", \"links\": [], \"neighbors\": []}",
-         "error: state.json: not a neighsync snapshot (kind 'something-else'); make one with 'neighsync show --all --output json'"),
+         "error: state.json: not a neighsync snapshot (kind 'something-else'); make one with 'neighsync show --output json'"),
         ("{\"formatVersion\": 2, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": []}",
          "error: state.json: unsupported snapshot formatVersion 2"),
         ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [{\"address\": \"192.0.2.300\", \"state\": \"permanent\"}]}",
