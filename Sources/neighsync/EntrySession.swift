@@ -25,9 +25,9 @@ struct EntrySession {
         }
     }
 
-    /// Prints `error: MESSAGE` on stderr.
+    /// Prints `error: MESSAGE` on stderr, control characters escaped (`Console.err`).
     static func printError(_ message: String) {
-        StandardError.write("error: \(message)\n")
+        Console.err("error: \(message)")
     }
 
     /// Prints rows: one `ip neigh show` line each, or one JSON array.

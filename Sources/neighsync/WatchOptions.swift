@@ -82,7 +82,7 @@ struct WatchOptions: ParsableArguments {
         switch DesiredStateLoader.load(path: path) {
         case .success(let s): state = s
         case .failure(let d):
-            StandardError.write(d.rendered())
+            StandardError.write(DisplayText.sanitized(d.rendered()))
             return 1
         }
         do {
@@ -97,7 +97,7 @@ struct WatchOptions: ParsableArguments {
                                   reload: { DesiredStateLoader.load(path: path) })
             return watcher.run()
         } catch let e as IpNetError {
-            StandardError.write("error: \(e.description)\n")
+            StandardError.write(DisplayText.sanitized("error: \(e.description)\n"))
             return 1
         }
     }

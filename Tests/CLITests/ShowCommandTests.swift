@@ -177,6 +177,13 @@ import Testing
             try NeighsyncBinary.run(["plan", "-f", file, "--netns", ns.name, "--output", "json"]),
             try NeighsyncBinary.run(["show", "--netns", ns.name, "--interface", "no\u{1B}]0;pwned\u{7}"]),
             try NeighsyncBinary.run(["apply", "-f", file, "--netns", ns.name, "--log-format", "text"]),
+            try NeighsyncBinary.run(["entry", "get", "--netns", ns.name, "--interface", "n\u{1B}[2J", "--address", "192.0.2.1"]),
+            try NeighsyncBinary.run(["validate", "-f", try dir.write("bad.yaml", """
+                version: 1
+                neighbors:
+                  - { address: 192.0.2.99, interface: "n\\x1b[2J", physicalAddress: "02:00:00:00:00:99" }
+
+                """), "--netns", ns.name]),
         ]
         for o in outputs {
             let all = o.stdout + o.stderr
@@ -187,6 +194,8 @@ import Testing
         #expect(outputs[1].stdout.contains("\"a\\u001b[31m\""))
         #expect(outputs[2].stdout.contains("~ 192.0.2.17 dev a\\x1b[31m lladdr 02:00:00:00:00:11"))
         #expect(outputs[5].stderr.contains("interface=\"a\\x1b[31m\""))
+        #expect(outputs[6].status == 1 && outputs[6].stderr.contains("n\\x1b[2J"), "\(outputs[6])")
+        #expect(outputs[7].status == 1 && outputs[7].stderr.contains("n\\x1b[2J"), "\(outputs[7])")
         #expect(Self.kernelTable(ns) == before)
     }
 
