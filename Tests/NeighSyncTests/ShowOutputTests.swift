@@ -165,3 +165,14 @@ import Testing
         }
     }
 }
+
+extension ShowOutputTests {
+    @Test("a bootstrap for another owner protocol says so in the file, so the loader uses it")
+    func ownerProtocolIsWritten() throws {
+        let text = DesiredStateWriter.yaml(rows: [PlannerTests.row("192.0.2.10", proto: 200)], links: PlannerTests.links,
+                                           ownerProtocol: 200)
+        #expect(text.hasPrefix("version: 1\nowner: { protocol: 200 }\nneighbors:\n"))
+        #expect(try DesiredStateLoader.load(text: text, fileName: "b.yaml").get().ownerProtocol == 200)
+        #expect(!DesiredStateWriter.yaml(rows: [], links: []).contains("owner"))
+    }
+}
