@@ -13,7 +13,8 @@ public enum ReportFile {
         doc.finishedAt = RunLogger.timestamp(now)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(doc) + Data("\n".utf8)
+        let text = JSONText.escapingControls(String(decoding: try encoder.encode(doc), as: UTF8.self))
+        let data = Data((text + "\n").utf8)
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
