@@ -3,8 +3,8 @@ import IpNet
 /// The JSON shape of one neighbor row, shared by `show --output json` snapshots, plan files, plan JSON and the
 /// `entry` commands: `{"address": "192.0.2.10", "interface": "veth0", "interfaceIndex": 3, "interfaceLuid":
 /// "0x0006000003000000", "physicalAddress": "02:00:00:00:00:10", "state": "permanent", "isRouter": false,
-/// "isUnreachable": false, "protocol": 245, "flags": ["extern_learn"]}`. iproute2 equivalent: one object of `ip -j neigh show` (`dst`, `dev`,
-/// `lladdr`, `state`, `router`, `protocol`).
+/// "isUnreachable": false, "protocol": 245, "flags": ["extern_learn"]}`. iproute2 equivalent: one object of
+/// `ip -j neigh show` (`dst`, `dev`, `lladdr`, `state`, `router`, `protocol`, `extern_learn`, …).
 public struct RowRecord: Codable, Hashable, Sendable {
     /// The address text (RFC 5952 for IPv6).
     public var address: String

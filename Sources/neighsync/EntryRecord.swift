@@ -1,7 +1,8 @@
 import IpNet
 
 /// The JSON object of one row printed by the `entry` commands: every key always present (`null` when unknown), so
-/// scripts can rely on the shape; `flags` is the list of iproute2 flag words (`["extern_learn"]`, `[]`). iproute2 equivalent: one object of `ip -j neigh show`.
+/// scripts can rely on the shape; `flags` is the list of iproute2 flag words (`["extern_learn"]`, `[]`). iproute2
+/// equivalent: one object of `ip -j neigh show`.
 struct EntryRecord: Encodable {
     let row: IpNetRow2
     let interfaceName: String?

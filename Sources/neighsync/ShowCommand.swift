@@ -16,13 +16,14 @@ struct ShowCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only entries on this interface.", valueName: "name"))
     var interface: String?
 
-    @Flag(help: "Text: include dynamic and kernel-made entries, not only static ones. (A JSON snapshot always holds every entry.)")
+    @Flag(help: ArgumentHelp("Text: include dynamic and kernel-made entries, not only static ones.",
+                             discussion: "A JSON snapshot always holds every entry."))
     var all = false
 
-    @Flag(help: "YAML: also write static entries of other owners (another protocol); applying the file takes them over.")
+    @Flag(help: "YAML: also write static entries of other owners; applying the file takes them over.")
     var includeForeign = false
 
-    @Option(help: ArgumentHelp("YAML: the owner protocol of the file (default 245); entries carrying it are neighsync's.",
+    @Option(help: ArgumentHelp("YAML: the owner protocol of the file; entries carrying it are neighsync's.",
                                valueName: "n"))
     var ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol
 
