@@ -24,14 +24,19 @@ public struct NeighborFlags: OptionSet, Hashable, Sendable {
     public static let managed = NeighborFlags(rawValue: 1 << 8)
     /// `NTF_EXT_LOCKED` in `NDA_FLAGS_EXT` (bridge FDB: a locked port). iproute2: `locked`.
     public static let locked = NeighborFlags(rawValue: 1 << 9)
+    /// `NTF_EXT_EXT_VALIDATED` in `NDA_FLAGS_EXT`: validated by a control plane, kept but not invalidated by the
+    /// kernel (Linux 6.17). iproute2: `extern_valid`.
+    public static let externallyValidated = NeighborFlags(rawValue: 1 << 10)
 
     /// `NTF_ROUTER`, which is not a member: it lives in `IpNetRow2.isRouter`.
     static let ndmRouter: UInt8 = 1 << 7
 
-    /// Every flag with the word iproute2 prints and parses, in iproute2's order.
+    /// Every flag with the word iproute2 prints and parses, in the order of `print_neigh()` (`router` comes first,
+    /// from `isRouter`).
     public static let names: [(flag: NeighborFlags, name: String)] = [
-        (.use, "use"), (.self, "self"), (.master, "master"), (.proxy, "proxy"), (.externallyLearned, "extern_learn"),
-        (.offloaded, "offload"), (.sticky, "sticky"), (.managed, "managed"), (.locked, "locked"),
+        (.use, "use"), (.self, "self"), (.master, "master"), (.proxy, "proxy"), (.managed, "managed"),
+        (.externallyLearned, "extern_learn"), (.offloaded, "offload"), (.externallyValidated, "extern_valid"),
+        (.sticky, "sticky"), (.locked, "locked"),
     ]
 
     /// The flags that an `RTM_NEWNEIGH` with `NLM_F_REPLACE` clears when the request does not carry them:

@@ -25,7 +25,7 @@ import Testing
         let r = try #require(rows.first)
         #expect(r.isRouter)
         #expect(r.flags == [.externallyLearned, .managed])
-        #expect(r.flags.words == ["extern_learn", "managed"])
+        #expect(r.flags.words == ["managed", "extern_learn"])
         #expect(r.protocol == 11)
     }
 

@@ -111,7 +111,7 @@ import Testing
     func flagWords() throws {
         let f = NeighborFlags(ndmFlags: 0x10 | 0x80 | 0x20, extended: 1)
         #expect(f == [.externallyLearned, .offloaded, .managed])
-        #expect(f.words == ["extern_learn", "offload", "managed"])
+        #expect(f.words == ["managed", "extern_learn", "offload"])
         for w in f.words + ["0x10000"] { #expect(NeighborFlags(word: w) != nil) }
         #expect(NeighborFlags(word: "0x10000")?.words == ["0x10000"])
         var row = PlannerTests.row("192.0.2.10", proto: 11)
