@@ -13,6 +13,8 @@ public final class NeighborEventSocket: @unchecked Sendable {
     private let waker: WakePipe
     /// The namespace listened to, for messages: "NAME", a path, or nil for the caller's own.
     public let namespaceDescription: String?
+    /// The namespace the socket lives in (nil when /proc is not mounted); see `NeighborTable.namespaceIdentity`.
+    public var namespaceIdentity: NamespaceIdentity? { socket.namespace }
 
     /// Listens in the caller's namespace (`nil`) or in `/run/netns/NAME`. Throws `notFound` for a namespace that does
     /// not exist, `invalidParameter` for a NAME with a slash. Netlink equivalent: `socket(AF_NETLINK, SOCK_RAW,

@@ -10,6 +10,22 @@ public final class NeighborTable: NeighborTableProtocol {
     let socket: NetlinkSocket
     /// The namespace this table works in, for messages: "NAME", a path, or nil for the caller's own.
     public let namespaceDescription: String?
+    /// The NAME of `/run/netns/NAME` when the table was opened by name, else nil.
+    public let namespaceName: String?
+
+    /// The namespace the table's socket lives in (nil when /proc is not mounted). C: `fstat` of the namespace fd
+    /// the socket was created under.
+    public var namespaceIdentity: NamespaceIdentity? { socket.namespace }
+
+    /// Whether `/run/netns/NAME` still names the namespace this table writes to: `.unchanged` (always, for the
+    /// caller's own namespace or a table opened by path), `.deleted` after `ip netns del NAME`, `.replaced` after
+    /// `ip netns del NAME; ip netns add NAME`. Writes after a deletion land in the detached namespace, which
+    /// vanishes with the socket. C: `stat("/run/netns/NAME")` compared with the socket's namespace.
+    public func namespaceStatus() -> NamespaceIdentity.Status {
+        guard let namespaceName else { return .unchanged }
+        guard let identity = socket.namespace else { return .deleted }
+        return identity.status(ofName: namespaceName)
+    }
 
     /// Opens the table of the caller's namespace (`nil`) or of the named namespace `/run/netns/NAME` (as
     /// `ip netns add NAME` creates it). Throws `notFound` when the namespace does not exist, `accessDenied` without
@@ -17,9 +33,11 @@ public final class NeighborTable: NeighborTableProtocol {
     /// `setns(CLONE_NEWNET)` on a helper thread); iproute2: `ip -n NAME`.
     public convenience init(namespace: String? = nil) throws {
         if let namespace {
-            try self.init(namespacePath: try NamespaceName.path(namespace), description: namespace)
+            let path = try NamespaceName.path(namespace)
+            self.init(socket: try Self.openSocket(namespacePath: path, description: namespace),
+                      description: namespace, name: namespace)
         } else {
-            self.init(socket: try Self.openSocket(), description: nil)
+            self.init(socket: try Self.openSocket(), description: nil, name: nil)
         }
     }
 
@@ -32,7 +50,7 @@ public final class NeighborTable: NeighborTableProtocol {
 
     private convenience init(namespacePath: String, description: String) throws {
         self.init(socket: try Self.openSocket(namespacePath: namespacePath, description: description),
-                  description: description)
+                  description: description, name: nil)
     }
 
     private static func openSocket() throws(IpNetError) -> NetlinkSocket {
@@ -59,9 +77,10 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
-    private init(socket: NetlinkSocket, description: String?) {
+    private init(socket: NetlinkSocket, description: String?, name: String?) {
         self.socket = socket
         self.namespaceDescription = description
+        self.namespaceName = name
     }
 
     // MARK: Links

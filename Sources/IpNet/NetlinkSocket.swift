@@ -30,6 +30,8 @@ final class NetlinkSocket {
     static let sendRetries = 3
     /// The send/receive calls; always the kernel's in production, wrapped by fault-injection tests.
     var io: NetlinkIO
+    /// The network namespace the socket was created in (so lives in for good), or nil when /proc is not mounted.
+    let namespace: NamespaceIdentity?
 
     /// Opens a socket in the caller's network namespace. Netlink equivalent: `mnl_socket_open` + `mnl_socket_bind`.
     init() throws(NetlinkFailure) {
@@ -38,6 +40,9 @@ final class NetlinkSocket {
         }
         handle = h
         fd = mnl_socket_get_fd(h)
+        // A socket stays in the namespace of the thread that created it: on the namespace thread of
+        // `open(namespacePath:)` that is the target namespace.
+        namespace = NamespaceIdentity.ofCurrentThread()
         guard mnl_socket_bind(h, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let e = errno
             mnl_socket_close(h)
