@@ -20,9 +20,10 @@ public struct ApplyRound: Sendable {
     /// True when the pass planned and applied with no failure.
     public var succeeded: Bool { error == nil && (report?.succeeded ?? false) }
 
-    /// Runs one pass of `state` against `table`. Never throws: every problem ends up in `error` or in the report's
-    /// failures. Netlink equivalent: see the type.
-    public static func run(_ state: DesiredState, table: NeighborTableProtocol, force: Bool) -> ApplyRound {
+    /// Runs one pass of `state` against `table`, writing nothing to the keys in `held` (see `OscillationGuard`).
+    /// Never throws: every problem ends up in `error` or in the report's failures. Netlink equivalent: see the type.
+    public static func run(_ state: DesiredState, table: NeighborTableProtocol, force: Bool,
+                           holding held: Set<NeighborKey> = []) -> ApplyRound {
         let clock = ContinuousClock()
         let start = clock.now
         func seconds() -> Double {
@@ -57,8 +58,9 @@ public struct ApplyRound: Sendable {
             return ApplyRound(report: nil, error: "cannot read the neighbor table: \(error)", scope: scope,
                               seconds: seconds())
         }
-        let plan = Planner.plan(desired: resolved.map(\.desiredRow), current: current, links: links,
+        var plan = Planner.plan(desired: resolved.map(\.desiredRow), current: current, links: links,
                                 ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes)
+        if !held.isEmpty { plan.changes.removeAll { held.contains($0.key) } }
         do {
             let report = try Applier.apply(plan, to: table, force: force)
             return ApplyRound(report: report, error: nil, scope: scope, seconds: seconds())

@@ -6,8 +6,13 @@ import IpNet
 /// one touches the desired state (`WatchScope.touches`), debounced so that a burst (a link going down flushes every
 /// entry at once) costs one pass; runs a full pass every `resync` as a safety net and at once after an overrun;
 /// reloads the file on SIGHUP (an invalid file keeps the old state and logs why); stops on SIGTERM/SIGINT only
-/// between passes, so no batch is ever cut in half. Each pass takes the per-namespace `ApplyLock`, logs its
-/// changes and failures (`RunLogger`) and, with a report path, rewrites the report (`ReportFile`). systemd-networkd
+/// between passes (or while waiting for the lock), so no batch is ever cut in half. Each pass takes the
+/// per-namespace `ApplyLock`, logs its changes and failures (`RunLogger`) and, with a report path, rewrites the
+/// report (`ReportFile`). Keys that oscillate (another writer with the same owner protocol undoes every write) are
+/// held by an `OscillationGuard` and logged once. At least once a second, and around every pass, the loop checks
+/// that the namespace name still names the namespace its sockets live in; when it was deleted or replaced the loop
+/// logs one `namespace-gone` / `namespace-replaced` error and returns 1, so a service manager restarts neighsync on
+/// the namespace the name now names (systemd `Restart=on-failure`). systemd-networkd
 /// equivalent: its event loop re-applying `[Neighbor]` sections on link changes; iproute2: `ip monitor neigh` plus
 /// a script.
 public final class Watcher {
@@ -39,31 +44,40 @@ public final class Watcher {
     private let table: NeighborTableProtocol
     private let events: NeighborEventSocket
     private let logger: RunLogger
-    private let lockNamespacePath: String
+    private let namespace: NamespaceIdentity
+    private let namespaceLabel: String
+    private let namespaceStatus: () -> NamespaceIdentity.Status
+    private var oscillation = OscillationGuard()
+    private let clock = ContinuousClock()
     private let reload: () -> Result<DesiredState, DiagnosticList>
     private var state: DesiredState
     private var scope: WatchScope?
 
     /// A watcher for `state` over `table`, fed by `events` (opened on the same namespace before the first pass, so
     /// no change between the first pass and the subscription is missed). `reload` re-reads the file on SIGHUP;
-    /// `lockNamespacePath` names the namespace for the `ApplyLock` (`/run/netns/NAME` or `/proc/self/ns/net`).
+    /// `namespace` is the identity of the namespace both sockets live in (it keys the `ApplyLock`), `namespaceLabel`
+    /// names it in messages, and `namespaceStatus` tells whether its name still names it
+    /// (`NeighborTable.namespaceStatus`).
     public init(state: DesiredState, table: NeighborTableProtocol, events: NeighborEventSocket, logger: RunLogger,
-                settings: Settings, lockNamespacePath: String,
+                settings: Settings, namespace: NamespaceIdentity, namespaceLabel: String,
+                namespaceStatus: @escaping () -> NamespaceIdentity.Status,
                 reload: @escaping () -> Result<DesiredState, DiagnosticList>) {
         self.state = state
         self.table = table
         self.events = events
         self.logger = logger
         self.settings = settings
-        self.lockNamespacePath = lockNamespacePath
+        self.namespace = namespace
+        self.namespaceLabel = namespaceLabel
+        self.namespaceStatus = namespaceStatus
         self.reload = reload
     }
 
-    /// Runs until SIGTERM or SIGINT and returns the exit status (0). Equivalent: see the type.
+    /// Runs until SIGTERM or SIGINT and returns the exit status: 0, or 1 when the namespace was deleted or
+    /// replaced. Equivalent: see the type.
     public func run() -> Int32 {
         let signals = SignalFlags(onSignal: { [events] in events.wake() })
         defer { signals.cancel() }
-        let clock = ContinuousClock()
         logger.log("info", "watch-start", [("files", state.files.joined(separator: ",")),
                                            ("entries", "\(state.neighbors.count)"),
                                            ("debounce", DurationText.format(settings.debounce)),
@@ -78,10 +92,15 @@ public final class Watcher {
                 logger.log("info", "watch-stop", [("signal", sig)])
                 return 0
             }
+            if let problem = namespaceProblem() {
+                logger.log("error", problem.event, [("message", problem.message)])
+                return 1
+            }
             if signals.takeReload() {
                 switch reload() {
                 case .success(let s):
                     state = s
+                    oscillation.reset()
                     logger.log("info", "reload", [("files", s.files.joined(separator: ",")),
                                                   ("entries", "\(s.neighbors.count)")])
                     passNow = true
@@ -102,7 +121,7 @@ public final class Watcher {
             }
             if passNow {
                 due = nil
-                if pass(trigger: trigger) {
+                if pass(trigger: trigger, signals: signals) {
                     nextResync = clock.now + settings.resync
                 } else {
                     // The lock was held or the table unreadable: try again soon rather than at the next resync.
@@ -114,7 +133,8 @@ public final class Watcher {
                 continue
             }
             let wake = min(due ?? nextResync, nextResync)
-            let wait = max(.zero, min(wake - clock.now, .seconds(60)))
+            // At most a second, so a deleted or replaced namespace is noticed even when no event comes.
+            let wait = max(.zero, min(wake - clock.now, .seconds(1)))
             let batch: [NeighborEvent]
             do {
                 batch = try events.next(timeout: wait)
@@ -138,28 +158,67 @@ public final class Watcher {
         }
     }
 
-    /// One pass under the lock: apply, log, report. Returns false when it should be retried soon (lock held, the
-    /// kernel could not be read).
-    private func pass(trigger: String) -> Bool {
+    /// One pass under the lock: apply (leaving held keys alone), log, report. Returns false when it should be
+    /// retried soon (lock held, the kernel could not be read, the namespace is gone: the loop then exits).
+    private func pass(trigger: String, signals: SignalFlags) -> Bool {
         let lock: ApplyLock
         do {
-            lock = try ApplyLock(namespacePath: lockNamespacePath, timeout: settings.lockTimeout)
+            lock = try ApplyLock(namespace: namespace, label: namespaceLabel, timeout: settings.lockTimeout,
+                                 interrupted: { signals.stopRequested })
         } catch {
-            logger.log("error", "lock-failed", [("message", "\(error)"), ("trigger", trigger)])
+            // Interrupted by SIGTERM/SIGINT: the loop stops cleanly, no error line.
+            if error.signal == nil {
+                logger.log("error", "lock-failed", [("message", "\(error)"), ("trigger", trigger)])
+            }
             return false
         }
-        let round = ApplyRound.run(state, table: table, force: settings.force)
+        // Checked under the lock, before writing: a namespace deleted meanwhile is not written to.
+        if namespaceProblem() != nil { return false }
+        let round = ApplyRound.run(state, table: table, force: settings.force, holding: oscillation.held(at: clock.now))
+        let after = namespaceProblem()
         withExtendedLifetime(lock) {}
         if let s = round.scope { scope = s }
-        if let report = round.report { logger.log(report, trigger: trigger) }
+        if let report = round.report {
+            logger.log(report, trigger: trigger)
+            for c in oscillation.record(report, at: clock.now) {
+                logger.log("error", "oscillation", [
+                    ("address", c.key.address.description), ("interface", c.interfaceName),
+                    ("message", "this entry was set or deleted more than \(oscillation.limit) times within "
+                     + "\(DurationText.format(oscillation.window)): another writer with the same owner protocol "
+                     + "undoes neighsync's writes, e.g. a second neighsync with a different file"),
+                    ("action", "not writing it for \(DurationText.format(oscillation.hold)) (or until a reload)"),
+                ])
+            }
+        }
         if let error = round.error { logger.log("error", "apply-failed", [("message", error), ("trigger", trigger)]) }
         if let path = settings.reportPath {
+            var doc = round.document(trigger: trigger)
+            if let after {
+                doc.ok = false
+                doc.error = after.message
+            }
             do {
-                try ReportFile.write(round.document(trigger: trigger), to: path)
+                try ReportFile.write(doc, to: path)
             } catch {
                 logger.log("error", "report-failed", [("message", "\(error)")])
             }
         }
-        return round.report != nil || round.scope != nil
+        return after == nil && (round.report != nil || round.scope != nil)
+    }
+
+    /// The log event and message when the namespace name no longer names the namespace of the sockets, else nil.
+    private func namespaceProblem() -> (event: String, message: String)? {
+        switch namespaceStatus() {
+        case .unchanged:
+            return nil
+        case .deleted:
+            return ("namespace-gone", "\(namespaceLabel) was deleted; neighsync's sockets live in the detached "
+                    + "namespace (\(namespace)), so nothing it writes can matter any more. Exiting with status 1 so "
+                    + "that the service manager restarts it (systemd: Restart=on-failure)")
+        case .replaced(let now):
+            return ("namespace-replaced", "\(namespaceLabel) now names another namespace (\(now), was "
+                    + "\(namespace)): it was deleted and created again. Exiting with status 1 so that the service "
+                    + "manager restarts neighsync on the new one (systemd: Restart=on-failure)")
+        }
     }
 }

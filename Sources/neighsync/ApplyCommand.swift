@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoundationEssentials
 import IpNet
 import NeighSync
@@ -59,17 +62,18 @@ struct ApplyCommand: ParsableCommand {
                 namespace = n
             }
         }
-        let lock: ApplyLock
-        do {
-            lock = try ApplyLock(namespacePath: namespace.map { "/run/netns/\($0)" } ?? "/proc/self/ns/net",
-                                 timeout: lockTimeout)
-        } catch { throw Console.fail("\(error)") }
+        // The sockets first: the lock is keyed by the namespace they live in, and the name is checked against it.
+        let table: NeighborTable
+        do { table = try NeighborTable(namespace: namespace) } catch { throw Console.fail("\(error)") }
+        let lock = try Self.takeLock(table, netns: namespace, timeout: lockTimeout)
         defer { withExtendedLifetime(lock) {} }
+        if let problem = Self.namespaceProblem(table, netns: namespace, changes: nil) {
+            try? operations.record(nil, error: problem, seconds: Date().timeIntervalSince(started))
+            throw Console.fail(problem)
+        }
 
         let plan: Plan
-        let table: NeighborTable
         do {
-            table = try NeighborTable(namespace: namespace)
             if let saved {
                 plan = try Self.replan(saved, table: table, path: planFile!)
             } else {
@@ -101,8 +105,13 @@ struct ApplyCommand: ParsableCommand {
             throw Console.fail("\(error)")
         }
         let seconds = Date().timeIntervalSince(started)
+        // Writes into a namespace deleted (or replaced) meanwhile went nowhere that matters: that is a failure.
+        let moved = Self.namespaceProblem(table, netns: namespace, changes: report.outcomes.count)
         var recorded = true
-        do { try operations.record(report, seconds: seconds) } catch { Console.err("error: \(error)"); recorded = false }
+        do { try operations.record(report, error: moved, seconds: seconds) } catch {
+            Console.err("error: \(error)")
+            recorded = false
+        }
         switch common.output {
         case .json: Console.out(try Console.json(ApplyDocument(report, seconds: seconds)))
         default:
@@ -114,7 +123,63 @@ struct ApplyCommand: ParsableCommand {
             }
             Phases.mark("output")
         }
-        if !report.succeeded || !recorded { throw ExitCode(1) }
+        if let moved { Console.err("error: \(moved)") }
+        if !report.succeeded || !recorded || moved != nil { throw ExitCode(1) }
+    }
+
+    /// `network namespace 'NAME'`, or `the network namespace of this process`: how messages name the namespace.
+    static func namespaceLabel(_ netns: String?) -> String {
+        netns.map { "network namespace '\($0)'" } ?? "the network namespace of this process"
+    }
+
+    /// Takes the per-namespace lock of the namespace `table`'s socket lives in (`ApplyLock`), waiting up to
+    /// `timeout` seconds. SIGTERM/SIGINT end the wait: the message says so and the exit status is 128 + the signal
+    /// (143, 130), as if the signal had ended the process; nothing was written. The default signal actions are back
+    /// once the lock is held (a signal in the middle of the writes ends the process as before).
+    static func takeLock(_ table: NeighborTable, netns: String?, timeout: Double) throws -> ApplyLock {
+        guard let identity = table.namespaceIdentity else {
+            throw Console.fail("cannot tell which network namespace the netlink socket lives in (is /proc mounted?); "
+                               + "the per-namespace lock needs it")
+        }
+        let signals = SignalFlags(onSignal: {})
+        let result: Result<ApplyLock, ApplyLock.Failure>
+        do throws(ApplyLock.Failure) {
+            result = .success(try ApplyLock(namespace: identity, label: namespaceLabel(netns), timeout: timeout,
+                                            interrupted: { signals.stopRequested }))
+        } catch {
+            result = .failure(error)
+        }
+        signals.cancel()
+        func status(_ sig: String) -> Int32 { 128 + (sig == "INT" ? SIGINT : SIGTERM) }
+        switch result {
+        case .success(let lock):
+            // A signal between taking the lock and restoring the default actions is honoured here.
+            if let sig = signals.stopRequested {
+                Console.err("error: interrupted by SIG\(sig) after taking the lock of \(namespaceLabel(netns)); "
+                            + "nothing was applied")
+                throw ExitCode(status(sig))
+            }
+            return lock
+        case .failure(let f):
+            Console.err("error: \(f)")
+            throw ExitCode(f.signal.map(status) ?? 1)
+        }
+    }
+
+    /// Why the run must fail because `--netns NAME` no longer names the namespace `table` writes to (deleted, or
+    /// deleted and created again), or nil. `changes` is nil before writing, else the number of changes written.
+    static func namespaceProblem(_ table: NeighborTable, netns: String?, changes: Int?) -> String? {
+        let label = namespaceLabel(netns)
+        let what: String
+        switch table.namespaceStatus() {
+        case .unchanged: return nil
+        case .deleted: what = "\(label) was deleted while neighsync was working in it"
+        case .replaced(let now): what = "\(label) was deleted and created again (now \(now)) while neighsync was "
+            + "working in it"
+        }
+        guard let changes, changes > 0 else { return what + "; nothing was applied" }
+        return what + ": the \(changes) changes went to the old, detached namespace, not to the one named "
+            + "'\(netns ?? "")' now. Run apply again"
     }
 
     /// Recomputes a saved plan against the live table; refuses when the table changed since it was made.

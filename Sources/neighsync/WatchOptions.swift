@@ -89,11 +89,18 @@ struct WatchOptions: ParsableArguments {
             // Listen first, so nothing that happens during the first pass is missed.
             let events = try NeighborEventSocket(namespace: netns)
             let table = try NeighborTable(namespace: netns)
+            // Both sockets must live in one namespace (the name could have been re-created between the two opens).
+            guard let identity = table.namespaceIdentity, events.namespaceIdentity == identity else {
+                StandardError.write("error: \(ApplyCommand.namespaceLabel(netns)) changed while neighsync was "
+                                    + "opening it (or /proc is not mounted); start again\n")
+                return 1
+            }
             let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
                                             reportPath: report, lockTimeout: lockTimeout)
             let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
-                                  settings: settings,
-                                  lockNamespacePath: netns.map { "/run/netns/\($0)" } ?? "/proc/self/ns/net",
+                                  settings: settings, namespace: identity,
+                                  namespaceLabel: ApplyCommand.namespaceLabel(netns),
+                                  namespaceStatus: { table.namespaceStatus() },
                                   reload: { DesiredStateLoader.load(path: path) })
             return watcher.run()
         } catch let e as IpNetError {

@@ -1,4 +1,5 @@
 import Foundation
+import IpNet
 import NeighSync
 import NetnsTesting
 import Testing
@@ -137,10 +138,17 @@ import Testing
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()
         let file = try dir.write("n.yaml", Self.desired)
-        var lock: ApplyLock? = try ApplyLock(namespacePath: "/run/netns/\(ns.name)", timeout: 0)
+        var st = stat()
+        try #require(stat("/run/netns/\(ns.name)", &st) == 0)
+        var lock: ApplyLock? = try ApplyLock(namespace: NamespaceIdentity(device: UInt64(st.st_dev),
+                                                                          inode: UInt64(st.st_ino)),
+                                             label: "test", timeout: 0)
         let blocked = try NeighsyncBinary.run(["apply", "-f", file, "--netns", ns.name, "--lock-timeout", "0.3"])
         #expect(blocked.status == 1)
-        #expect(blocked.stderr.contains("another neighsync run (pid \(getpid()))"))
+        // The holder's PID comes from the kernel (/proc/locks), not from the lock file.
+        #expect(blocked.stderr == "error: another neighsync run (pid \(getpid())) holds the lock of network namespace "
+                + "'\(ns.name)' (\(lock!.path)); waited 0.3 s. Try again later or raise --lock-timeout\n",
+                "\(blocked.stderr)")
         #expect(Self.table(ns).isEmpty)
         // Released after 1 s while a second apply waits: it then runs.
         let release = DispatchSemaphore(value: 0)

@@ -1,0 +1,67 @@
+import IpNet
+
+/// Watch mode's brake for a fight with another writer. Two writers with the same owner protocol and different desired
+/// states (typically a second `neighsync apply --watch` with another file) undo each other's writes forever: each
+/// deletes the entries it does not know (they carry its protocol) and sets back the ones it knows, several times a
+/// second. The guard counts, per key, the sets and deletes a watcher actually carried out; when one key gets more
+/// than `limit` of them within `window`, the key is held: no change is written to it for `hold`, and the caller logs
+/// one `event=oscillation` error line naming the likely cause. Creates are not counted: the kernel itself drops
+/// even permanent entries when a link goes down, so a flapping link legitimately makes neighsync re-create the same
+/// entry again and again; it never makes an owned entry differ or appear by itself. A reload (SIGHUP) clears
+/// everything. Pure (the caller passes the time). Equivalent: none in iproute2; a flap-damping rule as in BGP route
+/// dampening (RFC 2439), per neighbor entry.
+public struct OscillationGuard: Sendable {
+    /// More than this many sets/deletes of one key within `window` hold the key.
+    public var limit: Int
+    /// The window the writes are counted in.
+    public var window: Duration
+    /// How long a held key is left alone.
+    public var hold: Duration
+    private var writes: [NeighborKey: [ContinuousClock.Instant]] = [:]
+    private var heldUntil: [NeighborKey: ContinuousClock.Instant] = [:]
+
+    /// A guard with the documented defaults: more than 5 sets/deletes of one key within 60 s hold it for 10 minutes.
+    public init(limit: Int = 5, window: Duration = .seconds(60), hold: Duration = .seconds(600)) {
+        self.limit = limit
+        self.window = window
+        self.hold = hold
+    }
+
+    /// The keys held at `now` (holds that have run out are dropped, and their keys start counting afresh).
+    public mutating func held(at now: ContinuousClock.Instant) -> Set<NeighborKey> {
+        for (key, until) in heldUntil where until <= now {
+            heldUntil[key] = nil
+            writes[key] = nil
+        }
+        return Set(heldUntil.keys)
+    }
+
+    /// Counts the sets and deletes `report` carried out at `now` and returns the changes whose key has just become
+    /// held (one per key), for the caller to log.
+    public mutating func record(_ report: ApplyReport, at now: ContinuousClock.Instant) -> [Change] {
+        var newlyHeld: [Change] = []
+        for o in report.outcomes {
+            guard case .applied(let action) = o.result, action != .create else { continue }
+            let key = o.change.key
+            guard heldUntil[key] == nil else { continue }
+            var times = writes[key, default: []].filter { now - $0 < window }
+            times.append(now)
+            if times.count > limit {
+                heldUntil[key] = now + hold
+                writes[key] = nil
+                newlyHeld.append(o.change)
+            } else {
+                writes[key] = times
+            }
+        }
+        // Forget keys whose writes have all left the window, so the table stays as small as the fight.
+        if writes.count > 4096 { writes = writes.filter { now - ($0.value.last ?? now) < window } }
+        return newlyHeld
+    }
+
+    /// Forgets every count and hold (after a reload: the operator changed something).
+    public mutating func reset() {
+        writes = [:]
+        heldUntil = [:]
+    }
+}
