@@ -36,6 +36,9 @@ public final class ApplyLock {
         public var description: String
         /// The signal (`TERM`, `INT`) that ended the wait, if one did.
         public var signal: String?
+        /// True when another run held the lock for the whole timeout (worth trying again later); false when the
+        /// lock cannot be taken at all (no rights, an unsafe directory or file) or a signal ended the wait.
+        public var timedOut = false
     }
 
     /// Takes the lock for the namespace `namespace` (`label` names it in messages: `network namespace NAME`),
@@ -151,7 +154,7 @@ public final class ApplyLock {
             }
             if Date() >= deadline {
                 return Failure(description: "another neighsync run\(holder) holds the lock of \(label) (\(path)); "
-                               + "waited \(timeout) s. Try again later or raise --lock-timeout")
+                               + "waited \(timeout) s. Try again later or raise --lock-timeout", timedOut: true)
             }
             usleep(20_000)
         }

@@ -48,6 +48,8 @@ public final class Watcher {
     private let namespaceLabel: String
     private let namespaceStatus: () -> NamespaceIdentity.Status
     private var oscillation = OscillationGuard()
+    /// Set by a pass when the lock can never be taken (no rights, an unsafe lock directory): the loop then exits 1.
+    private var lockUnusable = false
     private let clock = ContinuousClock()
     private let reload: () -> Result<DesiredState, DiagnosticList>
     private var state: DesiredState
@@ -74,7 +76,8 @@ public final class Watcher {
     }
 
     /// Runs until SIGTERM or SIGINT and returns the exit status: 0, or 1 when the namespace was deleted or
-    /// replaced. Equivalent: see the type.
+    /// replaced or the lock can never be taken (no rights, an unsafe lock directory); a lock held by another run is
+    /// retried a second later. Equivalent: see the type.
     public func run() -> Int32 {
         let signals = SignalFlags(onSignal: { [events] in events.wake() })
         defer { signals.cancel() }
@@ -121,7 +124,9 @@ public final class Watcher {
             }
             if passNow {
                 due = nil
-                if pass(trigger: trigger, signals: signals) {
+                let passed = pass(trigger: trigger, signals: signals)
+                if lockUnusable { return 1 }
+                if passed {
                     nextResync = clock.now + settings.resync
                 } else {
                     // The lock was held or the table unreadable: try again soon rather than at the next resync.
@@ -166,9 +171,12 @@ public final class Watcher {
             lock = try ApplyLock(namespace: namespace, label: namespaceLabel, timeout: settings.lockTimeout,
                                  interrupted: { signals.stopRequested })
         } catch {
-            // Interrupted by SIGTERM/SIGINT: the loop stops cleanly, no error line.
+            // Interrupted by SIGTERM/SIGINT: the loop stops cleanly, no error line. Held too long: retried soon.
+            // Anything else will not get better by retrying every second: exit 1 (the service manager says why).
             if error.signal == nil {
-                logger.log("error", "lock-failed", [("message", "\(error)"), ("trigger", trigger)])
+                lockUnusable = !error.timedOut
+                logger.log("error", "lock-failed", [("message", "\(error)"), ("trigger", trigger),
+                                                    ("action", error.timedOut ? "retrying in 1s" : "exiting")])
             }
             return false
         }

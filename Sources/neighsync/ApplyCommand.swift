@@ -113,7 +113,13 @@ struct ApplyCommand: ParsableCommand {
             recorded = false
         }
         switch common.output {
-        case .json: Console.out(try Console.json(ApplyDocument(report, seconds: seconds)))
+        case .json:
+            var doc = ApplyDocument(report, seconds: seconds)
+            if let moved {
+                doc.ok = false
+                doc.error = moved
+            }
+            Console.out(try Console.json(doc))
         default:
             let allApplied = zip(report.changes, report.results).allSatisfy { c, r in r == .applied(c.action) }
             if allApplied, let text = try? prerendered?.wait() {

@@ -31,8 +31,9 @@ import Testing
     }
 
     /// Runs `neighsync ARGS…` and kills it after `seconds` (a hang is a failure, not a stuck test run).
-    static func runBounded(_ args: [String], seconds: Double = 20) throws -> ChildProcess.Outcome {
-        let child = try ChildProcess(try #require(NeighsyncBinary.path), args)
+    static func runBounded(_ args: [String], seconds: Double = 20, program: String? = nil) throws
+        -> ChildProcess.Outcome {
+        let child = try ChildProcess(try program ?? #require(NeighsyncBinary.path), args)
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             if done.wait(timeout: .now() + seconds) == .timedOut { child.kill(SIGKILL) }
@@ -154,6 +155,19 @@ import Testing
         #expect(!w.log.contains("lock-failed"), "\(w.log)")
         #expect(ns.neighbors().isEmpty)
         withExtendedLifetime(lock) {}
+    }
+
+    @Test func watchModeExitsWhenTheLockCanNeverBeTaken() throws {
+        // As nobody, in the caller's namespace (the sockets open without privileges; the lock directory is root's):
+        // one lock-failed line and exit 1, not a retry every second forever. Nothing is written anywhere.
+        let setpriv = try #require(PrivilegeTests.setpriv, "setpriv (util-linux) is needed to drop privileges")
+        let dir = try TempDir()
+        let (bin, file) = try PrivilegeTests.setup(dir)
+        let r = try Self.runBounded(PrivilegeTests.asNobody + [bin, "apply", "-f", file, "--watch"], seconds: 10,
+                                    program: setpriv)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(WatchCommandTests.count("event=lock-failed", in: r.stderr) == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("ERROR_ACCESS_DENIED: cannot") && r.stderr.contains("action=exiting"), "\(r.stderr)")
     }
 
     // MARK: The lock directory and file are checked before use
