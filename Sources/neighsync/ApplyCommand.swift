@@ -140,30 +140,47 @@ struct ApplyCommand: ParsableCommand {
 
     /// Takes the per-namespace lock of the namespace `table`'s socket lives in (`ApplyLock`), waiting up to
     /// `timeout` seconds. SIGTERM/SIGINT end the wait: the message says so and the exit status is 128 + the signal
-    /// (143, 130), as if the signal had ended the process; nothing was written. The default signal actions are back
-    /// once the lock is held (a signal in the middle of the writes ends the process as before).
+    /// (143, 130), as if the signal had ended the process; nothing was written. During the wait the two signals are
+    /// blocked and polled with `sigtimedwait` (not a Dispatch signal source: libdispatch keeps its own handler
+    /// installed for good, which would swallow a SIGINT in the middle of the writes later); afterwards the mask is
+    /// restored, so a signal during the writes ends the process as before. C equivalent: `pthread_sigmask` +
+    /// `sigtimedwait(2)` with a zero timeout.
     static func takeLock(_ table: NeighborTable, netns: String?, timeout: Double) throws -> ApplyLock {
         guard let identity = table.namespaceIdentity else {
             throw Console.fail("cannot tell which network namespace the netlink socket lives in (is /proc mounted?); "
                                + "the per-namespace lock needs it")
         }
-        let signals = SignalFlags(onSignal: {})
+        var stops = sigset_t(), previous = sigset_t()
+        sigemptyset(&stops)
+        sigaddset(&stops, SIGINT)
+        sigaddset(&stops, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stops, &previous)
+        var caught: Int32 = 0
+        func stopRequested() -> String? {
+            if caught == 0 {
+                var now = timespec(tv_sec: 0, tv_nsec: 0)
+                let s = sigtimedwait(&stops, nil, &now)
+                if s > 0 { caught = s }
+            }
+            return caught == 0 ? nil : caught == SIGINT ? "INT" : "TERM"
+        }
         let result: Result<ApplyLock, ApplyLock.Failure>
         do throws(ApplyLock.Failure) {
             result = .success(try ApplyLock(namespace: identity, label: namespaceLabel(netns), timeout: timeout,
-                                            interrupted: { signals.stopRequested }))
+                                            interrupted: stopRequested))
         } catch {
             result = .failure(error)
         }
-        signals.cancel()
+        // A signal that came after the lock was taken (still blocked, so pending) is honoured here.
+        let late = stopRequested()
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
         func status(_ sig: String) -> Int32 { 128 + (sig == "INT" ? SIGINT : SIGTERM) }
         switch result {
         case .success(let lock):
-            // A signal between taking the lock and restoring the default actions is honoured here.
-            if let sig = signals.stopRequested {
-                Console.err("error: interrupted by SIG\(sig) after taking the lock of \(namespaceLabel(netns)); "
+            if let late {
+                Console.err("error: interrupted by SIG\(late) after taking the lock of \(namespaceLabel(netns)); "
                             + "nothing was applied")
-                throw ExitCode(status(sig))
+                throw ExitCode(status(late))
             }
             return lock
         case .failure(let f):
