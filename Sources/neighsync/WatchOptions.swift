@@ -91,8 +91,8 @@ struct WatchOptions: ParsableArguments {
             let table = try NeighborTable(namespace: netns)
             // Both sockets must live in one namespace (the name could have been re-created between the two opens).
             guard let identity = table.namespaceIdentity, events.namespaceIdentity == identity else {
-                StandardError.write("error: \(ApplyCommand.namespaceLabel(netns)) changed while neighsync was "
-                                    + "opening it (or /proc is not mounted); start again\n")
+                Console.err("error: \(ApplyCommand.namespaceLabel(netns)) changed while neighsync was opening it "
+                            + "(or /proc is not mounted); start again")
                 return 1
             }
             let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
