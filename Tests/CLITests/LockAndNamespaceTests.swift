@@ -111,6 +111,39 @@ import Testing
         #expect(w.stop() == 0, "\(kind): \(w.log)")
     }
 
+    @Test func aFlockOnTheNamespaceHandleHeldByAnyUserBlocksNothing() throws {
+        // Why the lock is not a flock on the namespace handle itself: nobody can open /run/netns/NAME (mode 0444) and
+        // hold a flock on it for ever. neighsync's lock lives in root's /run/neighsync instead.
+        guard let ns = try cliNetns() else { return }
+        let setpriv = try #require(PrivilegeTests.setpriv, "setpriv (util-linux) is needed to drop privileges")
+        let tool = try #require(["/usr/bin/flock", "/bin/flock"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }, "flock (util-linux) is needed")
+        let handle = "/run/netns/\(ns.name)"
+        let holder = try ChildProcess(setpriv, PrivilegeTests.asNobody + [tool, "-n", handle, "sleep", "60"])
+        defer {
+            holder.kill(SIGKILL)
+            _ = holder.wait()
+        }
+        let id = try Self.identity(ns)
+        let listed = WatchCommandTests.waitFor(5) {
+            ((try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? "").split(separator: "\n").contains {
+                $0.contains(" FLOCK ") && $0.contains(":\(id.inode) ")
+            }
+        }
+        try #require(listed != nil, "nobody could not lock \(handle)")
+        let fd = open(handle, O_RDONLY | O_CLOEXEC)
+        defer { close(fd) }
+        #expect(flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK, "the handle lock was not held by nobody")
+        let dir = try TempDir()
+        let started = Date()
+        let r = try Self.runBounded(["apply", "-f", try dir.write("n.yaml", Self.desired), "--netns", ns.name,
+                                     "--lock-timeout", "5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Self.ours(ns) == ["192.0.2.10"])
+    }
+
     // MARK: A held lock
 
     @Test func aHeldLockNamesTheHolderFromTheKernelAndSigtermEndsTheWait() throws {
@@ -253,7 +286,8 @@ import Testing
         }
         #expect(suspects.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
         let after = (try? FileManager.default.contentsOfDirectory(atPath: ApplyLock.defaultDirectory)) ?? []
-        #expect(Set(after).subtracting(before).allSatisfy { file in !inodes.contains { file.hasSuffix("-\($0).lock") } })
+        let created = Set(after).subtracting(before)
+        #expect(created.allSatisfy { file in !inodes.contains { file.hasSuffix("-\($0).lock") } })
     }
 
     @Test func theNamespaceNameRulesAreIproute2s() {
@@ -311,8 +345,8 @@ import Testing
         #expect(Netns.ip(["netns", "del", ns.name]).status == 0)
         let o = child.wait()
         #expect(o.status == 1, "\(o.stderr)")
-        #expect(o.stderr.contains("error: network namespace '\(ns.name)' was deleted while neighsync was working in it"),
-                "\(o.stderr)")
+        #expect(o.stderr.contains("error: network namespace '\(ns.name)' was deleted while neighsync was working in "
+                                  + "it"), "\(o.stderr)")
     }
 
     @Test func watchModeExitsNonZeroWhenItsNamespaceIsDeleted() throws {
@@ -360,7 +394,9 @@ import Testing
         let args = ["--netns", ns.name, "--watch", "--debounce", "10ms"]
         let wa = try WatchCommandTests.Watch(["apply", "-f", a] + args, dir: dirA)
         let wb = try WatchCommandTests.Watch(["apply", "-f", b] + args, dir: dirB)
-        let seen = WatchCommandTests.waitFor(30) { wa.log.contains("event=oscillation") || wb.log.contains("event=oscillation") }
+        let seen = WatchCommandTests.waitFor(30) {
+            wa.log.contains("event=oscillation") || wb.log.contains("event=oscillation")
+        }
         #expect(seen != nil, "no oscillation line: \(wa.log)\n\(wb.log)")
         func writes() -> Int {
             [wa.log, wb.log].reduce(0) {
