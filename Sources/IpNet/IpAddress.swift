@@ -87,6 +87,20 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// True for IPv6 `::ffff:0:0/96`, the IPv4-mapped addresses (RFC 4291 § 2.5.5.2): they stand for an IPv4 peer
+    /// inside an IPv6 socket API and never appear on the wire, so the kernel's ndisc never resolves one. Netlink
+    /// equivalent: none (the kernel would store an `NDA_DST` of this form without complaint).
+    public var isIPv4Mapped: Bool {
+        if case .v6(let h, let l, _) = self { return h == 0 && l >> 32 == 0xffff }
+        return false
+    }
+
+    /// The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:192.0.2.1` → 192.0.2.1); nil for anything else.
+    public var mappedIPv4: IpAddress? {
+        if case .v6(_, let l, _) = self, isIPv4Mapped { return .v4(UInt32(truncatingIfNeeded: l)) }
+        return nil
+    }
+
     /// True for 255.255.255.255 (IPv4 limited broadcast), which is no neighbor's address.
     public var isLimitedBroadcast: Bool {
         if case .v4(let v) = self { return v == 0xffff_ffff }

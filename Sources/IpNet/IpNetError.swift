@@ -63,10 +63,17 @@ public enum IpNetError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Why a row was rejected with `ERROR_INVALID_PARAMETER` before reaching the kernel, following the checks
 /// `CreateIpNetEntry2` documents. Netlink equivalent: none (the kernel would accept some of these, e.g. loopback).
 public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible {
-    /// The address is unspecified (0.0.0.0, ::) or the IPv4 limited broadcast.
-    case invalidAddress(String)
+    /// The address is unspecified (0.0.0.0, ::).
+    case unspecifiedAddress(String)
+    /// The address is the IPv4 limited broadcast 255.255.255.255.
+    case broadcastAddress(String)
     /// The address is loopback (127.0.0.0/8, ::1); the kernel accepts it, neighsync does not.
     case loopbackAddress(String)
+    /// The address is IPv4-mapped IPv6 (`::ffff:0:0/96`), which ndisc never resolves; `ipv4` is the address inside,
+    /// `ipv4Usable` whether that one would pass as a neighbor address of its own.
+    case ipv4MappedAddress(String, ipv4: String, ipv4Usable: Bool)
+    /// The router flag on an IPv4 row: NTF_ROUTER is the ND (IPv6) router flag, which ARP ignores.
+    case routerFlagOnIPv4(String)
     /// The physical address has the wrong length for the interface (`expected` bytes) or is malformed.
     case invalidPhysicalAddress(String, expected: Int?)
     /// Neither a LUID nor an index selects an interface.
@@ -79,10 +86,21 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// A one-line explanation with what to do.
     public var description: String {
         switch self {
-        case .invalidAddress(let a):
-            return "\(a) is not a neighbor address (unspecified or broadcast); give a unicast or multicast address"
+        case .unspecifiedAddress(let a):
+            return "\(a) is the unspecified address, which no neighbor has"
+        case .broadcastAddress(let a):
+            return "\(a) is the limited broadcast address, which no neighbor has"
         case .loopbackAddress(let a):
-            return "\(a) is a loopback address; loopback addresses have no neighbors"
+            return "\(a) is a loopback address; loopback traffic never uses the neighbor table"
+        case .ipv4MappedAddress(let a, let v4, true):
+            return "\(a) is an IPv4-mapped IPv6 address, which is never an IPv6 neighbor; write the IPv4 address "
+                + "\(v4) on its own"
+        case .ipv4MappedAddress(let a, let v4, false):
+            return "\(a) is an IPv4-mapped IPv6 address, which is never an IPv6 neighbor (and \(v4) is no "
+                + "neighbor's address either)"
+        case .routerFlagOnIPv4(let a):
+            return "isRouter applies to IPv6 neighbors only (NTF_ROUTER, the ND router flag); \(a) is IPv4, so "
+                + "drop the flag"
         case .invalidPhysicalAddress(let p, let e?):
             return "physical address '\(p)' has the wrong length for the interface: it needs \(e) bytes"
         case .invalidPhysicalAddress(let p, nil):

@@ -47,9 +47,13 @@ public struct IpNetRow2: Hashable, Sendable {
     }
 
     /// The interface the row selects, by the Windows rule: the LUID's index when the LUID is non-zero, else
-    /// `interfaceIndex`; 0 when neither is set. Netlink equivalent: the `ndm_ifindex` a request will carry.
+    /// `interfaceIndex`, else the IPv6 zone id of the address (`fe80::1%3` selects index 3: the scope id of a
+    /// link-local `SOCKADDR_IN6` is the interface index); 0 when none is set. A zone id given together with a LUID
+    /// or index must agree with it (`NeighborRowValidator.checkInterfaceSelection`). Netlink equivalent: the
+    /// `ndm_ifindex` a request will carry.
     public var effectiveInterfaceIndex: UInt32 {
-        interfaceLuid.isZero ? interfaceIndex : interfaceLuid.netLuidIndex
+        if !interfaceLuid.isZero { return interfaceLuid.netLuidIndex }
+        return interfaceIndex != 0 ? interfaceIndex : address.scopeId
     }
 
     /// The row's identity: (interface, family, address without scope), as the kernel's `neigh_lookup` keys entries.

@@ -1,8 +1,11 @@
 /// The checks a row passes before any syscall, as `CreateIpNetEntry2` documents them, in one pure type (no IO,
-/// testable without root). Order: the address (unspecified, limited broadcast, loopback), the interface selection
-/// (none given, LUID and index disagreeing), the interface itself (missing → `notFound`, family unusable →
-/// `notSupported`), and for writes the physical address length. Netlink equivalent: none; the kernel would accept
-/// some of these (loopback neighbors) and answer others with a bare EINVAL.
+/// testable without root). The desired-state loader runs the same checks and turns their reasons into positioned
+/// diagnostics, so a rule lives here once. Order: the address (unspecified, limited broadcast, loopback,
+/// IPv4-mapped), the interface selection (none given, LUID and index disagreeing, a zone id naming another
+/// interface), the interface itself (missing → `notFound`, family unusable → `notSupported`), and for writes the
+/// flags (router flag on IPv4) and the physical address length. Netlink equivalent: none; the kernel would accept
+/// some of these (loopback neighbors, IPv4-mapped destinations, NTF_ROUTER on ARP entries) and answer others with a
+/// bare EINVAL.
 public enum NeighborRowValidator {
     /// What the row is checked for: a write (create/set) also checks the physical address; a lookup
     /// (get/delete/resolve) checks only the key. iproute2: `ip neigh add` vs `ip neigh del`/`get`.
@@ -11,33 +14,52 @@ public enum NeighborRowValidator {
         case lookup
     }
 
-    /// Checks the address alone: unspecified or limited broadcast → `.invalidAddress`, loopback →
-    /// `.loopbackAddress`. Windows equivalent: the address checks of `CreateIpNetEntry2`.
-    public static func checkAddress(_ address: IpAddress) throws(IpNetError) {
-        if address.isUnspecified || address.isLimitedBroadcast {
-            throw .invalidParameter(.invalidAddress(address.description))
+    /// What is wrong with `address` as a neighbor's address, or nil: unspecified, limited broadcast, loopback
+    /// (`127/8`, `::1`; the kernel would take it, neighsync does not), IPv4-mapped IPv6 (`::ffff:0:0/96`, which ndisc
+    /// never resolves; all of them, not only the mapped forms of loopback and unspecified). Windows equivalent: the
+    /// address checks of `CreateIpNetEntry2`.
+    public static func addressProblem(_ address: IpAddress) -> InvalidParameterReason? {
+        let text = address.description
+        if address.isUnspecified { return .unspecifiedAddress(text) }
+        if address.isLimitedBroadcast { return .broadcastAddress(text) }
+        if address.isLoopback { return .loopbackAddress(text) }
+        if let v4 = address.mappedIPv4 {
+            return .ipv4MappedAddress(text, ipv4: v4.description, ipv4Usable: addressProblem(v4) == nil)
         }
-        if address.isLoopback { throw .invalidParameter(.loopbackAddress(address.description)) }
+        return nil
     }
 
-    /// Checks which interface the row selects and returns its index: none given → `.interfaceUnspecified`; a
-    /// non-zero LUID whose index differs from a non-zero `interfaceIndex`, or an IPv6 scope id naming another
-    /// interface → `.interfaceMismatch`. Windows equivalent: the `InterfaceLuid`/`InterfaceIndex` rule.
+    /// Checks the address alone (see `addressProblem(_:)`). Windows equivalent: the address checks of
+    /// `CreateIpNetEntry2`.
+    public static func checkAddress(_ address: IpAddress) throws(IpNetError) {
+        if let reason = addressProblem(address) { throw .invalidParameter(reason) }
+    }
+
+    /// Checks the flags of a row to be written: the router flag only on IPv6 (NTF_ROUTER is the ND router flag;
+    /// the kernel stores it on an IPv4 entry, ARP ignores it, and `ip neigh show` would print `router` for nothing).
+    /// Windows equivalent: `IsRouter` of `MIB_IPNET_ROW2`; iproute2: `ip neigh add … router`.
+    public static func checkFlags(address: IpAddress, isRouter: Bool) throws(IpNetError) {
+        if isRouter && address.family == .ipv4 { throw .invalidParameter(.routerFlagOnIPv4(address.description)) }
+    }
+
+    /// Checks which interface the row selects and returns its index (see `IpNetRow2.effectiveInterfaceIndex`: the
+    /// LUID if non-zero, else the index, else an IPv6 zone id): none given → `.interfaceUnspecified`; a non-zero LUID
+    /// whose index differs from a non-zero `interfaceIndex`, or an IPv6 zone id naming another interface →
+    /// `.interfaceMismatch`. Windows equivalent: the `InterfaceLuid`/`InterfaceIndex` rule, with the scope id of a
+    /// link-local `SOCKADDR_IN6` being the interface index.
     public static func checkInterfaceSelection(_ row: IpNetRow2) throws(IpNetError) -> UInt32 {
-        if row.interfaceLuid.isZero && row.interfaceIndex == 0 {
-            throw .invalidParameter(.interfaceUnspecified)
-        }
         let index = row.effectiveInterfaceIndex
+        if index == 0 { throw .invalidParameter(.interfaceUnspecified) }
         if !row.interfaceLuid.isZero && row.interfaceIndex != 0 && row.interfaceIndex != index {
             throw .invalidParameter(.interfaceMismatch(
                 "interface LUID \(row.interfaceLuid) names interface index \(index) but interfaceIndex is "
                 + "\(row.interfaceIndex); give only one of them"))
         }
-        if index == 0 { throw .invalidParameter(.interfaceUnspecified) }
         let scope = row.address.scopeId
         if scope != 0 && scope != index {
             throw .invalidParameter(.interfaceMismatch(
-                "\(row.address) has scope id \(scope) but the row selects interface index \(index); drop the %scope"))
+                "\(row.address) has zone id %\(scope) (interface index \(scope)), but the entry's interface has index "
+                + "\(index); drop the zone id or make it %\(index)"))
         }
         return index
     }
@@ -56,7 +78,10 @@ public enum NeighborRowValidator {
                 + "(index \(index)) has IfType \(link.luid.ifType) (LUID \(link.luid)); use \(link.luid)"))
         }
         try checkFamily(row.address.family, on: link)
-        if purpose == .write { try checkPhysicalAddress(row, on: link) }
+        if purpose == .write {
+            try checkFlags(address: row.address, isRouter: row.isRouter)
+            try checkPhysicalAddress(row, on: link)
+        }
         return link
     }
 

@@ -21,6 +21,8 @@ final class DesiredFileParser {
     /// How many more diagnostics may be added before stopping.
     let budget: Int
     private(set) var diagnostics: [Diagnostic] = []
+    /// What the file may say but probably does not mean (not counted against the budget, never failing the file).
+    private(set) var warnings: [Diagnostic] = []
     private let reader: YAMLEventReader
     private let input: UnsafeBufferPointer<UInt8>
     private var depth = 0
@@ -73,6 +75,10 @@ final class DesiredFileParser {
     private func error(_ message: String, at m: SourceMark?, notes: [Diagnostic.Note] = []) throws {
         diagnostics.append(Diagnostic(mark: m, message: message, notes: notes))
         if diagnostics.count >= budget { throw Stop() }
+    }
+
+    private func warning(_ message: String, at m: SourceMark?) {
+        warnings.append(Diagnostic(mark: m, message: message, severity: .warning))
     }
 
     // MARK: - Events
@@ -307,12 +313,20 @@ final class DesiredFileParser {
             seen = mark(k)
             let pv = try next()
             guard try acceptable(pv), let n = try integer(pv, key: "owner.protocol") else { continue }
-            if case .value(let x) = n, x >= 1, x <= 255 {
-                result.ownerProtocol = .init(value: UInt8(x), mark: mark(pv))
-            } else {
-                try error("'owner.protocol' must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found "
+            guard case .value(let x) = n else {
+                try error("'owner.protocol' must be 5…255 (an NDA_PROTOCOL value), found "
                           + ScalarBytes.string(pv.bytes), at: mark(pv))
+                continue
             }
+            // The one rule for owner protocols (shared with saved plans): 0–4 refused, daemons' numbers warned.
+            if let finding = OwnerProtocolRule.check(x) {
+                guard finding.severity == .warning else {
+                    try error(finding.message, at: mark(pv))
+                    continue
+                }
+                warning(finding.message, at: mark(pv))
+            }
+            result.ownerProtocol = .init(value: UInt8(x), mark: mark(pv))
         }
     }
 
@@ -406,7 +420,10 @@ final class DesiredFileParser {
             case .address: f.address = try address(v)
             case .interface: f.name = try interfaceName(v)
             case .interfaceIndex: f.index = try interfaceIndex(v)
-            case .interfaceLuid: f.luid = try interfaceLuid(v)
+            case .interfaceLuid:
+                f.luid = try interfaceLuid(v)
+                // LUID 0 means "use the index" (the Windows rule): the key counts as absent, not as a selector.
+                if f.luid == nil && diagnostics.count == before { f.positions[.interfaceLuid] = .none }
             case .physicalAddress: f.physicalAddress = try physicalAddress(v)
             case .isRouter: f.isRouter = try boolean(v, key: "isRouter")
             case .state: f.state = try state(v)
@@ -524,17 +541,9 @@ final class DesiredFileParser {
             }
             return nil
         }
-        if a.isUnspecified {
-            try error("address \(a) is the unspecified address, which no neighbor has", at: mark(v))
-            return nil
-        }
-        if a.isLimitedBroadcast {
-            try error("address \(a) is the limited broadcast address, which no neighbor has", at: mark(v))
-            return nil
-        }
-        if a.isLoopback {
-            try error("address \(a) is a loopback address; loopback traffic never uses the neighbor table",
-                      at: mark(v))
+        // The one address rule (`NeighborRowValidator`), positioned at the value.
+        if let problem = NeighborRowValidator.addressProblem(a) {
+            try error("address \(problem)", at: mark(v))
             return nil
         }
         return a
@@ -609,6 +618,7 @@ final class DesiredFileParser {
             try error("'interfaceLuid' must fit in 64 bits, found \(t)", at: mark(v))
             return nil
         }
+        if x == 0 { return nil }  // the zero LUID: select by the index (or name) instead, as Windows does
         let l = NetLuid(value: x)
         if x & 0xff_ffff != 0 {
             try error("interfaceLuid \(t) has reserved bits 0–23 set; a LUID is IfType << 48 | NetLuidIndex << 24, "
@@ -638,6 +648,13 @@ final class DesiredFileParser {
 
     // MARK: - Finishing entries
 
+    /// The error a check of `NeighborRowValidator` throws, or nil: the loader reports the validator's reasons
+    /// (positioned) instead of writing its rules a second time.
+    static func problem(_ check: () throws(IpNetError) -> Void) -> IpNetError? {
+        do { try check() } catch { return error }
+        return nil
+    }
+
     private func checkLuidAgreement(_ f: NeighborFields) throws {
         guard let i = f.index, let l = f.luid, l.netLuidIndex != i, let lm = f.mark(.interfaceLuid, file: path),
               let im = f.mark(.interfaceIndex, file: path) else { return }
@@ -657,8 +674,12 @@ final class DesiredFileParser {
             }
             let own = e.hasSelector
             if !own && defaults.hadError { return nil }
-            let interface = own ? InterfaceRef(name: e.name, index: e.index, luid: e.luid)
+            var interface = own ? InterfaceRef(name: e.name, index: e.index, luid: e.luid)
                                 : InterfaceRef(name: defaults.name, index: defaults.index, luid: defaults.luid)
+            // A zone id selects the interface when nothing else does (`IpNetRow2.effectiveInterfaceIndex`: the scope
+            // id of a link-local address is the interface index); given with a selector it must agree with it.
+            let zoneSelects = interface.isEmpty && address.scopeId != 0
+            if zoneSelects { interface = InterfaceRef(index: address.scopeId) }
             guard !interface.isEmpty else {
                 try error("no interface for \(address): give interface, interfaceIndex or interfaceLuid in the "
                           + "entry or under defaults", at: item)
@@ -668,6 +689,35 @@ final class DesiredFileParser {
                 let before = diagnostics.count
                 try checkLuidAgreement(e)
                 if diagnostics.count != before { return nil }
+            }
+            if !zoneSelects && address.scopeId != 0 && (interface.index != nil || interface.luid != nil) {
+                let row = IpNetRow2(address: address, interfaceIndex: interface.index ?? 0,
+                                    interfaceLuid: interface.luid ?? NetLuid(value: 0))
+                if let problem = DesiredFileParser.problem({ () throws(IpNetError) in
+                    _ = try NeighborRowValidator.checkInterfaceSelection(row)
+                }) {
+                    let from = own ? e : defaults
+                    let selector: Field = interface.luid != nil && interface.index == nil ? .interfaceLuid
+                                                                                          : .interfaceIndex
+                    try error("address \(problem.reason)", at: e.mark(.address, file: path) ?? item,
+                              notes: from.mark(selector, file: path).map {
+                                  [Diagnostic.Note(mark: $0, message: "\(selector.name) is here")] } ?? [])
+                    return nil
+                }
+            }
+            let isRouter = e.isRouter ?? defaults.isRouter ?? false
+            if isRouter, let problem = DesiredFileParser.problem({ () throws(IpNetError) in
+                try NeighborRowValidator.checkFlags(address: address, isRouter: isRouter)
+            }) {
+                if e.isRouter != nil {
+                    try error(problem.reason, at: e.mark(.isRouter, file: path) ?? item)
+                } else {
+                    try error(problem.reason, at: e.mark(.address, file: path) ?? item,
+                              notes: defaults.mark(.isRouter, file: path).map {
+                                  [Diagnostic.Note(mark: $0, message: "isRouter: true comes from defaults here")]
+                              } ?? [])
+                }
+                return nil
             }
             let state = e.state ?? defaults.state ?? .permanent
             let physical: PhysicalAddress
@@ -691,8 +741,10 @@ final class DesiredFileParser {
                 positions[f] = isSelector ? (own ? e.positions[f] : defaults.positions[f])
                                           : (e.has(f) ? e.positions[f] : defaults.positions[f])
             }
+            // Errors about the interface a zone id selects point at the address that holds it.
+            if zoneSelects { positions[.interfaceIndex] = e.positions[.address] }
             return DesiredNeighbor(address: address, interface: interface, physicalAddress: physical, state: state,
-                                   isRouter: e.isRouter ?? defaults.isRouter ?? false, mark: item,
+                                   isRouter: isRouter, mark: item,
                                    valueMarks: ValueMarks(file: path, positions: positions))
         } catch {
             return nil

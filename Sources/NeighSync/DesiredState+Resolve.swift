@@ -75,11 +75,16 @@ extension DesiredState {
             default:
                 break
             }
-            if n.address.scopeId != 0 && n.address.scopeId != link.index {
-                diagnostics.append(Diagnostic(mark: addressMark, message: "the scope id %\(n.address.scopeId) of "
-                                              + "\(n.address) is not the index of \(link.name) (\(link.index)); "
-                                              + "drop the scope id or make it \(link.index)"))
-                ok = false
+            if n.address.scopeId != 0 {
+                // A zone id must name the link the entry is on: the validator's rule, positioned at the address.
+                do throws(IpNetError) {
+                    _ = try NeighborRowValidator.checkInterfaceSelection(IpNetRow2(address: n.address,
+                                                                                  interfaceIndex: link.index))
+                } catch {
+                    diagnostics.append(Diagnostic(mark: addressMark, message: "address \(error.reason) (\(link.name) "
+                                                  + "is index \(link.index))"))
+                    ok = false
+                }
             }
             guard ok else { continue }
             if mixed, let first = seen.insert(address: n.address, name: nil, index: link.index, id: position) {

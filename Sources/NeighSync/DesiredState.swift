@@ -5,8 +5,8 @@ import IpNet
 /// an `ip -batch` file of `neigh replace` lines, plus the pruning no iproute2 command does.
 public struct DesiredState: Hashable, Sendable {
     /// The default owner protocol (NDA_PROTOCOL): 245, from the unassigned range between RTPROT_* numbers in
-    /// `/etc/iproute2/rt_protos`. `owner.protocol` in the file overrides it.
-    public static let defaultOwnerProtocol: UInt8 = 245
+    /// `/etc/iproute2/rt_protos`. `owner.protocol` in the file overrides it (within `OwnerProtocolRule`).
+    public static let defaultOwnerProtocol: UInt8 = OwnerProtocolRule.defaultOwnerProtocol
     /// The default ceiling on deletes per run (`maxDeletes`).
     public static let defaultMaxDeletes = 50
 
@@ -22,6 +22,9 @@ public struct DesiredState: Hashable, Sendable {
     public var neighbors: [DesiredNeighbor]
     /// The files that were read, in order.
     public var files: [String]
+    /// What the loader allowed but reports (e.g. an owner protocol a routing daemon also uses), positioned, in
+    /// file order; shown by the commands on stderr. Errors never end up here: they fail the load.
+    public var warnings = DiagnosticList([])
 
     /// Builds a desired state; defaults as documented.
     public init(version: Int = 1, ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol,

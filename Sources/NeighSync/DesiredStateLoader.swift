@@ -90,6 +90,8 @@ public enum DesiredStateLoader {
     struct Merger {
         let limits: LoaderLimits
         var diagnostics: [Diagnostic] = []
+        /// Warnings of every file read (they never stop a load).
+        var warnings: [Diagnostic] = []
         var sources: [String: String] = [:]
         var files: [String] = []
         var neighbors: [DesiredNeighbor] = []
@@ -118,6 +120,7 @@ public enum DesiredStateLoader {
             var listed: Bool
             var file: ParsedFile?
             var diagnostics: [Diagnostic] = []
+            var warnings: [Diagnostic] = []
             /// The text, kept only when the parser found problems in it.
             var source: String?
         }
@@ -168,8 +171,10 @@ public enum DesiredStateLoader {
                                 budget: Int) -> FileParse {
             let parser = DesiredFileParser(path: path, input: input, limits: limits, budget: budget)
             let file = parser.parse()
+            let quiet = parser.diagnostics.isEmpty && parser.warnings.isEmpty
             return FileParse(path: path, early: nil, listed: true, file: file, diagnostics: parser.diagnostics,
-                             source: parser.diagnostics.isEmpty ? nil : String(decoding: input, as: UTF8.self))
+                             warnings: parser.warnings,
+                             source: quiet ? nil : String(decoding: input, as: UTF8.self))
         }
 
         /// Merges one parsed file (in name order).
@@ -182,8 +187,9 @@ public enum DesiredStateLoader {
             guard let file = r.file else { return }
             let before = diagnostics.count
             for d in r.diagnostics { add(d) }
+            warnings += r.warnings
             merge(file)
-            if diagnostics.count != before, let source = r.source { sources[r.path] = source }
+            if diagnostics.count != before || !r.warnings.isEmpty, let source = r.source { sources[r.path] = source }
         }
 
         mutating func parse(_ data: [UInt8], path: String) {
@@ -270,18 +276,21 @@ public enum DesiredStateLoader {
                 diagnostics.append(Diagnostic(mark: nil, message: "too many errors (\(limits.maxErrors)); stopped "
                                               + "reading, fix these and run again"))
             }
-            guard diagnostics.isEmpty else {
-                // Keep the text only of files that diagnostics point into.
-                let used = Set(diagnostics.flatMap { d in [d.mark?.file].compactMap { $0 } + d.notes.map(\.mark.file) })
+            // Keep the text only of files that diagnostics point into.
+            func list(_ ds: [Diagnostic]) -> DiagnosticList {
+                let used = Set(ds.flatMap { d in [d.mark?.file].compactMap { $0 } + d.notes.map(\.mark.file) })
                 var keep: [String: String] = [:]
                 for (k, v) in sources where used.contains(k) { keep[k] = v }
-                return .failure(DiagnosticList(diagnostics, sources: keep))
+                return DiagnosticList(ds, sources: keep)
             }
-            return .success(DesiredState(version: 1,
-                                         ownerProtocol: ownerProtocol?.value ?? DesiredState.defaultOwnerProtocol,
-                                         prune: prune?.value ?? .owned,
-                                         maxDeletes: maxDeletes?.value ?? DesiredState.defaultMaxDeletes,
-                                         neighbors: neighbors, files: files))
+            guard diagnostics.isEmpty else { return .failure(list(diagnostics + warnings)) }
+            var state = DesiredState(version: 1,
+                                     ownerProtocol: ownerProtocol?.value ?? DesiredState.defaultOwnerProtocol,
+                                     prune: prune?.value ?? .owned,
+                                     maxDeletes: maxDeletes?.value ?? DesiredState.defaultMaxDeletes,
+                                     neighbors: neighbors, files: files)
+            if !warnings.isEmpty { state.warnings = list(warnings) }
+            return .success(state)
         }
     }
 }

@@ -1,6 +1,7 @@
-/// One problem found in a desired-state file, positioned like a compiler error: `file:line:col: error: message`,
-/// followed by the source line and a caret under the column (see `rendered(source:)`). Collected, not thrown one by
-/// one, so a user sees every problem of a file at once. iproute2 equivalent: `ip -batch` stops at the first bad line
+/// One problem found in a desired-state file, positioned like a compiler error: `file:line:col: error: message`
+/// (or `warning:` for something allowed but probably unintended), followed by the source line and a caret under the
+/// column (see `rendered(source:)`). Collected, not thrown one by one, so a user sees every problem of a file at once;
+/// only errors stop a load. iproute2 equivalent: `ip -batch` stops at the first bad line
 /// and prints `Command failed FILE:LINE`.
 public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// Where the problem is; nil for problems that belong to no position (a missing file).
@@ -9,6 +10,14 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     /// Further positions that explain the problem (e.g. the first of two duplicates), each with a short note.
     public var notes: [Note]
+    /// Error (the file is refused) or warning (the file loads; the message is shown).
+    public var severity: Severity
+
+    /// How bad a diagnostic is, as compilers print it: `error` refuses the file, `warning` only tells.
+    public enum Severity: String, Hashable, Sendable, Codable {
+        case error
+        case warning
+    }
 
     /// A secondary position with its note (`file:line:col: note: first defined here`).
     public struct Note: Hashable, Sendable {
@@ -24,16 +33,20 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Builds a diagnostic.
-    public init(mark: SourceMark?, message: String, notes: [Note] = []) {
+    public init(mark: SourceMark?, message: String, notes: [Note] = [], severity: Severity = .error) {
         self.mark = mark
         self.message = message
         self.notes = notes
+        self.severity = severity
     }
 
-    /// `file:line:col: error: message` (or `error: message` without a mark), no snippet.
+    /// True for an error (not a warning).
+    public var isError: Bool { severity == .error }
+
+    /// `file:line:col: error: message` (or `warning:`; without a mark `error: message`), no snippet.
     public var description: String {
-        if let mark { return "\(mark): error: \(message)" }
-        return "error: \(message)"
+        if let mark { return "\(mark): \(severity.rawValue): \(message)" }
+        return "\(severity.rawValue): \(message)"
     }
 
     /// The compiler-style text: the header line, the source line and a caret under the column, then each note the

@@ -28,6 +28,20 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
     /// The number of diagnostics (an `ip -batch` run reports at most one).
     public var count: Int { diagnostics.count }
 
+    /// The number of errors (diagnostics that are not warnings).
+    public var errorCount: Int { diagnostics.reduce(0) { $0 + ($1.isError ? 1 : 0) } }
+
+    /// The number of warnings.
+    public var warningCount: Int { diagnostics.count - errorCount }
+
+    /// `2 errors`, `1 error, 1 warning`: the counts for a closing line. iproute2 equivalent: none.
+    public var countText: String {
+        let e = errorCount, w = warningCount
+        var s = "\(e) error\(e == 1 ? "" : "s")"
+        if w > 0 { s += ", \(w) warning\(w == 1 ? "" : "s")" }
+        return s
+    }
+
     /// One `file:line:col: error: message` line per diagnostic, without snippets. iproute2 equivalent: `Command
     /// failed FILE:LINE`.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }

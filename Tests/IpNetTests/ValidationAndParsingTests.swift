@@ -56,9 +56,67 @@ import NetnsTesting
         #expect(check(row("2001:db8::10", luid: 0x0006_0000_0300_0000, mac: .empty), .lookup) == nil)
     }
 
-    @Test(arguments: ["0.0.0.0", "255.255.255.255", "::"])
-    func unspecifiedAndBroadcastAreInvalid(_ a: String) {
-        #expect(check(row(a)) == .invalidParameter(.invalidAddress(a)))
+    @Test(arguments: ["0.0.0.0", "::"])
+    func unspecifiedIsInvalid(_ a: String) {
+        #expect(check(row(a)) == .invalidParameter(.unspecifiedAddress(a)))
+    }
+
+    @Test func limitedBroadcastIsInvalid() {
+        #expect(check(row("255.255.255.255")) == .invalidParameter(.broadcastAddress("255.255.255.255")))
+    }
+
+    /// `::ffff:0:0/96` is never an IPv6 neighbor: the mapped forms of loopback and unspecified (which used to pass
+    /// while 127.0.0.1 and 0.0.0.0 did not) and every other mapped address, in any spelling.
+    @Test(arguments: [("::ffff:127.0.0.1", "127.0.0.1", false), ("::ffff:0.0.0.0", "0.0.0.0", false),
+                      ("::ffff:192.0.2.1", "192.0.2.1", true), ("0:0:0:0:0:ffff:c000:201", "192.0.2.1", true),
+                      ("::ffff:255.255.255.255", "255.255.255.255", false)])
+    func ipv4MappedIsInvalid(_ a: String, _ v4: String, _ usable: Bool) throws {
+        let address = try #require(IpAddress(a))
+        #expect(address.isIPv4Mapped)
+        #expect(check(row(a)) == .invalidParameter(.ipv4MappedAddress(address.description, ipv4: v4,
+                                                                      ipv4Usable: usable)))
+        #expect(check(row(a), .lookup) == .invalidParameter(.ipv4MappedAddress(address.description, ipv4: v4,
+                                                                               ipv4Usable: usable)))
+    }
+
+    @Test func ipv4MappedReasonSaysWhatToWrite() {
+        #expect(InvalidParameterReason.ipv4MappedAddress("::ffff:192.0.2.1", ipv4: "192.0.2.1", ipv4Usable: true)
+                .description == "::ffff:192.0.2.1 is an IPv4-mapped IPv6 address, which is never an IPv6 neighbor; "
+                + "write the IPv4 address 192.0.2.1 on its own")
+    }
+
+    /// Neighbours of `::ffff:0:0/96` that are not mapped stay valid.
+    @Test(arguments: ["::fffe:c000:201", "::1:ffff:c000:201", "::ffff:0:c000:201", "64:ff9b::c000:201",
+                      "2001:db8::ffff:c000:201"])
+    func nearlyMappedAddressesPass(_ a: String) {
+        #expect(IpAddress(a)?.isIPv4Mapped == false)
+        #expect(check(row(a)) == nil)
+    }
+
+    @Test func routerFlagOnlyOnIPv6() {
+        var r = row("192.0.2.10")
+        r.isRouter = true
+        #expect(check(r) == .invalidParameter(.routerFlagOnIPv4("192.0.2.10")))
+        #expect(check(r, .lookup) == nil)  // get/delete do not look at flags
+        var v6 = row("2001:db8::10")
+        v6.isRouter = true
+        #expect(check(v6) == nil)
+    }
+
+    /// The Windows rule extended to zones: a zone id selects the interface when no LUID or index does, and must
+    /// agree with them when given.
+    @Test func zoneIdSelectsTheInterface() throws {
+        let zoned = row("fe80::78%3", index: 0)
+        #expect(zoned.effectiveInterfaceIndex == 3)
+        #expect(zoned.key == NeighborKey(interfaceIndex: 3, address: IpAddress("fe80::78")!))
+        #expect(check(zoned) == nil)
+        #expect(check(row("fe80::78%3", index: 3)) == nil)
+        #expect(check(row("fe80::78%3", index: 0, luid: 0x0006_0000_0300_0000)) == nil)
+        #expect(check(row("fe80::78%7", index: 0)) == .notFound("no interface with index 7"))
+        #expect(check(row("fe80::78%2", index: 3)) == .invalidParameter(.interfaceMismatch(
+            "fe80::78%2 has zone id %2 (interface index 2), but the entry's interface has index 3; drop the zone id "
+            + "or make it %3")))
+        #expect(check(row("fe80::78", index: 0)) == .invalidParameter(.interfaceUnspecified))
     }
 
     @Test(arguments: ["127.0.0.1", "127.1.2.3", "::1"])

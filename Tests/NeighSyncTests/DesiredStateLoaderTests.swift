@@ -162,7 +162,8 @@ struct DesiredStateLoaderTests {
 
     @Test("defaults written after neighbors still apply; quoted keys are keys")
     func defaultsAfterNeighbors() throws {
-        let text = "neighbors:\n  - \"address\": 192.0.2.1\n    physicalAddress: \"02:00:00:00:00:01\"\n"
+        // IPv6, since isRouter is refused on IPv4 entries.
+        let text = "neighbors:\n  - \"address\": 2001:db8::1\n    physicalAddress: \"02:00:00:00:00:01\"\n"
             + "defaults: { interface: veth1, isRouter: true }\n"
         let n = try #require(try DesiredStateLoader.load(text: text, fileName: "d.yaml").get().neighbors.first)
         #expect(n.interface == InterfaceRef(name: "veth1"))

@@ -158,7 +158,7 @@ struct DesiredStateResolveTests {
         r.yaml:8:14: error: nov4 has no IPv4 configuration, so it cannot hold the IPv4 neighbor 192.0.2.3
             - address: 192.0.2.3
                        ^
-        r.yaml:11:14: error: the scope id %4 of fe80::1%4 is not the index of veth0 (3); drop the scope id or make it 3
+        r.yaml:11:14: error: address fe80::1%4 has zone id %4 (interface index 4), but the entry's interface has index 3; drop the zone id or make it %3 (veth0 is index 3)
             - address: fe80::1%4
                        ^
         r.yaml:16:22: error: physicalAddress 02:00:00:00:00:05 has 6 bytes, but lo has no hardware addresses; use state: noarp without physicalAddress
