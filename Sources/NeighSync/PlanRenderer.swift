@@ -1,7 +1,7 @@
 import IpNet
 
 /// Renders a plan for people, Terraform style: one `+`/`~`/`-` line per change with its reason, then the summary
-/// line, or `No changes.` Colour (green/yellow/red) only when asked (the CLI asks on a TTY without NO_COLOR).
+/// line, or `No changes.` Colour (green/yellow/red) only when asked (the CLI asks when `ColorPolicy` allows it).
 /// Terraform equivalent: `terraform plan`'s diff; iproute2 equivalent: the `ip neigh` lines of each entry.
 public struct PlanRenderer: Sendable {
     /// Use ANSI colours.

@@ -40,9 +40,14 @@ struct ApplyCommand: ParsableCommand {
         if (planFile == nil) == (file == nil) { throw ValidationError("give either -f PATH or a PLANFILE") }
         try operations.check()
         if operations.watch && planFile != nil { throw ValidationError("--watch needs -f PATH, not a plan file") }
-        if common.output == .yaml { throw ValidationError("--output takes text or json here") }
-        if lockTimeout < 0 { throw ValidationError("--lock-timeout must be 0 or more seconds") }
+        if !lockTimeout.isFinite || lockTimeout < 0 {
+            throw ValidationError("--lock-timeout must be a number of seconds, 0 or more (e.g. 30), found "
+                                  + "'\(lockTimeout)'")
+        }
     }
+
+    /// True with `--output json`: failures then also print an `ErrorDocument` on stdout.
+    var json: Bool { common.output == .json }
 
     func run() throws {
         if operations.watch {
@@ -54,22 +59,30 @@ struct ApplyCommand: ParsableCommand {
         var namespace = common.netns
         var saved: PlanFile?
         if let planFile {
-            do { saved = try PlanFile.load(path: planFile) } catch { throw Console.fail("\(error)") }
+            do { saved = try PlanFile.load(path: planFile) } catch {
+                if Self.looksLikeDesiredState(planFile) {
+                    throw Console.fail("\(planFile) is a desired-state file (or directory), not a saved plan; apply "
+                                       + "it with 'neighsync apply -f \(planFile)'", json: json)
+                }
+                throw Console.fail("\(error)", json: json)
+            }
             if let n = saved?.namespace {
                 if let namespace, namespace != n {
-                    throw Console.fail("\(planFile) was made for namespace '\(n)', not '\(namespace)'")
+                    throw Console.fail("\(planFile) was made for namespace '\(n)', not '\(namespace)'", json: json)
                 }
                 namespace = n
             }
         }
         // The sockets first: the lock is keyed by the namespace they live in, and the name is checked against it.
         let table: NeighborTable
-        do { table = try NeighborTable(namespace: namespace) } catch { throw Console.fail("\(error)") }
-        let lock = try Self.takeLock(table, netns: namespace, timeout: lockTimeout)
+        do { table = try NeighborTable(namespace: namespace) } catch let e as IpNetError {
+            throw Console.fail(e, json: json)
+        } catch { throw Console.fail("\(error)", json: json) }
+        let lock = try Self.takeLock(table, netns: namespace, timeout: lockTimeout, json: json)
         defer { withExtendedLifetime(lock) {} }
         if let problem = Self.namespaceProblem(table, netns: namespace, changes: nil) {
             try? operations.record(nil, error: problem, seconds: Date().timeIntervalSince(started))
-            throw Console.fail(problem)
+            throw Console.fail(problem, json: json)
         }
 
         let plan: Plan
@@ -78,22 +91,26 @@ struct ApplyCommand: ParsableCommand {
                 plan = try Self.replan(saved, table: table, path: planFile!)
             } else {
                 let r = try Reconciliation.gather(path: file!, table: table)
+                // Warnings only with -v: a scheduled apply that changes nothing stays silent (validate and plan
+                // show them every time).
+                if verbose { Console.warn(r.state.warnings) }
                 Phases.mark("load+read")
                 plan = r.plan()
                 Phases.mark("plan")
             }
         } catch let list as DiagnosticList {
             try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
-            Console.report(list, "nothing was applied")
+            Console.report(list, "nothing was applied", json: json)
             throw ExitCode(1)
         } catch let e as IpNetError {
-            throw Console.fail(e.description)
+            throw Console.fail(e, json: json)
         } catch {
-            throw Console.fail("\(error)")
+            throw Console.fail("\(error)", json: json)
         }
         if !plan.isEmpty && !Capabilities.hasNetAdmin {
             throw Console.fail("ERROR_ACCESS_DENIED: applying \(plan.changes.count) changes needs CAP_NET_ADMIN; "
-                               + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)")
+                               + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)",
+                               json: json, status: IpNetError.accessDenied("").windowsName)
         }
         // The text of a fully successful run is rendered on a second thread while the kernel does the writes.
         let changes = plan.changes
@@ -102,7 +119,7 @@ struct ApplyCommand: ParsableCommand {
         let report: ApplyReport
         do { report = try Applier.apply(plan, to: table, force: force); Phases.mark("write") } catch {
             try? operations.record(nil, error: "\(error)", seconds: Date().timeIntervalSince(started))
-            throw Console.fail("\(error)")
+            throw Console.fail("\(error)", json: json)
         }
         let seconds = Date().timeIntervalSince(started)
         // Writes into a namespace deleted (or replaced) meanwhile went nowhere that matters: that is a failure.
@@ -120,7 +137,7 @@ struct ApplyCommand: ParsableCommand {
                 doc.error = moved
             }
             Console.out(try Console.json(doc))
-        default:
+        case .text:
             let allApplied = zip(report.changes, report.results).allSatisfy { c, r in r == .applied(c.action) }
             if allApplied, let text = try? prerendered?.wait() {
                 Console.out(text + report.summary + "\n")
@@ -145,10 +162,11 @@ struct ApplyCommand: ParsableCommand {
     /// installed for good, which would swallow a SIGINT in the middle of the writes later); afterwards the mask is
     /// restored, so a signal during the writes ends the process as before. C equivalent: `pthread_sigmask` +
     /// `sigtimedwait(2)` with a zero timeout.
-    static func takeLock(_ table: NeighborTable, netns: String?, timeout: Double) throws -> ApplyLock {
+    static func takeLock(_ table: NeighborTable, netns: String?, timeout: Double, json: Bool = false) throws
+        -> ApplyLock {
         guard let identity = table.namespaceIdentity else {
             throw Console.fail("cannot tell which network namespace the netlink socket lives in (is /proc mounted?); "
-                               + "the per-namespace lock needs it")
+                               + "the per-namespace lock needs it", json: json)
         }
         var stops = sigset_t(), previous = sigset_t()
         sigemptyset(&stops)
@@ -178,13 +196,13 @@ struct ApplyCommand: ParsableCommand {
         switch result {
         case .success(let lock):
             if let late {
-                Console.err("error: interrupted by SIG\(late) after taking the lock of \(namespaceLabel(netns)); "
-                            + "nothing was applied")
+                _ = Console.fail("interrupted by SIG\(late) after taking the lock of \(namespaceLabel(netns)); "
+                                 + "nothing was applied", json: json)
                 throw ExitCode(status(late))
             }
             return lock
         case .failure(let f):
-            Console.err("error: \(f)")
+            _ = Console.fail("\(f)", json: json)
             throw ExitCode(f.signal.map(status) ?? 1)
         }
     }
@@ -203,6 +221,28 @@ struct ApplyCommand: ParsableCommand {
         guard let changes, changes > 0 else { return what + "; nothing was applied" }
         return what + ": the \(changes) changes went to the old, detached namespace, not to the one named "
             + "'\(netns ?? "")' now. Run apply again"
+    }
+
+    /// True when `path` looks like a desired-state file rather than a saved plan: a directory, a name ending in
+    /// `.yaml`/`.yml`, or text starting (after blank lines) with `---`, a comment or a top-level key of the file
+    /// format. Used only to turn "not a plan file" into a hint to use `-f`.
+    static func looksLikeDesiredState(_ path: String) -> Bool {
+        var st = stat()
+        if stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { return true }
+        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { return true }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 256)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return false }
+        var text = Substring(String(decoding: head[0..<n], as: UTF8.self))
+        if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
+        text = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        if text.hasPrefix("---") || text.hasPrefix("#") { return true }
+        return ["version", "owner", "prune", "maxDeletes", "defaults", "neighbors"].contains { key in
+            text.hasPrefix(key + ":")
+        }
     }
 
     /// Recomputes a saved plan against the live table; refuses when the table changed since it was made.

@@ -21,17 +21,33 @@ enum Console {
         StandardError.write(t.hasSuffix("\n") ? t : t + "\n")
     }
 
-    /// Prints `error: message` to stderr and returns exit code 1 to throw.
-    static func fail(_ message: String) -> ExitCode {
+    /// Prints `error: message` to stderr and returns exit code 1 to throw; with `json`, also prints the
+    /// `ErrorDocument` of the failure on stdout (`status`: the Windows status name of a kernel error).
+    static func fail(_ message: String, json: Bool = false, status: String? = nil) -> ExitCode {
         err("error: \(message)")
+        if json { out((try? Console.json(ErrorDocument(message: message, status: status))) ?? "") }
         return ExitCode(1)
     }
 
+    /// `fail` for a kernel error: `error: STATUS: reason`, and the status in the JSON document. `hint` is appended.
+    static func fail(_ e: IpNetError, json: Bool = false, hint: String = "") -> ExitCode {
+        fail(e.description + hint, json: json, status: e.windowsName)
+    }
+
     /// Prints file diagnostics (with source lines and carets) and the closing count line, e.g.
-    /// `2 errors; nothing was applied`, to stderr.
-    static func report(_ list: DiagnosticList, _ outcome: String) {
-        let n = list.diagnostics.count
-        err(list.rendered() + "\(n) error\(n == 1 ? "" : "s"); \(outcome)")
+    /// `2 errors; nothing was applied`, to stderr; with `json`, also the `ErrorDocument` on stdout.
+    static func report(_ list: DiagnosticList, _ outcome: String, json: Bool = false) {
+        let summary = "\(list.countText); \(outcome)"
+        err(list.rendered() + summary)
+        if json { out((try? Console.json(ErrorDocument(list, summary: summary))) ?? "") }
+    }
+
+    /// Prints the warnings of a file that loaded (compiler style, with a closing count) to stderr; nothing when
+    /// there are none.
+    static func warn(_ warnings: DiagnosticList) {
+        guard warnings.count > 0 else { return }
+        let n = warnings.count
+        err(warnings.rendered() + "\(n) warning\(n == 1 ? "" : "s")")
     }
 
     /// Pretty JSON with sorted keys and a final newline; every control character inside a string is a `\u00XX`
@@ -42,27 +58,10 @@ enum Console {
         return JSONText.escapingControls(String(decoding: try enc.encode(value), as: UTF8.self)) + "\n"
     }
 
-    /// True when stdout is a terminal and NO_COLOR is unset.
-    static var useColor: Bool {
-        ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
-    }
-
-    /// The JSON form of diagnostics: `[{"file", "line", "column", "message", "notes": [...]}]`.
-    struct DiagnosticRecord: Encodable {
-        var file: String?
-        var line: Int?
-        var column: Int?
-        var message: String
-        var notes: [DiagnosticRecord]?
-
-        init(_ d: Diagnostic) {
-            file = d.mark?.file
-            line = d.mark?.line
-            column = d.mark?.column
-            message = d.message
-            notes = d.notes.isEmpty ? nil : d.notes.map {
-                DiagnosticRecord(Diagnostic(mark: $0.mark, message: $0.message))
-            }
-        }
+    /// True when colour may be printed: stdout is a terminal, `--no-color` was not given and `NO_COLOR` is unset or
+    /// empty (no-color.org: only a non-empty value turns colour off). iproute2 equivalent: `ip -color=auto`.
+    static func useColor(noColorFlag: Bool) -> Bool {
+        ColorPolicy.enabled(noColorFlag: noColorFlag, environment: ProcessInfo.processInfo.environment,
+                            isTerminal: isatty(1) == 1)
     }
 }

@@ -12,7 +12,6 @@ struct EntryCreateCommand: ParsableCommand {
     @OptionGroup var entry: EntryRowOptions
 
     func validate() throws {
-        try EntrySession.checkOutput(common)
         try entry.check(needsAddress: true, needsInterface: true)
     }
 

@@ -22,7 +22,6 @@ struct EntryFlushCommand: ParsableCommand {
     var all = false
 
     func validate() throws {
-        try EntrySession.checkOutput(common)
         if interface != nil && index != nil { throw ValidationError("give --interface or --index, not both") }
         if interface == nil && index == nil && !all {
             throw ValidationError("flush needs --interface NAME, --index N, or --all for every interface")

@@ -11,7 +11,6 @@ struct EntryGetCommand: ParsableCommand {
     @OptionGroup var entry: EntryRowOptions
 
     func validate() throws {
-        try EntrySession.checkOutput(common)
         try entry.check(needsAddress: true, needsInterface: true)
     }
 

@@ -34,17 +34,23 @@ struct EntryRowOptions: ParsableArguments {
     /// The parsed address, checked in `validate()`.
     var parsedAddress: IpAddress? { address.flatMap(IpAddress.init) }
 
+    /// The parsed `--luid`, nil when absent or zero (a zero LUID means "use the index", as in Windows).
+    var parsedLuid: NetLuid? { luid.flatMap(NetLuid.init).flatMap { $0.isZero ? nil : $0 } }
+
     /// Checks the syntax of what was given; `needsAddress` for every call but table/flush, `needsInterface` for
     /// calls on one entry.
     func check(needsAddress: Bool, needsInterface: Bool) throws {
-        if interface != nil && (index != nil || luid != nil) {
-            throw ValidationError("give the interface once: --interface NAME, or --index N and/or --luid X")
-        }
-        if needsInterface && interface == nil && index == nil && luid == nil {
-            throw ValidationError("no interface given; add --interface NAME, --index N or --luid X")
-        }
         if let luid, NetLuid(luid) == nil {
             throw ValidationError("--luid '\(luid)' is not a LUID; write it as 0x0006000003000000")
+        }
+        if interface != nil && (index != nil || parsedLuid != nil) {
+            throw ValidationError("give the interface once: --interface NAME, or --index N and/or --luid X")
+        }
+        // A zone id (`--address fe80::1%3`) selects the interface too (the scope id of a link-local address is the
+        // interface index); given with another selector it must agree with it, which the row validator checks.
+        let zone = parsedAddress?.scopeId ?? 0
+        if needsInterface && interface == nil && index == nil && parsedLuid == nil && zone == 0 {
+            throw ValidationError("no interface given; add --interface NAME, --index N or --luid X")
         }
         if needsAddress {
             guard let address else { throw ValidationError("no address given; add --address 192.0.2.10") }
@@ -78,7 +84,7 @@ struct EntryRowOptions: ParsableArguments {
             index = link.index
         }
         return IpNetRow2(address: parsedAddress ?? .v4(0), interfaceIndex: index,
-                         interfaceLuid: luid.flatMap(NetLuid.init) ?? NetLuid(value: 0),
+                         interfaceLuid: parsedLuid ?? NetLuid(value: 0),
                          physicalAddress: lladdr.flatMap(PhysicalAddress.init) ?? .empty,
                          state: NeighborState(name: state) ?? .permanent, isRouter: router, protocol: `protocol`)
     }

@@ -3,16 +3,12 @@ import FoundationEssentials
 import IpNet
 import NeighSync
 
-/// What every `neighsync entry …` subcommand does around its one call: checks `--output`, opens the table of
+/// What every `neighsync entry …` subcommand does around its one call: opens the table of
 /// `--netns`, runs the call, prints rows as `ip neigh show` lines or as JSON, and turns an `IpNetError` into
-/// `error: STATUS: reason` on stderr and exit status 1. iproute2 equivalent: `ip [-n NAME] [-j] neigh …`.
+/// `error: STATUS: reason` on stderr (and, with `--output json`, the `ErrorDocument` on stdout) and exit status 1.
+/// iproute2 equivalent: `ip [-n NAME] [-j] neigh …`.
 struct EntrySession {
     let common: CommonOptions
-
-    /// Rejects output formats the entry commands do not print.
-    static func checkOutput(_ common: CommonOptions) throws {
-        if common.output == .yaml { throw ValidationError("--output yaml is not available here; use text or json") }
-    }
 
     /// Opens the table and runs `body`, mapping failures to the error line and exit status 1.
     func run(_ body: (NeighborTable) throws -> Void) throws {
@@ -20,14 +16,8 @@ struct EntrySession {
             let table = try NeighborTable(namespace: common.netns)
             try body(table)
         } catch let e as IpNetError {
-            EntrySession.printError(e.description)
-            throw ExitCode(1)
+            throw Console.fail(e, json: common.output == .json)
         }
-    }
-
-    /// Prints `error: MESSAGE` on stderr, control characters escaped (`Console.err`).
-    static func printError(_ message: String) {
-        Console.err("error: \(message)")
     }
 
     /// Prints rows: one `ip neigh show` line each, or one JSON array.
@@ -36,7 +26,7 @@ struct EntrySession {
         switch common.output {
         case .json:
             Console.out(try Console.json(rows.map { EntryRecord($0, interfaceName: names[$0.effectiveInterfaceIndex]) }))
-        case .text, .yaml:
+        case .text:
             var out = ""
             for r in rows { out += RowText.line(r, interfaceName: names[r.effectiveInterfaceIndex]) + "\n" }
             Console.out(out)

@@ -18,25 +18,33 @@ struct EntryTableCommand: ParsableCommand {
     var index: UInt32?
 
     func validate() throws {
-        try EntrySession.checkOutput(common)
         if interface != nil && index != nil { throw ValidationError("give --interface or --index, not both") }
+        if index == 0 { throw ValidationError("--index takes an interface index (1 or more); omit it for all") }
     }
 
     func run() throws {
         let session = EntrySession(common: common)
         try session.run { table in
-            let filter = try interfaceFilter(table)
+            let links = try table.links()
+            let filter = try interfaceFilter(links)
             let rows = try table.table(family: family.family).filter { filter == 0 || $0.interfaceIndex == filter }
-            try session.print(rows, links: try table.links())
+            try session.print(rows, links: links)
         }
     }
 
-    /// The interface index selected by --interface/--index, 0 for all.
-    func interfaceFilter(_ table: NeighborTable) throws -> UInt32 {
-        guard let interface else { return index ?? 0 }
-        guard let link = try table.link(named: interface) else {
-            throw IpNetError.notFound("no interface named \(interface)")
+    /// The interface index selected by --interface/--index, 0 for all; a missing interface is `ERROR_NOT_FOUND`
+    /// either way (as `GetIpNetTable2` filtered by a missing interface, and `ip neigh show dev NOSUCH`).
+    func interfaceFilter(_ links: [Link]) throws -> UInt32 {
+        if let interface {
+            guard let link = links.first(where: { $0.name == interface }) else {
+                throw IpNetError.notFound("no interface named \(interface)")
+            }
+            return link.index
         }
-        return link.index
+        guard let index else { return 0 }
+        guard links.contains(where: { $0.index == index }) else {
+            throw IpNetError.notFound("no interface with index \(index)")
+        }
+        return index
     }
 }

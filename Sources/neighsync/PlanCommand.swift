@@ -30,19 +30,18 @@ struct PlanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Save the plan for 'neighsync apply FILE'.", valueName: "file"))
     var out: String?
 
-    @Flag(help: "Never colour the text output.")
-    var noColor = false
-
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         if state != nil && common.netns != nil { throw ValidationError("--state and --netns exclude each other") }
         if links != nil && state == nil { throw ValidationError("--links goes with --state") }
-        if common.output == .yaml { throw ValidationError("--output takes text or json here") }
         if out != nil && state != nil {
             throw ValidationError("--out saves a plan for apply, which needs the live table; drop --state")
         }
     }
+
+    /// True with `--output json`: failures then also print an `ErrorDocument` on stdout.
+    var json: Bool { common.output == .json }
 
     func run() throws {
         let r: Reconciliation
@@ -53,24 +52,25 @@ struct PlanCommand: ParsableCommand {
                 r = try Reconciliation.gather(path: file, table: try NeighborTable(namespace: common.netns))
             }
         } catch let list as DiagnosticList {
-            Console.report(list, "no plan was made")
+            Console.report(list, "no plan was made", json: json)
             throw ExitCode(1)
         } catch let e as IpNetError {
-            throw Console.fail(e.description)
+            throw Console.fail(e, json: json)
         } catch let e as RecordError {
-            throw Console.fail(e.description)
+            throw Console.fail(e.description, json: json)
         }
+        Console.warn(r.state.warnings)
         let plan = r.plan()
         if let out {
             do {
                 try PlanFile(namespace: common.netns, desired: r.desired, links: r.links, current: r.current,
                              plan: plan).write(to: out)
-            } catch { throw Console.fail("\(error)") }
+            } catch { throw Console.fail("\(error)", json: json) }
         }
         switch common.output {
         case .json: Console.out(try Console.json(PlanDocument(plan)))
-        default:
-            Console.out(PlanRenderer(color: !noColor && Console.useColor).render(plan))
+        case .text:
+            Console.out(PlanRenderer(color: Console.useColor(noColorFlag: common.noColor)).render(plan))
             if let out, !plan.isEmpty { Console.out("Saved the plan to \(out); apply it with 'neighsync apply \(out)'.\n") }
         }
         if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }

@@ -27,7 +27,7 @@ struct ShowCommand: ParsableCommand {
                                valueName: "n"))
     var ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol
 
-    @OptionGroup var common: CommonOptions
+    @OptionGroup var common: ShowOptions
 
     func validate() throws {
         if all && common.output == .yaml {
@@ -36,7 +36,10 @@ struct ShowCommand: ParsableCommand {
         if includeForeign && common.output != .yaml {
             throw ValidationError("--include-foreign chooses what a bootstrapped file holds; use it with --output yaml")
         }
-        if ownerProtocol == 0 { throw ValidationError("--owner-protocol must be 1…255") }
+        // The file's own rule (`OwnerProtocolRule`): a bootstrapped file must load.
+        if let f = OwnerProtocolRule.check(ownerProtocol, key: "--owner-protocol"), f.severity == .error {
+            throw ValidationError(f.message)
+        }
     }
 
     func run() throws {

@@ -22,15 +22,17 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         if offline && common.netns != nil { throw ValidationError("--offline and --netns exclude each other") }
-        if common.output == .yaml { throw ValidationError("--output takes text or json here") }
     }
 
+    /// The JSON result: counts, files, and the `ok`/`error`/`errors`/`warnings` fields of `ErrorDocument`.
     struct Result: Encodable {
         var ok: Bool
         var neighbors: Int
         var interfaces: Int
         var files: [String]
-        var errors: [Console.DiagnosticRecord]
+        var error: String?
+        var errors: [DiagnosticRecord]
+        var warnings: [DiagnosticRecord]
     }
 
     func run() throws {
@@ -43,28 +45,36 @@ struct ValidateCommand: ParsableCommand {
             if !offline {
                 let table: NeighborTable
                 do { table = try NeighborTable(namespace: common.netns) } catch let e as IpNetError {
-                    throw Console.fail("\(e.description); to check the file without the host, pass --offline")
+                    throw Console.fail(e, json: common.output == .json,
+                                       hint: "; to check the file without the host, pass --offline")
                 }
                 let links = try table.links()
                 let rows = try state.resolve(links: links).get()
                 interfaces = Set(rows.map(\.row.interfaceIndex)).count
             }
         } catch let list as DiagnosticList {
-            failure = list
+            // A load failure carries its warnings; a resolve failure gets those of the load added.
+            failure = state.warnings.count == 0 ? list
+                : DiagnosticList(list.diagnostics + state.warnings.diagnostics,
+                                 sources: list.sources.merging(state.warnings.sources) { a, _ in a })
         }
-        let diagnostics = failure?.diagnostics ?? []
-        let ok = diagnostics.isEmpty
+        let ok = failure == nil
+        let all = failure ?? state.warnings
+        let summary = "\(all.countText); nothing was applied"
         switch common.output {
         case .json:
-            Console.out(try Console.json(Result(ok: ok, neighbors: ok ? state.neighbors.count : 0,
-                                                interfaces: ok ? interfaces : 0, files: state.files,
-                                                errors: diagnostics.map(Console.DiagnosticRecord.init))))
-        default:
-            if ok {
+            Console.out(try Console.json(Result(
+                ok: ok, neighbors: ok ? state.neighbors.count : 0, interfaces: ok ? interfaces : 0,
+                files: state.files, error: ok ? nil : summary,
+                errors: all.diagnostics.filter(\.isError).map(DiagnosticRecord.init),
+                warnings: all.diagnostics.filter { !$0.isError }.map(DiagnosticRecord.init))))
+        case .text:
+            if let failure {
+                Console.report(failure, "nothing was applied")
+            } else {
+                Console.warn(state.warnings)
                 Console.out("ok: \(state.neighbors.count) neighbor\(state.neighbors.count == 1 ? "" : "s") on "
                             + "\(interfaces) interface\(interfaces == 1 ? "" : "s")\n")
-            } else if let failure {
-                Console.report(failure, "nothing was applied")
             }
         }
         if !ok { throw ExitCode(1) }

@@ -1,0 +1,106 @@
+import Foundation
+import NetnsTesting
+import Testing
+
+/// `entry create` runs the same row validator as the file: IPv4-mapped addresses and the router flag on IPv4 are
+/// ERROR_INVALID_PARAMETER before any write; a zone id selects the interface (and must agree with one given); a zero
+/// LUID means "use the index". Each case checks the kernel table with `ip -j neigh show`.
+@Suite struct EntryValidationTests {
+    /// `dst dev lladdr [router]` of every entry in the namespace.
+    static func table(_ ns: Netns) -> Set<String> {
+        Set(ns.neighbors().map { e in
+            "\(e["dst"] ?? "") \(e["dev"] ?? "") \(e["lladdr"] ?? "-")\(e.keys.contains("router") ? " router" : "")"
+        })
+    }
+
+    func create(_ ns: Netns, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try NeighsyncBinary.run(["entry", "create", "--netns", ns.name, "--lladdr", "02:00:00:00:00:42"] + args)
+    }
+
+    @Test("IPv4-mapped addresses are ERROR_INVALID_PARAMETER, nothing written")
+    func ipv4Mapped() throws {
+        guard let ns = try cliNetns() else { return }
+        let before = Self.table(ns)
+        for (a, text) in [
+            ("::ffff:192.0.2.1", "::ffff:192.0.2.1 is an IPv4-mapped IPv6 address, which is never an IPv6 neighbor; "
+                + "write the IPv4 address 192.0.2.1 on its own"),
+            ("::ffff:127.0.0.1", "::ffff:127.0.0.1 is an IPv4-mapped IPv6 address, which is never an IPv6 neighbor "
+                + "(and 127.0.0.1 is no neighbor's address either)"),
+            ("::ffff:0.0.0.0", "::ffff:0.0.0.0 is an IPv4-mapped IPv6 address, which is never an IPv6 neighbor "
+                + "(and 0.0.0.0 is no neighbor's address either)"),
+        ] {
+            let r = try create(ns, ["--interface", "veth0", "--address", a])
+            #expect(r.status == 1)
+            #expect(r.stdout == "")
+            #expect(r.stderr == "error: ERROR_INVALID_PARAMETER: \(text)\n")
+        }
+        #expect(Self.table(ns) == before)
+    }
+
+    @Test("the router flag on IPv4 is ERROR_INVALID_PARAMETER; on IPv6 it is written")
+    func routerFlag() throws {
+        guard let ns = try cliNetns() else { return }
+        let r = try create(ns, ["--interface", "veth0", "--address", "192.0.2.40", "--router"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: ERROR_INVALID_PARAMETER: isRouter applies to IPv6 neighbors only (NTF_ROUTER, "
+                + "the ND router flag); 192.0.2.40 is IPv4, so drop the flag\n")
+        #expect(Self.table(ns).isEmpty)
+        let v6 = try create(ns, ["--interface", "veth0", "--address", "2001:db8::40", "--router"])
+        #expect(v6.status == 0, "\(v6.stderr)")
+        #expect(Self.table(ns) == ["2001:db8::40 veth0 02:00:00:00:00:42 router"])
+    }
+
+    @Test("a zone id selects the interface; one that disagrees with --interface is refused")
+    func zoneSelects() throws {
+        guard let ns = try cliNetns() else { return }
+        let veth0 = ns.index(of: "veth0"), veth1 = ns.index(of: "veth1")
+        let r = try create(ns, ["--address", "fe80::78%\(veth1)"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "fe80::78 dev veth1 lladdr 02:00:00:00:00:42 PERMANENT\n")
+        #expect(Self.table(ns) == ["fe80::78 veth1 02:00:00:00:00:42"])
+        let agree = try create(ns, ["--address", "fe80::79%\(veth0)", "--interface", "veth0"])
+        #expect(agree.status == 0, "\(agree.stderr)")
+        let clash = try create(ns, ["--address", "fe80::7a%\(veth1)", "--interface", "veth0"])
+        #expect(clash.status == 1)
+        #expect(clash.stderr == "error: ERROR_INVALID_PARAMETER: fe80::7a%\(veth1) has zone id %\(veth1) (interface "
+                + "index \(veth1)), but the entry's interface has index \(veth0); drop the zone id or make it "
+                + "%\(veth0)\n")
+        let missing = try create(ns, ["--address", "fe80::7b%999"])
+        #expect(missing.status == 1 && missing.stderr == "error: ERROR_NOT_FOUND: no interface with index 999\n")
+        #expect(Self.table(ns) == ["fe80::78 veth1 02:00:00:00:00:42", "fe80::79 veth0 02:00:00:00:00:42"])
+        // get and delete find it by the zone as well.
+        let get = try NeighsyncBinary.run(["entry", "get", "--netns", ns.name, "--address", "fe80::78%\(veth1)"])
+        #expect(get.status == 0 && get.stdout == "fe80::78 dev veth1 lladdr 02:00:00:00:00:42 PERMANENT\n")
+        let del = try NeighsyncBinary.run(["entry", "delete", "--netns", ns.name, "--address", "fe80::78%\(veth1)"])
+        #expect(del.status == 0, "\(del.stderr)")
+        #expect(Self.table(ns) == ["fe80::79 veth0 02:00:00:00:00:42"])
+    }
+
+    @Test("--luid 0 means 'use the index', alone it selects nothing")
+    func zeroLuid() throws {
+        guard let ns = try cliNetns() else { return }
+        let veth0 = ns.index(of: "veth0")
+        let r = try create(ns, ["--index", "\(veth0)", "--luid", "0", "--address", "192.0.2.41"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let named = try create(ns, ["--interface", "veth0", "--luid", "0x0", "--address", "192.0.2.42"])
+        #expect(named.status == 0, "\(named.stderr)")
+        let alone = try create(ns, ["--luid", "0", "--address", "192.0.2.43"])
+        #expect(alone.status == 1)
+        #expect(alone.stderr.contains("no interface given"), "\(alone.stderr)")
+        #expect(Self.table(ns) == ["192.0.2.41 veth0 02:00:00:00:00:42", "192.0.2.42 veth0 02:00:00:00:00:42"])
+    }
+
+    @Test("validate applies the owner-protocol rule: 0–4 refused, a daemon's number warned")
+    func ownerProtocol() throws {
+        let dir = try TempDir()
+        let stat = try dir.write("s.yaml", "version: 1\nowner: { protocol: 4 }\nneighbors: []\n")
+        let r = try NeighsyncBinary.run(["validate", "-f", stat, "--offline"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("\(stat):2:20: error: 'owner.protocol' 4 is RTPROT_STATIC, which is what 'ip neigh "
+                                   + "add … protocol static' writes, so every such entry would become prunable"))
+        let zebra = try dir.write("z.yaml", "version: 1\nowner: { protocol: 11 }\nneighbors: []\n")
+        let w = try NeighsyncBinary.run(["validate", "-f", zebra, "--offline"])
+        #expect(w.status == 0)
+        #expect(w.stderr.hasPrefix("\(zebra):2:20: warning: 'owner.protocol' 11 is 'zebra'"))
+    }
+}
