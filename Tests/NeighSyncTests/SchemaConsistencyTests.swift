@@ -118,6 +118,13 @@ struct SchemaConsistencyTests {
                 + "interfaceIndex: 3, physicalAddress: \"02:00:00:00:00:01\", isRouter: false }\n",
             "noarp.yaml": "defaults: { interface: veth1, state: noarp }\nneighbors:\n  - address: 198.51.100.7\n",
             "empty.yaml": "",
+            // A zone id alone selects the link; LUID 0 means "use the index"; a daemon's protocol only warns;
+            // isRouter: false on IPv4 and the IPv4-translated (not mapped) ::ffff:0:0:0/96 are fine.
+            "gaps.yaml": "owner: { protocol: 186 }\nneighbors:\n"
+                + "  - { address: \"fe80::1%3\", physicalAddress: \"02:00:00:00:00:01\" }\n"
+                + "  - { address: 192.0.2.5, interfaceIndex: 3, interfaceLuid: 0, isRouter: false, "
+                + "physicalAddress: \"02:00:00:00:00:05\" }\n"
+                + "  - { address: \"::ffff:0:c000:205\", interface: veth0, physicalAddress: \"02:00:00:00:00:06\" }\n",
         ]
         for (name, text) in cases { try dir.write(name, text) }
         let files = cases.keys.sorted().map { dir.path + "/" + $0 }
