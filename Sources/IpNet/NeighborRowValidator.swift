@@ -19,12 +19,13 @@ public enum NeighborRowValidator {
     /// never resolves; all of them, not only the mapped forms of loopback and unspecified). Windows equivalent: the
     /// address checks of `CreateIpNetEntry2`.
     public static func addressProblem(_ address: IpAddress) -> InvalidParameterReason? {
-        let text = address.description
-        if address.isUnspecified { return .unspecifiedAddress(text) }
-        if address.isLimitedBroadcast { return .broadcastAddress(text) }
-        if address.isLoopback { return .loopbackAddress(text) }
+        // The text is built only for a problem: this runs once per entry of a 100,000-entry file.
+        if address.isUnspecified { return .unspecifiedAddress(address.description) }
+        if address.isLimitedBroadcast { return .broadcastAddress(address.description) }
+        if address.isLoopback { return .loopbackAddress(address.description) }
         if let v4 = address.mappedIPv4 {
-            return .ipv4MappedAddress(text, ipv4: v4.description, ipv4Usable: addressProblem(v4) == nil)
+            return .ipv4MappedAddress(address.description, ipv4: v4.description,
+                                      ipv4Usable: addressProblem(v4) == nil)
         }
         return nil
     }
