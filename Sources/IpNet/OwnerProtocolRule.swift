@@ -4,7 +4,7 @@
 /// - 0–4 are refused: the kernel's and iproute2's reserved `RTPROT_UNSPEC` (0, "no owner"), `RTPROT_REDIRECT` (1),
 ///   `RTPROT_KERNEL` (2), `RTPROT_BOOT` (3) and `RTPROT_STATIC` (4: what `ip neigh add … protocol static` writes,
 ///   so every such entry would become prunable); more than 255 does not fit the one-byte attribute.
-/// - the well-known routing daemons' numbers of iproute2's `rt_protos` (gated 8 … eigrp 192) are allowed with a
+/// - the other numbers iproute2's `rt_protos` names (the routing daemons, gated 8 … eigrp 192) are allowed with a
 ///   warning: a host that runs that daemon would see its entries taken over and pruned.
 /// Everything else (the default 245 among them) passes. Netlink equivalent: the `NDA_PROTOCOL` byte (`RTPROT_*` of
 /// `<linux/rtnetlink.h>`); iproute2: `/etc/iproute2/rt_protos`, `ip neigh add … protocol N`.
@@ -25,17 +25,8 @@ public enum OwnerProtocolRule {
         public var description: String { message }
     }
 
-    /// The numbers 0–4 the kernel reserves, with their `RTPROT_*` names. Kept minimal here (the rule needs only
-    /// these and the daemons below); a display table of protocol names may live elsewhere.
-    static let reserved: [(UInt8, String)] = [(0, "unspec"), (1, "redirect"), (2, "kernel"), (3, "boot"),
-                                               (4, "static")]
-
-    /// The routing daemons of iproute2's `rt_protos` (and `RTPROT_MROUTED` 17 of `<linux/rtnetlink.h>`).
-    static let daemons: [(UInt8, String)] = [
-        (8, "gated"), (9, "ra"), (10, "mrt"), (11, "zebra"), (12, "bird"), (13, "dnrouted"), (14, "xorp"),
-        (15, "ntk"), (16, "dhcp"), (17, "mrouted"), (18, "keepalived"), (42, "babel"), (99, "openr"), (186, "bgp"),
-        (187, "isis"), (188, "ospf"), (189, "rip"), (192, "eigrp"),
-    ]
+    /// The numbers 0–4 the kernel reserves for itself and `ip` (unspec, redirect, kernel, boot, static).
+    static let reserved: ClosedRange<UInt8> = 0...4
 
     /// The finding for `value` as an owner protocol, or nil when it is fine. `key` names the setting in messages.
     /// iproute2 equivalent: none (`ip neigh add … protocol N` takes any byte).
@@ -44,14 +35,16 @@ public enum OwnerProtocolRule {
             return Finding(severity: .error, message: "'\(key)' must be 5…255 (an NDA_PROTOCOL value), found \(value)")
         }
         let p = UInt8(value)
-        if let (_, name) = reserved.first(where: { $0.0 == p }) {
+        // The names are iproute2's (`NeighborProtocolName`, the one table of protocol names).
+        if reserved.contains(p) {
+            let name = NeighborProtocolName.name(of: p) ?? String(p)
             let what = p == 0 ? "means no owner" : p == 4
                 ? "is what 'ip neigh add … protocol static' writes, so every such entry would become prunable"
                 : "is reserved by the kernel"
             return Finding(severity: .error, message: "'\(key)' \(p) is RTPROT_\(name.uppercased()), which \(what); "
                            + "use an unassigned number such as the default \(defaultOwnerProtocol)")
         }
-        if let (_, name) = daemons.first(where: { $0.0 == p }) {
+        if let name = NeighborProtocolName.name(of: p) {
             return Finding(severity: .warning, message: "'\(key)' \(p) is '\(name)' in iproute2's rt_protos: "
                            + "entries \(name) writes would count as neighsync's own and be changed or pruned; use an "
                            + "unassigned number such as the default \(defaultOwnerProtocol) unless that is intended")
