@@ -57,7 +57,12 @@ buildah config \
     --label org.opencontainers.image.licenses=NOASSERTION \
     --label "org.opencontainers.image.created=$created" \
     "$ctr"
-buildah commit --quiet --format oci --rm "$ctr" "$name" >/dev/null
+# Reproducible: the commit's time as the image's creation time (and the layer's file times), no builder-version label;
+# the same sources give the same image ID, so a rebuild leaves no dangling image behind.
+old="$(buildah inspect --type image --format '{{.FromImageID}}' "$name" 2>/dev/null || true)"
+buildah commit --quiet --format oci --timestamp "$SOURCE_DATE_EPOCH" --identity-label=false --rm "$ctr" "$name" >/dev/null
 ctr=""
+new="$(buildah inspect --type image --format '{{.FromImageID}}' "$name")"
+if [ -n "$old" ] && [ "$old" != "$new" ]; then buildah rmi "$old" >/dev/null 2>&1 || true; fi
 echo "image $name: $(du -sb "$stage" | cut -f1) bytes uncompressed (binary and $(ldd "$bin" | grep -cE '/[^ ]+') libraries)"
 echo "$name"
