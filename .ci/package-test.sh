@@ -185,5 +185,19 @@ out="$(buildah run --isolation chroot -v "$work/etc:/etc/neighsync:ro" "$ctr" --
 [ "$rc" == 1 ] && [[ "$out" == *"/etc/neighsync/bad.yml:3"*"192.0.2.300"* ]] \
     && pass "in the image: an invalid file is rejected with its position" || fail "in the image: bad.yml: exit $rc: $out"
 
+# ---- neither is built from a binary that needs the Swift runtime's shared libraries (the debug build does) ----
+debug_bin="$root/.build/debug/neighsync"
+if [ -x "$debug_bin" ] && readelf -d "$debug_bin" | grep -q 'NEEDED.*libswiftCore'; then
+    for script in deb.sh image.sh; do
+        if [ "$script" == deb.sh ]; then args=("$debug_bin" "$root/README.md" "$work/refused")
+        else args=("$debug_bin" localhost/neighsync-refused:test); fi
+        out="$(bash "$root/.ci/$script" "${args[@]}" 2>&1)" && rc=0 || rc=$?
+        [ "$rc" != 0 ] && [[ "$out" == *"needs the Swift runtime's shared libraries"* ]] && [ ! -e "$work/refused" ] \
+            && pass "$script refuses the debug binary" || fail "$script with the debug binary: exit $rc: $out"
+    done
+else
+    echo "note: no debug binary linking libswiftCore at $debug_bin; the refusal check did not run"
+fi
+
 if [ "$failures" != 0 ]; then echo "package-test: $failures failure(s)" >&2; exit 1; fi
 echo "package-test: all checks passed"
