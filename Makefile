@@ -6,7 +6,7 @@ PREFIX      ?= /usr/local
 BIN_DEBUG    = .build/debug/neighsync
 BIN_RELEASE  = .build/release/neighsync
 
-.PHONY: all deps build release test demo bench fuzz man install install-files clean
+.PHONY: all deps deps-package build release test package-test demo bench fuzz man install install-files deb image clean
 
 all: build
 
@@ -19,18 +19,38 @@ deps:
 	fi
 	@python3 -c 'import jsonschema, yaml' 2>/dev/null || pip install --quiet jsonschema pyyaml || \
 	  echo "note: python3 jsonschema/pyyaml not installed; the schema tests need them"
+	@python3 -c 'import kubernetes_validate' 2>/dev/null || pip install --quiet kubernetes-validate || \
+	  echo "note: python3 kubernetes-validate not installed; the Kubernetes manifest test needs it"
+
+# What `make deb` and `make image` need besides `deps`: Debian's packaging tools, lintian and buildah.
+PACKAGE_PKGS := dpkg-dev binutils lintian buildah
+deps-package:
+	@$(MAKE) --no-print-directory deps APT_PKGS="$(APT_PKGS) $(PACKAGE_PKGS)"
 
 build: deps
 	$(SWIFT) build
 
+# The Swift runtime linked in (the binary needs only libc, libstdc++, libmnl, libyaml); no $ORIGIN run path (nothing
+# is loaded from beside the binary); BIND_NOW with the default RELRO (lintian's hardening checks).
+RELEASE_FLAGS = --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
 # All tests. Kernel tests need root (they make their own network namespaces); under CI=true a skip is a failure.
+# Then the Debian package and the OCI image are built from one release build and checked (package-test).
 test: deps
 	$(SWIFT) build --build-tests
 	$(MAKE) man MAN_CONFIG=debug
 	$(SWIFT) test
+	$(MAKE) package-test
+
+# make deb + make image, then .ci/package-test.sh on both. Needs root (apt, buildah's storage); not as root it
+# skips with the reason, and under CI=true that is a failure.
+package-test:
+	@if [ "$$(id -u)" != 0 ]; then \
+	  if [ "$$CI" = true ]; then echo "package-test needs root (CI=true, so this is a failure)"; exit 1; fi; \
+	  echo "skipping package-test: it needs root (apt-get for its tools, buildah's storage)"; exit 0; fi; \
+	$(MAKE) deb image && bash .ci/package-test.sh $(DEB) $(IMAGE)
 
 # libFuzzer targets (YAML loader, netlink decoders) built with swiftc -sanitize=fuzzer,address, each run for
 # FUZZ_SECONDS from Tests/Fuzz/corpus; crashes land in fuzz-artifacts/. See .ci/fuzz.sh.
@@ -75,6 +95,24 @@ install-files:
 	$(NEIGHSYNC) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/neighsync.fish
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/neighsync \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_neighsync $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/neighsync.fish
+
+# The Debian package neighsync_VERSION_ARCH.deb in DEBDIR (default: here), built from the release binary with
+# dpkg-shlibdeps, dpkg-gencontrol and dpkg-deb (.ci/deb.sh); lintian must report no errors. The man page comes from
+# the debug build (same text; a release-configuration plugin run would compile everything a second time without
+# the static runtime, and `make release` after it would compile it all again).
+DEBDIR      ?= .
+VERSION      = $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/neighsync/NeighsyncVersion.swift)
+DEB          = $(DEBDIR)/neighsync_$(VERSION)_$(shell dpkg --print-architecture).deb
+deb: deps-package
+	$(MAKE) man MAN_CONFIG=debug
+	$(MAKE) release
+	bash .ci/deb.sh $(BIN_RELEASE) $(MANPAGE) $(DEBDIR)
+
+# The OCI image $(IMAGE) (FROM scratch: the release binary and the libraries ldd lists) in buildah's local storage
+# (.ci/image.sh). Push it: buildah push $(IMAGE) docker://REGISTRY/neighsync:$(VERSION)
+IMAGE       ?= neighsync:$(VERSION)
+image: deps-package release
+	bash .ci/image.sh $(BIN_RELEASE) $(IMAGE)
 
 clean:
 	rm -rf .build

@@ -116,6 +116,65 @@ import NetnsTesting
         #expect(env.contains { $0["name"] as? String == "NODE_NAME" && "\($0)".contains("spec.nodeName") })
     }
 
+    /// The Kubernetes version whose schemas the manifests are checked against (kubernetes-validate ships them).
+    static let kubernetesVersion = "1.31"
+
+    /// Runs `python3 -m kubernetes_validate --strict -k VERSION FILES…` (strict: unknown fields are errors), or
+    /// returns nil after skipping (printed) or failing (CI=true) when the module is not installed.
+    static func kubernetesValidate(_ files: [String]) throws -> (status: Int32, output: String)? {
+        let r = Netns.run("/usr/bin/env", ["python3", "-m", "kubernetes_validate", "--strict",
+                                           "--kubernetes-version", kubernetesVersion] + files)
+        if r.stderr.contains("No module named kubernetes_validate") || r.status == 127 {
+            switch KernelTests.decide(unavailableReason: "python3 with kubernetes-validate is not installed "
+                                      + "(make test installs it: pip install kubernetes-validate)",
+                                      environment: ProcessInfo.processInfo.environment) {
+            case .fail(let reason): Issue.record(Comment(rawValue: reason))
+            case .skip(let reason): print("skipping the Kubernetes schema check: \(reason)")
+            case .run: break
+            }
+            return nil
+        }
+        return (r.status, r.stdout + r.stderr)
+    }
+
+    /// Every manifest under examples/kubernetes validates against the pinned Kubernetes version's schemas, and the
+    /// check is real: a copy of the DaemonSet with a misspelled field and one with a wrongly typed value both fail.
+    @Test func kubernetesManifestsValidateAgainstTheSchemas() throws {
+        let dir = Self.root.appendingPathComponent("examples/kubernetes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+            .sorted().map { dir.appendingPathComponent($0).path }
+        #expect(files.count >= 2)
+        guard let r = try Self.kubernetesValidate(files) else { return }
+        #expect(r.status == 0, "\(r.output)")
+        for f in files {
+            #expect(r.output.contains("INFO \(f) passed for resource"), "\(f) not validated: \(r.output)")
+        }
+        #expect(!r.output.contains("ERROR") && !r.output.contains("WARN"), "\(r.output)")
+
+        let ds = try Self.read("examples/kubernetes/daemonset.yaml")
+        let tmp = try TempDir()
+        for (name, from, to, message) in [
+            ("misspelled.yaml", "hostNetwork: true", "hostNetwrk: true", "'hostNetwrk' was unexpected"),
+            ("mistyped.yaml", "hostNetwork: true", "hostNetwork: \"yes\"", "'yes' is not of type 'boolean'"),
+        ] {
+            #expect(ds.contains(from))
+            let bad = try tmp.write(name, ds.replacingOccurrences(of: from, with: to))
+            let b = try #require(try Self.kubernetesValidate([bad]))
+            #expect(b.status != 0, "\(name) passed: \(b.output)")
+            #expect(b.output.contains(message), "\(name): \(b.output)")
+        }
+    }
+
+    /// The DaemonSet runs the image `make image` builds: its tag is the binary's version, and it relies on the
+    /// image's entrypoint (no `command:` naming a path the image does not have).
+    @Test func daemonSetUsesTheBuiltImage() throws {
+        let c = try #require(try Self.yaml("examples/kubernetes/daemonset.yaml").first)
+        let image = try #require(c["image"] as? String)
+        let version = try NeighsyncBinary.run(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(image.hasSuffix("/neighsync:\(version)"), "\(image) is not neighsync:\(version)")
+        #expect(c["command"] == nil, "the image's entrypoint is /usr/sbin/neighsync; command: \(c["command"] ?? "")")
+    }
+
     /// Each per-node file in the ConfigMap is a valid desired-state file (`neighsync validate --offline`).
     @Test func configMapNodeFilesValidate() throws {
         let script = """
