@@ -18,10 +18,20 @@ public struct Link: Hashable, Sendable, Codable {
     public var ipv6Enabled: Bool
     /// True when the link is administratively up (`IFF_UP`).
     public var isUp: Bool
+    /// True for a loopback link (`IFF_LOOPBACK`, `lo`): the kernel keys every IPv4 neighbor on it under 0.0.0.0.
+    public var isLoopback: Bool
+    /// True for a point-to-point link (`IFF_POINTOPOINT`: tun, ipip, wireguard, …): the kernel keys every IPv4
+    /// neighbor on it under 0.0.0.0 and makes IPv6 entries NOARP with the link's broadcast address.
+    public var isPointToPoint: Bool
+    /// True when the link does not resolve neighbors (`IFF_NOARP`, `ip link set DEV arp off`): the kernel makes new
+    /// entries NOARP with the link's own address.
+    public var isNoArp: Bool
 
-    /// Builds a link description. Netlink equivalent: decoding one `RTM_NEWLINK` message.
+    /// Builds a link description. `isLoopback` defaults to true for the ARPHRD_LOOPBACK type (772). Netlink
+    /// equivalent: decoding one `RTM_NEWLINK` message.
     public init(name: String, index: UInt32, arphrdType: UInt16, hardwareAddressLength: Int,
-                ipv4Enabled: Bool = true, ipv6Enabled: Bool = true, isUp: Bool = true) {
+                ipv4Enabled: Bool = true, ipv6Enabled: Bool = true, isUp: Bool = true, isLoopback: Bool? = nil,
+                isPointToPoint: Bool = false, isNoArp: Bool = false) {
         self.name = name
         self.index = index
         self.arphrdType = arphrdType
@@ -29,6 +39,43 @@ public struct Link: Hashable, Sendable, Codable {
         self.ipv4Enabled = ipv4Enabled
         self.ipv6Enabled = ipv6Enabled
         self.isUp = isUp
+        self.isLoopback = isLoopback ?? (arphrdType == 772)
+        self.isPointToPoint = isPointToPoint
+        self.isNoArp = isNoArp
+    }
+
+    /// True when the kernel stores every IPv4 neighbor of this link under 0.0.0.0, whatever address it was given,
+    /// so that no IPv4 entry can be kept (or found again) under its own address. Kernel: `arp_constructor()` in
+    /// net/ipv4/arp.c rewrites the key for `IFF_LOOPBACK | IFF_POINTOPOINT` devices.
+    public var keysIPv4NeighborsAsUnspecified: Bool { isLoopback || isPointToPoint }
+
+    /// True when the kernel itself supplies the link-layer address of a NOARP entry written without one for
+    /// `address`: links without hardware addresses (nothing to supply), multicast addresses (the mapped group
+    /// address, e.g. 33:33:00:00:00:fb), and NOARP, loopback and point-to-point links (their own or broadcast
+    /// address). Elsewhere (a unicast address on an ARP/NDP link) the kernel answers `No link layer address given`,
+    /// or for IPv4 may store the broadcast address, depending on the routes. Kernel: `arp_constructor()`,
+    /// `ndisc_constructor()` and `__neigh_update()` (net/core/neighbour.c).
+    public func suppliesLinkLayerAddress(for address: IpAddress) -> Bool {
+        hardwareAddressLength == 0 || address.isMulticast || isNoArp || isLoopback || isPointToPoint
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, index, arphrdType, hardwareAddressLength, ipv4Enabled, ipv6Enabled, isUp, isLoopback,
+             isPointToPoint, isNoArp
+    }
+
+    /// Decodes a link; the flags added later (`isLoopback`, `isPointToPoint`, `isNoArp`) may be absent (older
+    /// snapshots): loopback then follows from the ARPHRD type, the others are false.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), index: try c.decode(UInt32.self, forKey: .index),
+                  arphrdType: try c.decode(UInt16.self, forKey: .arphrdType),
+                  hardwareAddressLength: try c.decode(Int.self, forKey: .hardwareAddressLength),
+                  ipv4Enabled: try c.decode(Bool.self, forKey: .ipv4Enabled),
+                  ipv6Enabled: try c.decode(Bool.self, forKey: .ipv6Enabled), isUp: try c.decode(Bool.self, forKey: .isUp),
+                  isLoopback: try c.decodeIfPresent(Bool.self, forKey: .isLoopback),
+                  isPointToPoint: try c.decodeIfPresent(Bool.self, forKey: .isPointToPoint) ?? false,
+                  isNoArp: try c.decodeIfPresent(Bool.self, forKey: .isNoArp) ?? false)
     }
 
     /// The LUID derived as DESIGN.md says: NetLuidIndex = ifindex, IfType from the ARPHRD type. Windows equivalent:

@@ -4,7 +4,7 @@ internal import CNetlink
 /// decoded into `Link`. IPv4 is usable when `IFLA_AF_SPEC` holds an `AF_INET` nest (the link has an in_device);
 /// IPv6 when it holds an `AF_INET6` nest whose `IFLA_INET6_CONF` array has `DEVCONF_DISABLE_IPV6` = 0 (the
 /// per-link `net.ipv6.conf.NAME.disable_ipv6`, readable from outside the namespace). Netlink equivalent: `struct
-/// ifinfomsg` + `IFLA_IFNAME`, `IFLA_ADDRESS`, `IFLA_AF_SPEC`; iproute2: `ip -d link show`.
+/// ifinfomsg` (`ifi_type`, `ifi_flags`: IFF_UP, IFF_LOOPBACK, IFF_POINTOPOINT, IFF_NOARP) + `IFLA_IFNAME`, `IFLA_ADDRESS`, `IFLA_AF_SPEC`; iproute2: `ip -d link show`.
 enum LinkMessageCodec {
     /// Writes an RTM_GETLINK request at `buffer`: a dump when `index` is 0, else a get of that one link (with an
     /// ack). Statistics are skipped (`IFLA_EXT_MASK` = RTEXT_FILTER_SKIP_STATS) to keep answers small. Returns
@@ -70,7 +70,10 @@ enum LinkMessageCodec {
             }
         }
         return Link(name: name, index: index, arphrdType: type, hardwareAddressLength: hwLength,
-                    ipv4Enabled: ipv4, ipv6Enabled: ipv6, isUp: flags & NetlinkConstants.iffUp != 0)
+                    ipv4Enabled: ipv4, ipv6Enabled: ipv6, isUp: flags & NetlinkConstants.iffUp != 0,
+                    isLoopback: flags & NetlinkConstants.iffLoopback != 0,
+                    isPointToPoint: flags & NetlinkConstants.iffPointToPoint != 0,
+                    isNoArp: flags & NetlinkConstants.iffNoArp != 0)
     }
 
     /// Decodes every link message of a captured datagram (for tests and fixtures).

@@ -23,7 +23,7 @@ enum NeighborMessageCodec {
         ndm.pointee.ndm_family = row.address.family.linuxValue
         ndm.pointee.ndm_ifindex = Int32(bitPattern: interfaceIndex)
         switch verb {
-        case .create, .set:
+        case .create, .set, .upsert:
             ndm.pointee.ndm_state = row.state.nudValue
             ndm.pointee.ndm_flags = row.isRouter ? NetlinkConstants.ntfRouter : 0
         case .resolve:

@@ -70,9 +70,13 @@ public enum NeighborRowValidator {
     /// the parameter checks of `CreateIpNetEntry2`/`GetIpNetEntry2`; netlink: none (done before any request).
     public static func validate(_ row: IpNetRow2, for purpose: Purpose, links: [UInt32: Link]) throws(IpNetError)
         -> Link {
-        try checkAddress(row.address)
+        // A lookup of 0.0.0.0 is allowed where the kernel keys IPv4 entries under it (so that such a row, left
+        // behind on a loopback or point-to-point link, can be read and deleted); decided once the link is known.
+        let unspecifiedLookup = purpose == .lookup && row.address == .v4(0)
+        if !unspecifiedLookup { try checkAddress(row.address) }
         let index = try checkInterfaceSelection(row)
         guard let link = links[index] else { throw .notFound("no interface with index \(index)") }
+        if unspecifiedLookup && !link.keysIPv4NeighborsAsUnspecified { try checkAddress(row.address) }
         if !row.interfaceLuid.isZero && row.interfaceLuid.ifType != link.luid.ifType {
             throw .invalidParameter(.interfaceMismatch(
                 "interface LUID \(row.interfaceLuid) has IfType \(row.interfaceLuid.ifType) but \(link.name) "
@@ -81,9 +85,37 @@ public enum NeighborRowValidator {
         try checkFamily(row.address.family, on: link)
         if purpose == .write {
             try checkFlags(address: row.address, isRouter: row.isRouter)
+            if let why = linkRefusal(address: row.address, state: row.state,
+                                     physicalAddressLength: row.physicalAddress.count, on: link) {
+                throw .invalidParameter(.other(why))
+            }
             try checkPhysicalAddress(row, on: link)
         }
         return link
+    }
+
+    /// Why `link` cannot keep an entry for `address` in `state` written with a link-layer address of
+    /// `physicalAddressLength` bytes (0 = none), or nil when it can. The one home of the per-link-type rules, read
+    /// from the kernel: an IPv4 entry on a loopback or point-to-point link is stored under 0.0.0.0
+    /// (`arp_constructor()`), so it can never be found again under its own address; a `noarp` entry without a
+    /// link-layer address is kept only where the kernel supplies one (`Link.suppliesLinkLayerAddress(for:)`),
+    /// elsewhere it is refused with `No link layer address given` (`__neigh_update()`) after leaving a NONE entry
+    /// behind. Windows equivalent: the `ERROR_INVALID_PARAMETER` checks of `CreateIpNetEntry2`; netlink: none.
+    public static func linkRefusal(address: IpAddress, state: NeighborState, physicalAddressLength: Int,
+                                   on link: Link) -> String? {
+        if address.family == .ipv4 && link.keysIPv4NeighborsAsUnspecified {
+            let kind = link.isLoopback ? "a loopback link" : "a point-to-point link"
+            return "\(link.name) is \(kind): the kernel stores every IPv4 neighbor on it under 0.0.0.0, so no entry "
+                + "can be kept there; remove \(address.withoutScope) or put it on another interface"
+        }
+        if state == .noarp && physicalAddressLength == 0 && !link.suppliesLinkLayerAddress(for: address) {
+            let proto = address.family == .ipv4 ? "ARP" : "neighbor discovery"
+            return "\(link.name) resolves neighbors with \(proto), so the kernel keeps a noarp entry for the unicast "
+                + "address \(address.withoutScope) only with a link-layer address (without one it answers 'No link "
+                + "layer address given'\(address.family == .ipv4 ? ", or stores ff:ff:ff:ff:ff:ff" : "")); "
+                + "add physicalAddress"
+        }
+        return nil
     }
 
     /// Checks that the family of the row can be used on `link`: IPv6 disabled (`disable_ipv6` = 1) or no IPv4

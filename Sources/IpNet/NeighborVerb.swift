@@ -9,6 +9,9 @@ enum NeighborVerb: Sendable {
     case set
     /// `DeleteIpNetEntry2`: RTM_DELNEIGH.
     case delete
+    /// Create or replace (no Windows twin: `CreateIpNetEntry2` then `SetIpNetEntry2`): RTM_NEWNEIGH,
+    /// NLM_F_CREATE|NLM_F_REPLACE (never EEXIST, never ENOENT).
+    case upsert
     /// `GetIpNetEntry2`: RTM_GETNEIGH for one entry (NDA_DST + ifindex).
     case get
     /// `ResolveIpNetEntry2`: RTM_NEWNEIGH, NLM_F_CREATE|NLM_F_REPLACE, NUD_NONE, NTF_USE (starts a solicitation).
@@ -17,7 +20,7 @@ enum NeighborVerb: Sendable {
     /// The netlink message type.
     var messageType: UInt16 {
         switch self {
-        case .create, .set, .resolve: return NetlinkConstants.newNeigh
+        case .create, .set, .upsert, .resolve: return NetlinkConstants.newNeigh
         case .delete: return NetlinkConstants.delNeigh
         case .get: return NetlinkConstants.getNeigh
         }
@@ -30,12 +33,12 @@ enum NeighborVerb: Sendable {
         case .create: return base | NetlinkConstants.create | NetlinkConstants.exclusive
         case .set: return base | NetlinkConstants.replace
         case .delete, .get: return base
-        case .resolve: return base | NetlinkConstants.create | NetlinkConstants.replace
+        case .upsert, .resolve: return base | NetlinkConstants.create | NetlinkConstants.replace
         }
     }
 
     /// True when the request carries the row's state, flags, link-layer address and protocol.
-    var writesContent: Bool { self == .create || self == .set }
+    var writesContent: Bool { self == .create || self == .set || self == .upsert }
 
     /// The verb of a batch operation.
     init(_ operation: NeighborOperation) {
@@ -43,6 +46,7 @@ enum NeighborVerb: Sendable {
         case .create: self = .create
         case .set: self = .set
         case .delete: self = .delete
+        case .upsert: self = .upsert
         }
     }
 }

@@ -50,6 +50,9 @@ enum NetlinkConstants {
     static let iflaInet6Conf = UInt16(IFLA_INET6_CONF)
     static let devconfDisableIpv6 = Int(DEVCONF_DISABLE_IPV6)
     static let iffUp = UInt32(IFF_UP)
+    static let iffLoopback = UInt32(IFF_LOOPBACK)
+    static let iffPointToPoint = UInt32(IFF_POINTOPOINT)
+    static let iffNoArp = UInt32(IFF_NOARP)
     /// `sizeof(struct ifinfomsg)` = 16.
     static let ifinfomsgSize = MemoryLayout<ifinfomsg>.size
 

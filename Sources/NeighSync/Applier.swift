@@ -1,8 +1,10 @@
 import IpNet
 
 /// Carries out a plan against a neighbor table with the Windows calls' semantics, where "already exists" counts as
-/// converged: creates go out as CREATE|EXCL; a create that meets EEXIST re-reads the entry and is converged when equal,
-/// else becomes a set (REPLACE); a set that meets ENOENT becomes a create; a delete that meets ENOENT is converged.
+/// converged: creates go out as CREATE|EXCL (over a leftover: CREATE|REPLACE); a create that meets EEXIST re-reads
+/// the entry and is converged when equal, else is written again; a set that meets ENOENT is written again; a delete
+/// that meets ENOENT is converged. Every second write is CREATE|REPLACE (`upsert`), which succeeds whether or not
+/// another writer created or deleted the entry in between, so the retry itself cannot meet EEXIST or ENOENT.
 /// Every write carries the owner protocol. All independent changes are tried (batched), each failure reported.
 /// Windows equivalent: `CreateIpNetEntry2` / `SetIpNetEntry2` / `DeleteIpNetEntry2` per change; netlink: batched
 /// RTM_NEWNEIGH / RTM_DELNEIGH; iproute2: `ip -batch -force`.
@@ -44,17 +46,18 @@ public enum Applier {
             case (.create, .objectAlreadyExists):
                 let want = c.after!
                 guard let have = try? table.get(want) else {
-                    // It vanished between the two calls: create it again.
-                    retries.append((i, .create(want), .create))
+                    // It vanished between the two calls: write it (an upsert, in case it comes back meanwhile).
+                    retries.append((i, .upsert(want), .create))
                     continue
                 }
-                if Planner.differences(have, want).isEmpty {
+                if Planner.differences(have, want).isEmpty && !(have.state.isLeftover && !have.state.isStatic) {
                     outcomes[i] = .converged("already exists with the desired values")
                 } else {
-                    retries.append((i, .set(want), .set))
+                    // Another writer made it meanwhile: replace it (an upsert, in case it is deleted meanwhile).
+                    retries.append((i, .upsert(want), .set))
                 }
             case (.set, .notFound):
-                retries.append((i, .create(c.after!), .create))
+                retries.append((i, .upsert(c.after!), .create))
             case (.delete, .notFound):
                 outcomes[i] = .converged("already gone")
             default:
@@ -67,6 +70,6 @@ public enum Applier {
                 outcomes[r.index] = again[k].map { .failed($0) } ?? .applied(r.action)
             }
         }
-        return ApplyReport(changes: plan.changes, results: outcomes, unchanged: plan.unchanged)
+        return ApplyReport(changes: plan.changes, results: outcomes, unchanged: plan.unchanged, pending: plan.pending)
     }
 }

@@ -18,6 +18,8 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
         public var unchanged: Int
         /// Changes that failed.
         public var failed: Int
+        /// Desired entries waiting for their interface (optional ones included).
+        public var pending: Int
     }
 
     /// One change and what happened to it.
@@ -48,6 +50,8 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
     public var summary: Summary
     /// Every planned change.
     public var changes: [Outcome]
+    /// The entries waiting for their interface, in file order; `ok` is false while one of them is not optional.
+    public var pending: [PendingRecord]
     /// Wall-clock seconds of the whole run.
     public var durationSeconds: Double
     /// When the run ended (RFC 3339, UTC); set for `--report` files, absent otherwise.
@@ -62,7 +66,8 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
         formatVersion = 1
         ok = report.succeeded
         summary = Summary(created: report.count(.create), set: report.count(.set), deleted: report.count(.delete),
-                          converged: report.converged, unchanged: report.unchanged, failed: report.failures)
+                          converged: report.converged, unchanged: report.unchanged, failed: report.failures,
+                          pending: report.pending.count)
         changes = report.outcomes.map { o in
             var r = Outcome(action: o.change.action, result: "applied", appliedAs: nil,
                             address: o.change.key.address.description, interface: o.change.interfaceName,
@@ -74,6 +79,7 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
             }
             return r
         }
+        pending = report.pending.map(PendingRecord.init)
         durationSeconds = (seconds * 1000).rounded() / 1000
     }
 }

@@ -9,6 +9,8 @@ public struct ApplyReport: Hashable, Sendable {
     public var results: [ApplyOutcome.Result]
     /// Desired entries that were already equal.
     public var unchanged: Int
+    /// Desired entries that could not be written (interface absent, family unusable), from the plan.
+    public var pending: [PendingNeighbor]
 
     /// One outcome per change, in plan order (built on access from `changes` and `results`).
     public var outcomes: Outcomes { Outcomes(changes: changes, results: results) }
@@ -26,16 +28,18 @@ public struct ApplyReport: Hashable, Sendable {
     }
 
     /// Builds a report from changes and their results (same length).
-    public init(changes: [Change], results: [ApplyOutcome.Result], unchanged: Int) {
+    public init(changes: [Change], results: [ApplyOutcome.Result], unchanged: Int, pending: [PendingNeighbor] = []) {
         precondition(changes.count == results.count, "one result per change")
         self.changes = changes
         self.results = results
         self.unchanged = unchanged
+        self.pending = pending
     }
 
     /// Builds a report from outcomes.
-    public init(outcomes: [ApplyOutcome], unchanged: Int) {
-        self.init(changes: outcomes.map(\.change), results: outcomes.map(\.result), unchanged: unchanged)
+    public init(outcomes: [ApplyOutcome], unchanged: Int, pending: [PendingNeighbor] = []) {
+        self.init(changes: outcomes.map(\.change), results: outcomes.map(\.result), unchanged: unchanged,
+                  pending: pending)
     }
 
     /// How many changes were written with the action.
@@ -51,12 +55,20 @@ public struct ApplyReport: Hashable, Sendable {
     /// How many changes failed.
     public var failures: Int { results.reduce(0) { if case .failed = $1 { return $0 + 1 } else { return $0 } } }
 
-    /// True when nothing failed.
-    public var succeeded: Bool { failures == 0 }
+    /// The pending entries not marked `optional: true`.
+    public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isOptional } }
 
-    /// `Apply: 3 created, 1 set, 2 deleted, 0 already converged, 40 unchanged, 0 failed.`
+    /// True when nothing failed and no entry that is not optional is pending.
+    public var succeeded: Bool { failures == 0 && requiredPending.isEmpty }
+
+    /// `Apply: 3 created, 1 set, 2 deleted, 0 already converged, 40 unchanged, 0 failed.`, with `, 2 pending`
+    /// before the full stop when entries are pending.
     public var summary: String {
         "Apply: \(count(.create)) created, \(count(.set)) set, \(count(.delete)) deleted, \(converged) already "
-            + "converged, \(unchanged) unchanged, \(failures) failed."
+            + "converged, \(unchanged) unchanged, \(failures) failed" + (pending.isEmpty ? "." : ", \(pending.count) pending.")
     }
+
+    /// One line per interface whose entries wait and are not optional, for the error output (see
+    /// `PendingNeighbor.problems`), in file order.
+    public var pendingProblems: [String] { PendingNeighbor.problems(requiredPending) }
 }

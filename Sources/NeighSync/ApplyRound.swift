@@ -31,6 +31,7 @@ public struct ApplyRound: Sendable {
             return Double(c.seconds) + Double(c.attoseconds) / 1e18
         }
         let names = Set(state.neighbors.compactMap(\.interface.name))
+        let indexes = Set(state.neighbors.compactMap { $0.interface.index ?? $0.interface.luid?.netLuidIndex })
         let links: [Link]
         do {
             links = try table.links()
@@ -38,19 +39,22 @@ public struct ApplyRound: Sendable {
             return ApplyRound(report: nil, error: "cannot read the interfaces: \(error)", scope: nil, seconds: seconds())
         }
         let resolved: [ResolvedNeighbor]
+        let pending: [PendingNeighbor]
         switch state.resolve(links: links) {
         case .success(let r):
-            resolved = r
+            resolved = r.entries
+            pending = r.pending
         case .failure(let diagnostics):
             // Interfaces named by the file still count as managed, so their appearance triggers a new pass.
             let scope = WatchScope(desired: [], interfaceNames: names, ownerProtocol: state.ownerProtocol,
-                                   prunes: false)
+                                   prunes: false, namedIndexes: indexes)
             return ApplyRound(report: nil, error: "the desired state does not match the interfaces: "
                               + diagnostics.description.replacing("\n", with: "; "),
                               scope: scope, seconds: seconds())
         }
         let scope = WatchScope(desired: resolved.map(\.row), interfaceNames: names,
-                               ownerProtocol: state.ownerProtocol, prunes: state.prune == .owned)
+                               ownerProtocol: state.ownerProtocol, prunes: state.prune == .owned, pending: pending,
+                               namedIndexes: indexes)
         let current: [IpNetRow2]
         do {
             current = try table.table(family: .unspecified)
@@ -59,7 +63,8 @@ public struct ApplyRound: Sendable {
                               seconds: seconds())
         }
         var plan = Planner.plan(desired: resolved.map(\.desiredRow), current: current, links: links,
-                                ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes)
+                                ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes,
+                                pending: pending)
         if !held.isEmpty { plan.changes.removeAll { held.contains($0.key) } }
         do {
             let report = try Applier.apply(plan, to: table, force: force)
@@ -67,6 +72,18 @@ public struct ApplyRound: Sendable {
         } catch {
             return ApplyRound(report: nil, error: "\(error)", scope: scope, seconds: seconds())
         }
+    }
+
+    /// Admits a loaded desired state for watch mode, at the start and on each SIGHUP alike: a file that does not
+    /// load, or whose entries are wrong for the links of the namespace (the file's fault: a MAC of the wrong length,
+    /// selectors that disagree, a link type that cannot keep an entry), is refused with its diagnostics; entries
+    /// whose interface is absent are pending, not a reason to refuse. When the links cannot be read the state is
+    /// admitted (the pass then reports why it could not apply). Equivalent: `neighsync validate -f PATH`.
+    public static func admit(_ loaded: Result<DesiredState, DiagnosticList>, table: NeighborTableProtocol)
+        -> Result<DesiredState, DiagnosticList> {
+        guard case .success(let state) = loaded, let links = try? table.links() else { return loaded }
+        if case .failure(let d) = state.resolveRows(links: links) { return .failure(d) }
+        return loaded
     }
 
     /// The `--report` document of this pass, with its trigger. Equivalent: `neighsync apply --output json`.

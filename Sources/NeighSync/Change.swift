@@ -56,10 +56,12 @@ public struct Change: Hashable, Sendable {
         return Planner.droppedFlags(before, after)
     }
 
-    /// The netlink write that carries the change out. Netlink: RTM_NEWNEIGH CREATE|EXCL / REPLACE / RTM_DELNEIGH.
+    /// The netlink write that carries the change out. Netlink: RTM_NEWNEIGH CREATE|EXCL / REPLACE / RTM_DELNEIGH; a
+    /// create over an INCOMPLETE/FAILED/NONE leftover (which the kernel still holds) is CREATE|REPLACE, so that it
+    /// is written, and counted, as the create the plan shows.
     public var operation: NeighborOperation {
         switch action {
-        case .create: return .create(after!)
+        case .create: return before == nil ? .create(after!) : .upsert(after!)
         case .set: return .set(after!)
         case .delete: return .delete(before!)
         }

@@ -427,12 +427,13 @@ final class DesiredFileParser {
             case .physicalAddress: f.physicalAddress = try physicalAddress(v)
             case .isRouter: f.isRouter = try boolean(v, key: "isRouter")
             case .state: f.state = try state(v)
+            case .optional: f.optional = try boolean(v, key: "optional")
             }
             if diagnostics.count != before { f.hadError = true }
         }
     }
 
-    static let defaultsKeyNames = ["interface", "interfaceIndex", "interfaceLuid", "isRouter", "state"]
+    static let defaultsKeyNames = ["interface", "interfaceIndex", "interfaceLuid", "isRouter", "state", "optional"]
 
     // MARK: - Values
 
@@ -744,7 +745,8 @@ final class DesiredFileParser {
             // Errors about the interface a zone id selects point at the address that holds it.
             if zoneSelects { positions[.interfaceIndex] = e.positions[.address] }
             return DesiredNeighbor(address: address, interface: interface, physicalAddress: physical, state: state,
-                                   isRouter: isRouter, mark: item,
+                                   isRouter: isRouter,
+                                   isOptional: e.optional ?? defaults.optional ?? false, mark: item,
                                    valueMarks: ValueMarks(file: path, positions: positions))
         } catch {
             return nil

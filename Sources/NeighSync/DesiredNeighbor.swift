@@ -15,6 +15,9 @@ public struct DesiredNeighbor: Hashable, Sendable {
     public var state: NeighborState
     /// The NTF_ROUTER flag.
     public var isRouter: Bool
+    /// `optional: true`: while the entry's interface is absent (or its family unusable there), apply still
+    /// succeeds; the entry stays pending and is written once it can be.
+    public var isOptional: Bool
     /// Where the list item starts in its file.
     public var mark: SourceMark
     /// Where each key of the item is, by key name (`address`, `physicalAddress`, …), for positioned errors on the
@@ -35,25 +38,27 @@ public struct DesiredNeighbor: Hashable, Sendable {
 
     /// Builds an entry.
     public init(address: IpAddress, interface: InterfaceRef, physicalAddress: PhysicalAddress,
-                state: NeighborState = .permanent, isRouter: Bool = false, mark: SourceMark,
-                keyMarks: [String: SourceMark] = [:]) {
+                state: NeighborState = .permanent, isRouter: Bool = false, isOptional: Bool = false,
+                mark: SourceMark, keyMarks: [String: SourceMark] = [:]) {
         self.address = address
         self.interface = interface
         self.physicalAddress = physicalAddress
         self.state = state
         self.isRouter = isRouter
+        self.isOptional = isOptional
         self.mark = mark
         self.valueMarks = ValueMarks(keyMarks)
     }
 
     /// The loader's initializer: marks already compact.
     init(address: IpAddress, interface: InterfaceRef, physicalAddress: PhysicalAddress, state: NeighborState,
-         isRouter: Bool, mark: SourceMark, valueMarks: ValueMarks) {
+         isRouter: Bool, isOptional: Bool, mark: SourceMark, valueMarks: ValueMarks) {
         self.address = address
         self.interface = interface
         self.physicalAddress = physicalAddress
         self.state = state
         self.isRouter = isRouter
+        self.isOptional = isOptional
         self.mark = mark
         self.valueMarks = valueMarks
     }

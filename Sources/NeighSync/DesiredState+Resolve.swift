@@ -1,37 +1,46 @@
 import IpNet
 
 extension DesiredState {
-    /// Finds each entry's interface in `links` and builds its row, or returns every problem found, positioned at
-    /// the value at fault: an interface name, index or LUID that no link has; a name, index and LUID that name
-    /// different links (or a LUID whose IfType is not the link's); a link-layer address whose length is not the
-    /// link's hardware address length; an IPv6 entry on a link with IPv6 disabled, an IPv4 entry on a link without
-    /// IPv4; an IPv6 scope id that is not the link's index; and two entries that turn out to be the same (link,
-    /// address) once names are resolved. Rows carry the link's index and LUID, the owner protocol, state, router flag
-    /// and link-layer address. Windows equivalent: `ConvertInterfaceNameToLuid` / `ConvertInterfaceLuidToIndex` and
-    /// the checks of `CreateIpNetEntry2`; netlink: `ndm_ifindex` from RTM_GETLINK; iproute2: `ll_name_to_index()` for
+    /// Finds each entry's interface in `links` and builds its row; entries that cannot be written yet for a reason
+    /// outside the file are returned apart as pending (`PendingNeighbor`): every interface selector the entry gives
+    /// names no link (interface absent: a link created later, or renamed away; by index or LUID too, as a re-created
+    /// link gets a new index), or the link exists but the entry's family is unusable on it (IPv6 disabled, no IPv4
+    /// configuration). Everything that is the file's fault is returned as diagnostics, positioned at the value at
+    /// fault, and stops everything: a name, index and LUID that name different links (or of which some exist and
+    /// some do not, or a LUID whose IfType is not the link's); a link-layer address whose length is not the link's
+    /// hardware address length; an entry the link type cannot keep (`NeighborRowValidator.linkRefusal`: IPv4 on a
+    /// loopback or point-to-point link, noarp without a link-layer address where the kernel supplies none); an IPv6
+    /// scope id that is not the link's index; and two entries that turn out to be the same (link, address) once
+    /// names are resolved. Rows carry the link's index and LUID, the owner protocol, state, router flag and
+    /// link-layer address. Windows equivalent: `ConvertInterfaceNameToLuid` / `ConvertInterfaceLuidToIndex` and the
+    /// checks of `CreateIpNetEntry2`; netlink: `ndm_ifindex` from RTM_GETLINK; iproute2: `ll_name_to_index()` for
     /// `dev NAME` ("Cannot find device").
-    public func resolve(links: [Link]) -> Result<[ResolvedNeighbor], DiagnosticList> {
+    public func resolve(links: [Link]) -> Result<DesiredResolution<ResolvedNeighbor>, DiagnosticList> {
         var out: [ResolvedNeighbor] = []
         out.reserveCapacity(neighbors.count)
-        if let failure = resolveEach(links: links, { n, row, link in
+        var pending: [PendingNeighbor] = []
+        if let failure = resolveEach(links: links, pending: &pending, { n, row, link in
             out.append(ResolvedNeighbor(row: row, desired: n, interfaceName: link.name))
         }) { return .failure(failure) }
-        return .success(out)
+        return .success(DesiredResolution(entries: out, pending: pending))
     }
 
     /// Like `resolve(links:)`, but returns only what the planner needs (row and source position), without keeping
     /// a copy of each parsed entry: the lean path for 100,000-entry files.
-    public func resolveRows(links: [Link]) -> Result<[DesiredRow], DiagnosticList> {
+    public func resolveRows(links: [Link]) -> Result<DesiredResolution<DesiredRow>, DiagnosticList> {
         var out: [DesiredRow] = []
         out.reserveCapacity(neighbors.count)
-        if let failure = resolveEach(links: links, { n, row, _ in out.append(DesiredRow(row: row, source: n.mark)) }) {
-            return .failure(failure)
-        }
-        return .success(out)
+        var pending: [PendingNeighbor] = []
+        if let failure = resolveEach(links: links, pending: &pending, { n, row, _ in
+            out.append(DesiredRow(row: row, source: n.mark))
+        }) { return .failure(failure) }
+        return .success(DesiredResolution(entries: out, pending: pending))
     }
 
-    /// The checks of `resolve(links:)`, calling `emit` for each entry that passes; the diagnostics, if any.
-    private func resolveEach(links: [Link], _ emit: (DesiredNeighbor, IpNetRow2, Link) -> Void) -> DiagnosticList? {
+    /// The checks of `resolve(links:)`, calling `emit` for each entry that passes and collecting pending ones; the
+    /// diagnostics, if any.
+    private func resolveEach(links: [Link], pending: inout [PendingNeighbor],
+                             _ emit: (DesiredNeighbor, IpNetRow2, Link) -> Void) -> DiagnosticList? {
         var byName: [String: Link] = [:]
         var byIndex: [UInt32: Link] = [:]
         for l in links {
@@ -48,13 +57,28 @@ extension DesiredState {
         if mixed { seen.reserve(neighbors.count) }
         for (position, n) in neighbors.enumerated() {
             if diagnostics.count >= 100 { break }
-            guard let link = DesiredState.link(for: n, byName: byName, byIndex: byIndex, into: &diagnostics) else {
+            let link: Link
+            switch DesiredState.link(for: n, byName: byName, byIndex: byIndex, into: &diagnostics) {
+            case .found(let l):
+                link = l
+            case .absent(let name, let reason):
+                pending.append(PendingNeighbor(address: n.address, interfaceName: name, interfaceIndex: nil,
+                                               physicalAddress: n.physicalAddress, state: n.state,
+                                               isRouter: n.isRouter, isOptional: n.isOptional,
+                                               cause: .interfaceAbsent, reason: reason, source: n.mark))
+                continue
+            case .failed:
                 continue
             }
             let addressMark = n.mark(of: "address") ?? n.mark
             let macMark = n.mark(of: "physicalAddress") ?? n.mark
             var ok = true
-            if n.physicalAddress.count != 0 && n.physicalAddress.count != link.hardwareAddressLength {
+            let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
+                                                           physicalAddressLength: n.physicalAddress.count, on: link)
+            if let refusal {
+                diagnostics.append(Diagnostic(mark: addressMark, message: refusal))
+                ok = false
+            } else if n.physicalAddress.count != 0 && n.physicalAddress.count != link.hardwareAddressLength {
                 let want = link.hardwareAddressLength == 0
                     ? "\(link.name) has no hardware addresses; use state: noarp without physicalAddress"
                     : "\(link.name) uses \(link.hardwareAddressLength)-byte hardware addresses"
@@ -62,16 +86,12 @@ extension DesiredState {
                                               + "\(n.physicalAddress.count) bytes, but \(want)"))
                 ok = false
             }
+            var blocked: String? = nil
             switch n.address.family {
             case .ipv6 where !link.ipv6Enabled:
-                diagnostics.append(Diagnostic(mark: addressMark, message: "IPv6 is disabled on \(link.name) "
-                                              + "(net.ipv6.conf.\(link.name).disable_ipv6 = 1); enable it or "
-                                              + "remove \(n.address)"))
-                ok = false
+                blocked = "blocked: IPv6 is disabled on \(link.name) (net.ipv6.conf.\(link.name).disable_ipv6 = 1)"
             case .ipv4 where !link.ipv4Enabled:
-                diagnostics.append(Diagnostic(mark: addressMark, message: "\(link.name) has no IPv4 configuration, "
-                                              + "so it cannot hold the IPv4 neighbor \(n.address)"))
-                ok = false
+                blocked = "blocked: \(link.name) has no IPv4 configuration"
             default:
                 break
             }
@@ -87,6 +107,13 @@ extension DesiredState {
                 }
             }
             guard ok else { continue }
+            if let blocked {
+                pending.append(PendingNeighbor(address: n.address, interfaceName: link.name, interfaceIndex: link.index,
+                                               physicalAddress: n.physicalAddress, state: n.state,
+                                               isRouter: n.isRouter, isOptional: n.isOptional,
+                                               cause: .familyUnavailable, reason: blocked, source: n.mark))
+                continue
+            }
             if mixed, let first = seen.insert(address: n.address, name: nil, index: link.index, id: position) {
                 let f = neighbors[first]
                 diagnostics.append(Diagnostic(mark: addressMark, message: "duplicate neighbor "
@@ -104,19 +131,49 @@ extension DesiredState {
         return diagnostics.isEmpty ? nil : DiagnosticList(diagnostics)
     }
 
-    /// The link an entry selects, after checking that its name, index and LUID agree; nil after reporting.
+    /// What an entry's interface selectors find: one link, no link at all (the interface is absent: pending, with
+    /// the name to show and the reason), or a contradiction that was reported.
+    enum LinkLookup {
+        case found(Link)
+        case absent(name: String, reason: String)
+        case failed
+    }
+
+    /// The link an entry selects, after checking that its name, index and LUID agree. When every selector it gives
+    /// names no link, the interface is absent (the entry is pending); when some name a link and others name another
+    /// one or none, that is the file's contradiction, reported.
     static func link(for n: DesiredNeighbor, byName: [String: Link], byIndex: [UInt32: Link],
-                     into diagnostics: inout [Diagnostic]) -> Link? {
+                     into diagnostics: inout [Diagnostic]) -> LinkLookup {
         let ref = n.interface
+        if ref.isEmpty {
+            diagnostics.append(Diagnostic(mark: n.mark, message: "no interface for \(n.address): give interface, "
+                                          + "interfaceIndex or interfaceLuid"))
+            return .failed
+        }
+        let byNameLink = ref.name.flatMap { byName[$0] }
+        let byIndexLink = ref.index.flatMap { byIndex[$0] }
+        let byLuidLink = ref.luid.flatMap { byIndex[$0.netLuidIndex] }
+        if byNameLink == nil && byIndexLink == nil && byLuidLink == nil {
+            if let name = ref.name { return .absent(name: name, reason: "waiting for interface \(name)") }
+            if let index = ref.index {
+                return .absent(name: "if\(index)", reason: "waiting for an interface with index \(index)")
+            }
+            let luid = ref.luid!
+            return .absent(name: "if\(luid.netLuidIndex)", reason: "waiting for an interface with NetLuidIndex "
+                           + "\(luid.netLuidIndex) (interfaceLuid \(luid))")
+        }
         var chosen: Link?
         var chosenBy = ""
         var chosenMark = n.mark
         if let name = ref.name {
             let m = n.mark(of: "interface") ?? n.mark
-            guard let l = byName[name] else {
-                diagnostics.append(Diagnostic(mark: m, message: "no interface named '\(name)' in this namespace; "
-                                              + "check the name with 'ip link show'"))
-                return nil
+            guard let l = byNameLink else {
+                let other = byIndexLink ?? byLuidLink!
+                diagnostics.append(Diagnostic(mark: m, message: "no interface named '\(name)' in this namespace, "
+                                              + "but the entry's \(byIndexLink != nil ? "interfaceIndex" : "interfaceLuid") "
+                                              + "selects \(other.name) (index \(other.index)); give one of them, or "
+                                              + "make them agree"))
+                return .failed
             }
             chosen = l
             chosenBy = "interface '\(name)'"
@@ -124,17 +181,19 @@ extension DesiredState {
         }
         if let index = ref.index {
             let m = n.mark(of: "interfaceIndex") ?? n.mark
-            guard let l = byIndex[index] else {
+            guard let l = byIndexLink else {
                 diagnostics.append(Diagnostic(mark: m, message: "no interface with index \(index) in this "
-                                              + "namespace; check the index with 'ip link show'"))
-                return nil
+                                              + "namespace, but \(chosenBy.isEmpty ? "the entry's interfaceLuid" : chosenBy) "
+                                              + "selects \((chosen ?? byLuidLink!).name) (index "
+                                              + "\((chosen ?? byLuidLink!).index)); give one of them, or make them agree"))
+                return .failed
             }
             if let c = chosen, c.index != l.index {
                 diagnostics.append(Diagnostic(mark: m, message: "interfaceIndex \(index) is \(l.name), but "
                                               + "\(chosenBy) has index \(c.index); give one of them, or make them "
                                               + "agree", notes: [Diagnostic.Note(mark: chosenMark,
                                                                                  message: "\(chosenBy) is here")]))
-                return nil
+                return .failed
             }
             if chosen == nil {
                 chosen = l
@@ -144,30 +203,28 @@ extension DesiredState {
         }
         if let luid = ref.luid {
             let m = n.mark(of: "interfaceLuid") ?? n.mark
-            guard let l = byIndex[luid.netLuidIndex] else {
+            guard let l = byLuidLink else {
                 diagnostics.append(Diagnostic(mark: m, message: "no interface with NetLuidIndex "
-                                              + "\(luid.netLuidIndex) (interfaceLuid \(luid)) in this namespace; "
-                                              + "check the index with 'ip link show'"))
-                return nil
+                                              + "\(luid.netLuidIndex) (interfaceLuid \(luid)) in this namespace, but "
+                                              + "\(chosenBy) selects \(chosen!.name) (index \(chosen!.index)); give one "
+                                              + "of them, or make them agree",
+                                              notes: [Diagnostic.Note(mark: chosenMark, message: "\(chosenBy) is here")]))
+                return .failed
             }
             if let c = chosen, c.index != l.index {
                 diagnostics.append(Diagnostic(mark: m, message: "interfaceLuid \(luid) selects \(l.name) (index "
                                               + "\(l.index)), but \(chosenBy) has index \(c.index); give one of "
                                               + "them, or make them agree",
                                               notes: [Diagnostic.Note(mark: chosenMark, message: "\(chosenBy) is here")]))
-                return nil
+                return .failed
             }
             if luid.ifType != l.luid.ifType {
                 diagnostics.append(Diagnostic(mark: m, message: "interfaceLuid \(luid) has IfType \(luid.ifType), "
                                               + "but \(l.name) has IfType \(l.luid.ifType); its LUID is \(l.luid)"))
-                return nil
+                return .failed
             }
             chosen = chosen ?? l
         }
-        if chosen == nil {
-            diagnostics.append(Diagnostic(mark: n.mark, message: "no interface for \(n.address): give interface, "
-                                          + "interfaceIndex or interfaceLuid"))
-        }
-        return chosen
+        return .found(chosen!)
     }
 }

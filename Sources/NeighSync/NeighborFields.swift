@@ -7,7 +7,7 @@ import IpNet
 struct NeighborFields {
     /// The keys an entry may hold, in the order of `names`.
     enum Field: Int, CaseIterable {
-        case address, interface, interfaceIndex, interfaceLuid, physicalAddress, isRouter, state
+        case address, interface, interfaceIndex, interfaceLuid, physicalAddress, isRouter, state, optional
 
         /// The key names as written in a file.
         static let names: [StaticString] = allCases.map(\.staticName)
@@ -19,7 +19,7 @@ struct NeighborFields {
             switch b.count {
             case 5: f = .state
             case 7: f = .address
-            case 8: f = .isRouter
+            case 8: f = b.first == UInt8(ascii: "o") ? .optional : .isRouter
             case 9: f = .interface
             case 13: f = .interfaceLuid
             case 14: f = .interfaceIndex
@@ -40,6 +40,7 @@ struct NeighborFields {
             case .physicalAddress: return "physicalAddress"
             case .isRouter: return "isRouter"
             case .state: return "state"
+            case .optional: return "optional"
             }
         }
 
@@ -56,6 +57,7 @@ struct NeighborFields {
     var physicalAddress: PhysicalAddress?
     var isRouter: Bool?
     var state: NeighborState?
+    var optional: Bool?
 
     /// Where the mapping starts (for an entry: the list item), packed as `Position`.
     var mark = Position.none
@@ -93,7 +95,7 @@ struct NeighborFields {
     /// One `Position` per `Field`, stored inline.
     struct Positions: Hashable, Sendable {
         private var p0 = Position.none, p1 = Position.none, p2 = Position.none, p3 = Position.none
-        private var p4 = Position.none, p5 = Position.none, p6 = Position.none
+        private var p4 = Position.none, p5 = Position.none, p6 = Position.none, p7 = Position.none
 
         subscript(f: Field) -> Position {
             get {
@@ -105,6 +107,7 @@ struct NeighborFields {
                 case .physicalAddress: return p4
                 case .isRouter: return p5
                 case .state: return p6
+                case .optional: return p7
                 }
             }
             set {
@@ -116,6 +119,7 @@ struct NeighborFields {
                 case .physicalAddress: p4 = newValue
                 case .isRouter: p5 = newValue
                 case .state: p6 = newValue
+                case .optional: p7 = newValue
                 }
             }
         }

@@ -14,27 +14,36 @@ public struct Plan: Hashable, Sendable {
     public var prune: PruneMode
     /// The configured ceiling on deletes.
     public var maxDeletes: Int
+    /// Desired entries that cannot be written yet (interface absent, family unusable), in file order; not changes.
+    public var pending: [PendingNeighbor]
 
     /// Builds a plan.
-    public init(changes: [Change], unchanged: Int, ownerProtocol: UInt8, prune: PruneMode, maxDeletes: Int) {
+    public init(changes: [Change], unchanged: Int, ownerProtocol: UInt8, prune: PruneMode, maxDeletes: Int,
+                pending: [PendingNeighbor] = []) {
         self.changes = changes
         self.unchanged = unchanged
         self.ownerProtocol = ownerProtocol
         self.prune = prune
         self.maxDeletes = maxDeletes
+        self.pending = pending
     }
+
+    /// The pending entries not marked `optional: true`: while there are any, `apply` exits 1.
+    public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isOptional } }
 
     /// How many changes have the action.
     public func count(_ action: Action) -> Int { changes.reduce(0) { $0 + ($1.action == action ? 1 : 0) } }
 
-    /// True when nothing needs doing.
+    /// True when nothing can be done now (pending entries are not changes).
     public var isEmpty: Bool { changes.isEmpty }
 
     /// True when the plan deletes more than `maxDeletes` entries and so needs `--force`.
     public var exceedsMaxDeletes: Bool { count(.delete) > maxDeletes }
 
-    /// `Plan: 3 to create, 1 to set, 2 to delete, 40 unchanged.` (Terraform's summary line).
+    /// `Plan: 3 to create, 1 to set, 2 to delete, 40 unchanged.` (Terraform's summary line), with `, 2 pending`
+    /// before the full stop when entries are pending.
     public var summary: String {
-        "Plan: \(count(.create)) to create, \(count(.set)) to set, \(count(.delete)) to delete, \(unchanged) unchanged."
+        "Plan: \(count(.create)) to create, \(count(.set)) to set, \(count(.delete)) to delete, \(unchanged) unchanged"
+            + (pending.isEmpty ? "." : ", \(pending.count) pending.")
     }
 }

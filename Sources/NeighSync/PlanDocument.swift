@@ -1,7 +1,7 @@
 import IpNet
 
 /// The JSON shape of a plan (`plan --output json`): format version, the summary counts and each change with its
-/// before/after rows. Stable for machines: keys are only ever added. Terraform equivalent: `terraform show -json
+/// before/after rows, and the pending entries apart. Stable for machines: keys are only ever added. Terraform equivalent: `terraform show -json
 /// PLAN`'s `resource_changes`; iproute2 has none.
 public struct PlanDocument: Codable, Hashable, Sendable {
     /// The counts of a plan.
@@ -14,6 +14,8 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var delete: Int
         /// Desired entries already equal.
         public var unchanged: Int
+        /// Desired entries waiting for their interface (always written; absent in plan files of older versions).
+        public var pending: Int?
     }
 
     /// One change.
@@ -50,12 +52,14 @@ public struct PlanDocument: Codable, Hashable, Sendable {
     public var ownerProtocol: UInt8
     /// The changes in plan order.
     public var changes: [ChangeRecord]
+    /// The pending entries, in file order (always written; absent in plan files of older versions).
+    public var pending: [PendingRecord]?
 
     /// The document of a plan.
     public init(_ plan: Plan) {
         formatVersion = 1
         summary = Summary(create: plan.count(.create), set: plan.count(.set), delete: plan.count(.delete),
-                          unchanged: plan.unchanged)
+                          unchanged: plan.unchanged, pending: plan.pending.count)
         ownerProtocol = plan.ownerProtocol
         changes = plan.changes.map { c in
             ChangeRecord(action: c.action, address: c.key.address.description, interface: c.interfaceName,
@@ -66,5 +70,6 @@ public struct PlanDocument: Codable, Hashable, Sendable {
                          after: c.after.map { RowRecord($0, interfaceName: c.interfaceName) },
                          source: c.source?.description)
         }
+        pending = plan.pending.map(PendingRecord.init)
     }
 }

@@ -1,7 +1,8 @@
 import IpNet
 
-/// Renders a plan for people, Terraform style: one `+`/`~`/`-` line per change with its reason, then the summary
-/// line, or `No changes.` Colour (green/yellow/red) only when asked (the CLI asks when `ColorPolicy` allows it).
+/// Renders a plan for people, Terraform style: one `+`/`~`/`-` line per change with its reason, a `?` line per
+/// pending entry (`# waiting for interface vlan100`), then the summary line, or `No changes.` Colour
+/// (green/yellow/red) only when asked (the CLI asks when `ColorPolicy` allows it).
 /// Terraform equivalent: `terraform plan`'s diff; iproute2 equivalent: the `ip neigh` lines of each entry.
 public struct PlanRenderer: Sendable {
     /// Use ANSI colours.
@@ -12,14 +13,14 @@ public struct PlanRenderer: Sendable {
 
     /// The whole text, ending with a newline.
     public func render(_ plan: Plan) -> String {
-        if plan.isEmpty {
-            return "No changes. \(plan.unchanged) \(plan.unchanged == 1 ? "entry matches" : "entries match") "
-                + "the desired state.\n"
-        }
+        let noChanges = "No changes. \(plan.unchanged) \(plan.unchanged == 1 ? "entry matches" : "entries match") "
+            + "the desired state"
+        if plan.isEmpty && plan.pending.isEmpty { return noChanges + ".\n" }
         var out = ""
-        out.reserveCapacity(plan.changes.count * 90)
+        out.reserveCapacity((plan.changes.count + plan.pending.count) * 90)
         for c in plan.changes { out += line(c) + "\n" }
-        out += "\n" + plan.summary + "\n"
+        for p in plan.pending { out += line(p) + "\n" }
+        out += "\n" + (plan.isEmpty ? noChanges + "; \(plan.pending.count) pending." : plan.summary) + "\n"
         if plan.exceedsMaxDeletes {
             out += "warning: this plan deletes \(plan.count(.delete)) entries, more than maxDeletes "
                 + "(\(plan.maxDeletes)); apply will refuse it without --force\n"
@@ -44,5 +45,18 @@ public struct PlanRenderer: Sendable {
         case .delete: code = "31"
         }
         return "\u{1B}[\(code)m\(s)\u{1B}[0m"
+    }
+
+    /// One pending entry: `  ? 198.51.100.10 dev vlan100 lladdr 02:00:00:00:00:10 permanent  # waiting for interface
+    /// vlan100 (n.yaml:12:5)`, with `, optional` after the reason for an `optional: true` entry.
+    public func line(_ p: PendingNeighbor) -> String {
+        var s = "  ? \(p.address.withoutScope) dev \(p.interfaceName)"
+        if p.physicalAddress.count > 0 { s += " lladdr \(p.physicalAddress)" }
+        s += " \(p.state.rawValue)"
+        if p.isRouter { s += " router" }
+        s += "  # \(p.reason)"
+        if p.isOptional { s += ", optional" }
+        if let src = p.source { s += " (\(src))" }
+        return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
     }
 }

@@ -3,12 +3,15 @@ import IpNet
 /// The pure planning function of the reconciler: desired rows × current rows × owner protocol × prune mode →
 /// `Plan`. No IO, no clock, no C. The rules are DESIGN.md's: identity is (interface, family, address); non-static
 /// INCOMPLETE/FAILED/NONE leftovers count as absent; an equal entry without the owner tag is adopted (a set); only
-/// static entries carrying the owner protocol are deleted, and only with `prune: owned`; dynamic and foreign entries
-/// are never deleted. systemd-networkd equivalent: mark-and-sweep in `networkd-neighbor.c`; iproute2 has none.
+/// entries carrying the owner protocol are deleted (static ones, and the INCOMPLETE/FAILED/NONE leftovers of a
+/// refused write), and only with `prune: owned`; dynamic and foreign entries are never deleted; nor is an owned
+/// entry whose key a pending desired entry holds. Pending entries are carried into the plan apart. systemd-networkd equivalent: mark-and-sweep in `networkd-neighbor.c`; iproute2 has none.
 public enum Planner {
     /// Computes the plan. `links` gives interface names for display (unknown indexes print as `if7`).
     public static func plan(desired: [DesiredRow], current: [IpNetRow2], links: [Link], ownerProtocol: UInt8,
-                            prune: PruneMode, maxDeletes: Int = DesiredState.defaultMaxDeletes) -> Plan {
+                            prune: PruneMode, maxDeletes: Int = DesiredState.defaultMaxDeletes,
+                            pending: [PendingNeighbor] = []) -> Plan {
+        let held = Set(pending.compactMap(\.key))
         var names: [UInt32: String] = [:]
         for l in links { names[l.index] = l.name }
         func name(_ i: UInt32) -> String { names[i] ?? "if\(i)" }
@@ -28,9 +31,11 @@ public enum Planner {
             let dk = i < dOrder.count ? dKeys[dOrder[i]] : nil
             let ck = j < cOrder.count ? cKeys[cOrder[j]] : nil
             if let ck, dk == nil || ck < dk! {
-                // Current only: delete when it is ours, static, and pruning is on.
+                // Current only: delete when it is ours, static (or the leftover of a refused write of ours), not
+                // held by a pending entry, and pruning is on.
                 let r = current[cOrder[j]]
-                if prune == .owned && r.protocol == ownerProtocol && r.state.isStatic {
+                if prune == .owned && r.protocol == ownerProtocol && (r.state.isStatic || r.state.isLeftover)
+                    && (held.isEmpty || !held.contains(ck)) {
                     changes.append(Change(action: .delete, interfaceName: name(ck.interfaceIndex), before: r,
                                           after: nil))
                 }
@@ -62,7 +67,7 @@ public enum Planner {
                                   source: d.source))
         }
         return Plan(changes: changes, unchanged: unchanged, ownerProtocol: ownerProtocol, prune: prune,
-                    maxDeletes: maxDeletes)
+                    maxDeletes: maxDeletes, pending: pending)
     }
 
     /// The positions of `keys` in ascending order; files and dumps are often sorted already, which costs one pass.
@@ -75,10 +80,14 @@ public enum Planner {
         return sorted ? Array(keys.indices) : keys.indices.sorted { keys[$0] < keys[$1] }
     }
 
-    /// The fields in which `have` differs from `want` (physical address, state, router flag, owner protocol).
+    /// The fields in which `have` differs from `want` (physical address, state, router flag, owner protocol). A
+    /// `noarp` entry wanted without a link-layer address leaves the address to the kernel (which supplies the mapped
+    /// multicast, the link's own or its broadcast address, or keeps the one it has), so its address is not compared.
+    /// The one row comparison: the watch loop's event filter uses it too.
     static func differences(_ have: IpNetRow2, _ want: IpNetRow2) -> [FieldChange] {
         var f: [FieldChange] = []
-        if have.physicalAddress != want.physicalAddress {
+        let kernelChoosesAddress = want.state == .noarp && want.physicalAddress.count == 0
+        if have.physicalAddress != want.physicalAddress && !kernelChoosesAddress {
             f.append(FieldChange(field: "physicalAddress", before: text(have.physicalAddress),
                                  after: text(want.physicalAddress)))
         }

@@ -10,22 +10,27 @@ public struct Reconciliation {
     public var state: DesiredState
     /// The desired rows, interfaces resolved, owner protocol set.
     public var desired: [DesiredRow]
+    /// The desired entries that wait for their interface (or their family on it).
+    public var pending: [PendingNeighbor] = []
     /// The links of the namespace.
     public var links: [Link]
     /// The current rows.
     public var current: [IpNetRow2]
 
-    /// Loads `path` and resolves it against `links`; diagnostics on any problem. The returned state keeps its
-    /// settings but not its parsed entries (the rows replace them), to keep memory flat at 100,000 entries.
-    public static func desired(path: String, links: [Link]) throws -> (DesiredState, [DesiredRow]) {
+    /// Loads `path` and resolves it against `links`; diagnostics on any problem that is the file's fault, pending
+    /// entries apart. The returned state keeps its settings but not its parsed entries (the rows replace them), to
+    /// keep memory flat at 100,000 entries.
+    public static func desired(path: String, links: [Link]) throws
+        -> (DesiredState, DesiredResolution<DesiredRow>) {
         try resolve(try DesiredStateLoader.load(path: path).get(), links: links)
     }
 
-    static func resolve(_ loaded: consuming DesiredState, links: [Link]) throws -> (DesiredState, [DesiredRow]) {
+    static func resolve(_ loaded: consuming DesiredState, links: [Link]) throws
+        -> (DesiredState, DesiredResolution<DesiredRow>) {
         var state = loaded
-        let rows = try state.resolveRows(links: links).get()
+        let resolution = try state.resolveRows(links: links).get()
         state.neighbors = []
-        return (state, rows)
+        return (state, resolution)
     }
 
     /// Gathers everything from the kernel table `table`. The links and the neighbor dump are read on a second
@@ -40,19 +45,21 @@ public struct Reconciliation {
         let (links, current) = try read.get()
         // Hand the parsed entries over, so they are freed as soon as the rows exist.
         let (state, desired) = try resolve(loaded.take()!, links: links)
-        return Reconciliation(state: state, desired: desired, links: links, current: current)
+        return Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
+                              current: current)
     }
 
     /// Gathers everything from a saved snapshot (no netlink).
     public static func gather(path: String, snapshot: String, links linksPath: String?) throws -> Reconciliation {
         let (links, rows) = try Snapshot.load(path: snapshot, linksPath: linksPath)
         let (state, desired) = try Self.desired(path: path, links: links)
-        return Reconciliation(state: state, desired: desired, links: links, current: rows)
+        return Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
+                              current: rows)
     }
 
     /// The plan of this run.
     public func plan() -> Plan {
         Planner.plan(desired: desired, current: current, links: links, ownerProtocol: state.ownerProtocol,
-                     prune: state.prune, maxDeletes: state.maxDeletes)
+                     prune: state.prune, maxDeletes: state.maxDeletes, pending: pending)
     }
 }

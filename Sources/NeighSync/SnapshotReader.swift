@@ -86,6 +86,7 @@ enum SnapshotReader {
     static func link(_ s: inout JSONScanner, item: Int, file: String) throws -> Link {
         var l = Link(name: "", index: 0, arphrdType: 1, hardwareAddressLength: 6)
         var hasName = false, hasIndex = false
+        var loopback: Bool? = nil
         try s.object { s, key in
             if JSONScanner.key(key, is: "name") { l.name = try s.text(); hasName = true }
             else if JSONScanner.key(key, is: "index") { l.index = try uint32(&s, file, item, "index"); hasIndex = true }
@@ -96,9 +97,14 @@ enum SnapshotReader {
             } else if JSONScanner.key(key, is: "ipv4Enabled") { l.ipv4Enabled = try s.bool() }
             else if JSONScanner.key(key, is: "ipv6Enabled") { l.ipv6Enabled = try s.bool() }
             else if JSONScanner.key(key, is: "isUp") { l.isUp = try s.bool() }
+            else if JSONScanner.key(key, is: "isLoopback") { loopback = try s.bool() }
+            else if JSONScanner.key(key, is: "isPointToPoint") { l.isPointToPoint = try s.bool() }
+            else if JSONScanner.key(key, is: "isNoArp") { l.isNoArp = try s.bool() }
             else { try s.skip() }
         }
         guard hasName, hasIndex else { throw bad(file, item, "a link needs 'name' and 'index'") }
+        // Snapshots written before the flags existed: loopback follows from the ARPHRD type.
+        l.isLoopback = loopback ?? (l.arphrdType == 772)
         return l
     }
 
@@ -154,6 +160,7 @@ enum SnapshotReader {
         var out: [Link] = []
         try s.array { s, i in
             var name: String?, index: UInt32?, type: UInt16 = 1, hwLen = 0, up = false
+            var loopback = false, pointToPoint = false, noArp = false
             try s.object { s, key in
                 if JSONScanner.key(key, is: "ifname") { name = try s.text() }
                 else if JSONScanner.key(key, is: "ifindex") { index = try uint32(&s, file, i, "ifindex") }
@@ -165,13 +172,22 @@ enum SnapshotReader {
                         hwLen = p.count
                     }
                 } else if JSONScanner.key(key, is: "flags") {
-                    try s.array { s, _ in if try s.text() == "UP" { up = true } }
+                    try s.array { s, _ in
+                        switch try s.text() {
+                        case "UP": up = true
+                        case "LOOPBACK": loopback = true
+                        case "POINTOPOINT": pointToPoint = true
+                        case "NOARP": noArp = true
+                        default: break
+                        }
+                    }
                 } else { try s.skip() }
             }
             guard let name, let index else {
                 throw bad(file, i, "no ifname/ifindex; give 'ip -j link show' output")
             }
-            out.append(Link(name: name, index: index, arphrdType: type, hardwareAddressLength: hwLen, isUp: up))
+            out.append(Link(name: name, index: index, arphrdType: type, hardwareAddressLength: hwLen, isUp: up,
+                            isLoopback: loopback, isPointToPoint: pointToPoint, isNoArp: noArp))
         }
         return out
     }

@@ -14,7 +14,12 @@ public enum SnapshotWriter {
             out += i == 0 ? "\n    " : ",\n    "
             out += "{\"name\": \(JSONText.quoted(l.name)), \"index\": \(l.index), \"arphrdType\": \(l.arphrdType), "
             out += "\"hardwareAddressLength\": \(l.hardwareAddressLength), \"ipv4Enabled\": \(l.ipv4Enabled), "
-            out += "\"ipv6Enabled\": \(l.ipv6Enabled), \"isUp\": \(l.isUp)}"
+            out += "\"ipv6Enabled\": \(l.ipv6Enabled), \"isUp\": \(l.isUp)"
+            // The link-type flags only when set, so snapshots of plain links read the same as before.
+            if l.isLoopback { out += ", \"isLoopback\": true" }
+            if l.isPointToPoint { out += ", \"isPointToPoint\": true" }
+            if l.isNoArp { out += ", \"isNoArp\": true" }
+            out += "}"
         }
         out += links.isEmpty ? "],\n  \"neighbors\" : [" : "\n  ],\n  \"neighbors\" : ["
         for (i, r) in rows.enumerated() {

@@ -1,5 +1,5 @@
 /// The positions of an entry's values (`address`, `physicalAddress`, …), stored without a dictionary: one file name
-/// and seven packed line/column pairs, so 100,000 loaded entries cost no per-entry allocation for them.
+/// and eight packed line/column pairs, so 100,000 loaded entries cost no per-entry allocation for them.
 /// `DesiredNeighbor.keyMarks` presents it as a `[String: SourceMark]`. Marks that do not fit that shape (other key
 /// names, several files) are kept in `other`. The representation is canonical, so equality is equality of the
 /// dictionaries. iproute2 equivalent: none (`ip -batch` keeps only the line number).

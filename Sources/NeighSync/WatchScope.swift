@@ -16,18 +16,25 @@ public struct WatchScope: Hashable, Sendable {
     public var interfaceIndexes: Set<UInt32>
     /// The interface names the desired state refers to.
     public var interfaceNames: Set<String>
+    /// The interface indexes (and LUID indexes) the file names, present or not (a link appearing there ends the
+    /// wait of pending entries).
+    public var namedIndexes: Set<UInt32>
     /// The owner protocol (NDA_PROTOCOL) of neighsync's entries.
     public var ownerProtocol: UInt8
     /// Whether owned entries that are not desired are deleted (`prune: owned`).
     public var prunes: Bool
 
     /// Builds a scope from the desired rows (interface index resolved, protocol set), the interface names the file
-    /// uses, the owner protocol and the prune mode. Netlink equivalent: none (bookkeeping for the listener).
-    public init(desired: [IpNetRow2], interfaceNames: Set<String>, ownerProtocol: UInt8, prunes: Bool) {
+    /// uses (absent ones included, so that their appearance is noticed), the owner protocol, the prune mode and the
+    /// pending entries (their links, when they exist, are managed too: enabling IPv6 there ends the wait). Netlink
+    /// equivalent: none (bookkeeping for the listener).
+    public init(desired: [IpNetRow2], interfaceNames: Set<String>, ownerProtocol: UInt8, prunes: Bool,
+                pending: [PendingNeighbor] = [], namedIndexes: Set<UInt32> = []) {
         var byKey: [NeighborKey: IpNetRow2] = [:]
         for r in desired { byKey[r.key] = r }
         self.desired = byKey
-        self.interfaceIndexes = Set(desired.map(\.effectiveInterfaceIndex))
+        self.interfaceIndexes = Set(desired.map(\.effectiveInterfaceIndex)).union(pending.compactMap(\.interfaceIndex))
+        self.namedIndexes = namedIndexes
         self.interfaceNames = interfaceNames
         self.ownerProtocol = ownerProtocol
         self.prunes = prunes
@@ -47,15 +54,15 @@ public struct WatchScope: Hashable, Sendable {
             return desired[row.key] != nil
         case .linkChanged(let link):
             return interfaceIndexes.contains(link.index) || interfaceNames.contains(link.name)
+                || namedIndexes.contains(link.index)
         case .linkDeleted(let index), .addressChanged(let index):
             return interfaceIndexes.contains(index)
         }
     }
 
     /// True when the kernel's row already equals the desired one in every field the planner compares (link-layer
-    /// address, state, router flag, owner protocol).
+    /// address unless the kernel chooses it, state, router flag, owner protocol): the planner's own comparison.
     static func matches(_ have: IpNetRow2, _ want: IpNetRow2) -> Bool {
-        have.physicalAddress == want.physicalAddress && have.state == want.state && have.isRouter == want.isRouter
-            && have.protocol == want.protocol
+        Planner.differences(have, want).isEmpty
     }
 }

@@ -54,6 +54,8 @@ public final class Watcher {
     private let reload: () -> Result<DesiredState, DiagnosticList>
     private var state: DesiredState
     private var scope: WatchScope?
+    /// The pending entries per interface as last logged (`event=pending`), so each change is logged once.
+    private var waiting: [String: Int] = [:]
 
     /// A watcher for `state` over `table`, fed by `events` (opened on the same namespace before the first pass, so
     /// no change between the first pass and the subscription is missed). `reload` re-reads the file on SIGHUP;
@@ -197,6 +199,7 @@ public final class Watcher {
                     ("action", "not writing it for \(DurationText.format(oscillation.hold)) (or until a reload)"),
                 ])
             }
+            logPending(report.pending)
         }
         if let error = round.error { logger.log("error", "apply-failed", [("message", error), ("trigger", trigger)]) }
         if let path = settings.reportPath {
@@ -228,5 +231,25 @@ public final class Watcher {
                     + "\(namespace)): it was deleted and created again. Exiting with status 1 so that the service "
                     + "manager restarts neighsync on the new one (systemd: Restart=on-failure)")
         }
+    }
+
+    /// One line per interface when its entries become pending (`event=pending interface=vlan100 entries=3`, level
+    /// warn, info when all are optional) or their number changes, and one when none waits any more
+    /// (`event=pending-resolved`): never one per pass.
+    private func logPending(_ pending: [PendingNeighbor]) {
+        var now: [String: [PendingNeighbor]] = [:]
+        for p in pending { now[p.interfaceName, default: []].append(p) }
+        for name in now.keys.sorted() {
+            let entries = now[name]!
+            guard waiting[name] != entries.count else { continue }
+            let optional = entries.allSatisfy(\.isOptional)
+            logger.log(optional ? "info" : "warn", "pending", [("interface", name), ("entries", "\(entries.count)"),
+                                                               ("reason", entries[0].reason),
+                                                               ("optional", optional ? "true" : nil)])
+        }
+        for name in waiting.keys.sorted() where now[name] == nil {
+            logger.log("info", "pending-resolved", [("interface", name), ("entries", "\(waiting[name]!)")])
+        }
+        waiting = now.mapValues(\.count)
     }
 }

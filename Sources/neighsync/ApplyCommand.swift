@@ -85,10 +85,11 @@ struct ApplyCommand: ParsableCommand {
             throw Console.fail(problem, json: json)
         }
 
-        let plan: Plan
+        var plan: Plan
         do {
             if let saved {
                 plan = try Self.replan(saved, table: table, path: planFile!)
+                plan.pending = saved.plan.pending?.compactMap(\.pendingNeighbor) ?? []
             } else {
                 let r = try Reconciliation.gather(path: file!, table: table)
                 // Warnings only with -v: a scheduled apply that changes nothing stays silent (validate and plan
@@ -139,12 +140,18 @@ struct ApplyCommand: ParsableCommand {
             Console.out(try Console.json(doc))
         case .text:
             let allApplied = zip(report.changes, report.results).allSatisfy { c, r in r == .applied(c.action) }
-            if allApplied, let text = try? prerendered?.wait() {
+            if allApplied, !(verbose && !report.pending.isEmpty), let text = try? prerendered?.wait() {
                 Console.out(text + report.summary + "\n")
             } else {
                 printText(report)
             }
             Phases.mark("output")
+        }
+        if common.output != .json {
+            for line in report.pendingProblems {
+                Console.err("error: pending: \(line); nothing was written for them. They are written once they can "
+                            + "be (apply again, or run with --watch); mark them optional: true if that is expected")
+            }
         }
         if let moved { Console.err("error: \(moved)") }
         if !report.succeeded || !recorded || moved != nil { throw ExitCode(1) }
@@ -310,6 +317,10 @@ struct ApplyCommand: ParsableCommand {
             case .failed(let e):
                 Console.err("error: \(e.windowsName): \(c.action.rawValue) \(what): \(e.reason)")
             }
+        }
+        if verbose {
+            let r = PlanRenderer(color: false)
+            for p in report.pending { text += r.line(p).dropFirst(2) + "\n" }
         }
         if changed || verbose || !report.succeeded { text += report.summary + "\n" }
         Console.out(text)

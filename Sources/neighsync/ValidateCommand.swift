@@ -33,12 +33,14 @@ struct ValidateCommand: ParsableCommand {
         var error: String?
         var errors: [DiagnosticRecord]
         var warnings: [DiagnosticRecord]
+        var pending: [PendingRecord]
     }
 
     func run() throws {
         var failure: DiagnosticList?
         var state = DesiredState()
         var interfaces = 0
+        var pending: [PendingNeighbor] = []
         do {
             state = try DesiredStateLoader.load(path: file).get()
             interfaces = Set(state.neighbors.map(\.interface.description)).count
@@ -49,8 +51,10 @@ struct ValidateCommand: ParsableCommand {
                                        hint: "; to check the file without the host, pass --offline")
                 }
                 let links = try table.links()
-                let rows = try state.resolve(links: links).get()
-                interfaces = Set(rows.map(\.row.interfaceIndex)).count
+                let resolution = try state.resolve(links: links).get()
+                pending = resolution.pending
+                interfaces = Set(resolution.entries.map(\.row.interfaceIndex)).count
+                    + PendingNeighbor.interfaces(pending.filter { $0.interfaceIndex == nil }).count
             }
         } catch let list as DiagnosticList {
             // A load failure carries its warnings; a resolve failure gets those of the load added.
@@ -67,14 +71,17 @@ struct ValidateCommand: ParsableCommand {
                 ok: ok, neighbors: ok ? state.neighbors.count : 0, interfaces: ok ? interfaces : 0,
                 files: state.files, error: ok ? nil : summary,
                 errors: all.diagnostics.filter(\.isError).map(DiagnosticRecord.init),
-                warnings: all.diagnostics.filter { !$0.isError }.map(DiagnosticRecord.init))))
+                warnings: all.diagnostics.filter { !$0.isError }.map(DiagnosticRecord.init),
+                pending: ok ? pending.map(PendingRecord.init) : [])))
         case .text:
             if let failure {
                 Console.report(failure, "nothing was applied")
             } else {
                 Console.warn(state.warnings)
                 Console.out("ok: \(state.neighbors.count) neighbor\(state.neighbors.count == 1 ? "" : "s") on "
-                            + "\(interfaces) interface\(interfaces == 1 ? "" : "s")\n")
+                            + "\(interfaces) interface\(interfaces == 1 ? "" : "s")"
+                            + (pending.isEmpty ? "" : "; \(pending.count) pending") + "\n")
+                for line in PendingNeighbor.problems(pending) { Console.err("note: pending: \(line)") }
             }
         }
         if !ok { throw ExitCode(1) }

@@ -78,13 +78,6 @@ struct WatchOptions: ParsableArguments {
     /// Runs watch mode until SIGTERM/SIGINT: loads `path` (failing with the diagnostics when it does not load),
     /// opens the event listener and the table in `netns`, and hands over to `Watcher`. Returns the exit status.
     func runWatch(path: String, netns: String?, force: Bool, lockTimeout: Double) throws -> Int32 {
-        let state: DesiredState
-        switch DesiredStateLoader.load(path: path) {
-        case .success(let s): state = s
-        case .failure(let d):
-            StandardError.write(DisplayText.sanitized(d.rendered()))
-            return 1
-        }
         do {
             // Listen first, so nothing that happens during the first pass is missed.
             let events = try NeighborEventSocket(namespace: netns)
@@ -95,13 +88,22 @@ struct WatchOptions: ParsableArguments {
                             + "(or /proc is not mounted); start again")
                 return 1
             }
+            // The start is judged by the same rule as a SIGHUP reload: the file's faults refuse it, pending
+            // entries (interface absent) do not.
+            let state: DesiredState
+            switch ApplyRound.admit(DesiredStateLoader.load(path: path), table: table) {
+            case .success(let s): state = s
+            case .failure(let d):
+                StandardError.write(DisplayText.sanitized(d.rendered()))
+                return 1
+            }
             let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
                                             reportPath: report, lockTimeout: lockTimeout)
             let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
                                   settings: settings, namespace: identity,
                                   namespaceLabel: ApplyCommand.namespaceLabel(netns),
                                   namespaceStatus: { table.namespaceStatus() },
-                                  reload: { DesiredStateLoader.load(path: path) })
+                                  reload: { ApplyRound.admit(DesiredStateLoader.load(path: path), table: table) })
             return watcher.run()
         } catch let e as IpNetError {
             StandardError.write(DisplayText.sanitized("error: \(e.description)\n"))

@@ -128,7 +128,14 @@ import NetnsTesting
         #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00:00:00")!))
                 == .invalidParameter(.invalidPhysicalAddress("02:00:00:00", expected: 6)))
         #expect(check(row("192.0.2.10", mac: .empty)) == .invalidParameter(.invalidPhysicalAddress("", expected: 6)))
-        #expect(check(row("192.0.2.10", mac: .empty, state: .noarp)) == nil)
+        // noarp without a MAC only where the kernel supplies one (here a multicast address); a unicast address on
+        // an ARP link is refused (the kernel would answer 'No link layer address given').
+        #expect(check(row("224.0.0.251", mac: .empty, state: .noarp)) == nil)
+        guard case .invalidParameter(.other(let why))? = check(row("192.0.2.10", mac: .empty, state: .noarp)) else {
+            Issue.record("noarp without a MAC for a unicast address on veth0 must be refused")
+            return
+        }
+        #expect(why.contains("add physicalAddress"))
         // Lookups (get/delete) do not look at the MAC.
         #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00")!), .lookup) == nil)
     }

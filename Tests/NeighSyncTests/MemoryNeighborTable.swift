@@ -46,6 +46,8 @@ final class MemoryNeighborTable: NeighborTableProtocol {
                 entries[r.key] = r
             case .delete:
                 if entries.removeValue(forKey: r.key) == nil { return .notFound("\(r.address) not found") }
+            case .upsert:
+                entries[r.key] = r
             }
             return nil
         }

@@ -82,7 +82,7 @@ import IpNet
         #expect(JSONText.quoted("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
     }
 
-    @Test func unresolvableStateIsAnErrorWithScope() throws {
+    @Test func aMissingInterfaceIsPendingNotAnError() throws {
         let table = MemoryNeighborTable(links: Self.links)
         let r = try round("""
             version: 1
@@ -90,9 +90,35 @@ import IpNet
               - address: 192.0.2.10
                 interface: veth9
                 physicalAddress: "02:00:00:00:00:10"
+              - address: 192.0.2.11
+                interface: veth0
+                physicalAddress: "02:00:00:00:00:11"
+            """, table: table)
+        #expect(r.error == nil)
+        #expect(r.report?.pending.map(\.reason) == ["waiting for interface veth9"])
+        #expect(r.report?.count(.create) == 1)
+        #expect(r.scope?.interfaceNames == ["veth9", "veth0"])
+        #expect(table.log == [.create(IpNetRow2(address: IpAddress("192.0.2.11")!, interfaceIndex: 3,
+                                                interfaceLuid: NetLuid(ifIndex: 3, arphrdType: 1),
+                                                physicalAddress: PhysicalAddress("02:00:00:00:00:11")!,
+                                                protocol: 245))])
+        let doc = r.document(trigger: "initial")
+        #expect(!doc.ok && doc.pending.map(\.interface) == ["veth9"] && doc.summary.pending == 1)
+    }
+
+    @Test func unresolvableStateIsAnErrorWithScope() throws {
+        let table = MemoryNeighborTable(links: Self.links)
+        let r = try round("""
+            version: 1
+            neighbors:
+              - address: 192.0.2.10
+                interface: veth9
+                interfaceIndex: 3
+                physicalAddress: "02:00:00:00:00:10"
             """, table: table)
         #expect(r.report == nil)
-        #expect(r.error?.contains("no interface named 'veth9'") == true)
+        #expect(r.error?.contains("no interface named 'veth9' in this namespace, but the entry's interfaceIndex "
+                                  + "selects veth0 (index 3)") == true)
         #expect(r.scope?.interfaceNames == ["veth9"])
         #expect(table.log.isEmpty)
         let doc = r.document(trigger: "reload")
