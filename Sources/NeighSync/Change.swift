@@ -45,7 +45,11 @@ public struct Change: Hashable, Sendable {
             if !droppedFlags.isEmpty { r += ", drops flags " + droppedFlags.words.joined(separator: " ") }
             return r
         case .set: return Planner.reason(fields, have: before!, want: after!)
-        case .delete: return "owned entry not in desired state"
+        case .delete:
+            if let b = before, b.state.isLeftover && !b.state.isStatic {
+                return "owned \(b.state.iproute2Name) leftover not in desired state"
+            }
+            return "owned entry not in desired state"
         }
     }
 

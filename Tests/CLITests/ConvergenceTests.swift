@@ -1,0 +1,84 @@
+import Foundation
+import NetnsTesting
+import Testing
+
+/// Plans say what apply will do, and apply converges even against another writer: a create over an
+/// INCOMPLETE/FAILED/NONE leftover is planned, written and counted as a create; and 50 applies racing a loop of
+/// `ip neigh replace` / `ip neigh del` on the same keys never fail (the retry after EEXIST/ENOENT is an upsert).
+@Suite(.serialized) struct ConvergenceTests {
+    static let file = """
+        version: 1
+        defaults: { interface: veth0 }
+        neighbors:
+          - address: 192.0.2.30
+            physicalAddress: "02:00:00:00:00:30"
+          - address: 192.0.2.31
+            physicalAddress: "02:00:00:00:00:31"
+          - address: 192.0.2.32
+            physicalAddress: "02:00:00:00:00:32"
+          - address: 192.0.2.33
+            physicalAddress: "02:00:00:00:00:33"
+
+        """
+
+    @Test func leftoversArePlannedWrittenAndCountedAsCreates() throws {
+        guard let ns = try cliNetns() else { return }
+        try ns.check(["neigh", "add", "192.0.2.30", "dev", "veth0", "nud", "incomplete"])
+        try ns.check(["neigh", "add", "192.0.2.31", "dev", "veth0", "nud", "failed"])
+        try ns.check(["neigh", "add", "192.0.2.32", "dev", "veth0", "nud", "none"])
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", Self.file)
+        let plan = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name])
+        #expect(plan.stdout.contains("  + 192.0.2.30 dev veth0 lladdr 02:00:00:00:00:30 permanent  # absent (replaces INCOMPLETE leftover)"))
+        #expect(plan.stdout.contains("  + 192.0.2.31 dev veth0 lladdr 02:00:00:00:00:31 permanent  # absent (replaces FAILED leftover)"))
+        #expect(plan.stdout.contains("  + 192.0.2.32 dev veth0 lladdr 02:00:00:00:00:32 permanent  # absent (replaces NONE leftover)"))
+        #expect(plan.stdout.hasSuffix("Plan: 4 to create, 0 to set, 0 to delete, 0 unchanged.\n"), "\(plan.stdout)")
+        let apply = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name, "--output", "json"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any])
+        let summary = try #require(doc["summary"] as? [String: Any])
+        #expect(summary["created"] as? Int == 4 && summary["set"] as? Int == 0, "\(summary)")
+        let changes = try #require(doc["changes"] as? [[String: Any]])
+        #expect(changes.allSatisfy { $0["action"] as? String == "create" && $0["appliedAs"] as? String == "create" })
+        let again = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--detailed-exitcode"])
+        #expect(again.status == 0, "\(again.stdout)")
+        // The same for the text output: the words of the plan.
+        try ns.check(["neigh", "del", "192.0.2.30", "dev", "veth0"])
+        try ns.check(["neigh", "add", "192.0.2.30", "dev", "veth0", "nud", "failed"])
+        let text = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name])
+        #expect(text.stdout == "created 192.0.2.30 dev veth0 lladdr 02:00:00:00:00:30\n"
+                + "Apply: 1 created, 0 set, 0 deleted, 0 already converged, 3 unchanged, 0 failed.\n", "\(text.stdout)")
+    }
+
+    @Test func appliesRacingAnotherWriterNeverFail() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", Self.file)
+        // Another tool rewriting and deleting the same keys as fast as it can, until told to stop.
+        let stop = dir.path + "/stop"
+        let script = """
+            while [ ! -e \(stop) ]; do
+              for i in 30 31 32 33; do
+                ip -n \(ns.name) neigh replace 192.0.2.$i lladdr 02:00:00:00:00:99 dev veth0 nud permanent
+                ip -n \(ns.name) neigh del 192.0.2.$i dev veth0 2>/dev/null
+              done
+            done
+            """
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", script]
+        writer.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        writer.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try writer.run()
+        defer {
+            FileManager.default.createFile(atPath: stop, contents: nil)
+            writer.waitUntilExit()
+        }
+        var failures: [String] = []
+        for _ in 0..<50 {
+            let r = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name])
+            if r.status != 0 { failures.append(r.stderr) }
+        }
+        #expect(failures.isEmpty, "\(failures.count) of 50 applies failed: \(failures.prefix(3))")
+    }
+}
