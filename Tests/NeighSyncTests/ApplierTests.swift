@@ -59,6 +59,48 @@ import Testing
         #expect(r.outcomes.map(\.result) == [.applied(.create)])
     }
 
+    @Test func theRetryAfterEexistIsAnUpsertThatConvergesWhenTheEntryVanishesAgain() throws {
+        let t = MemoryNeighborTable(links: links)
+        t.beforeEach = { op, t in
+            switch op {
+            case .create(let r):  // another writer creates it first…
+                var other = r
+                other.physicalAddress = PhysicalAddress("02:00:00:00:00:99")!
+                t.entries[r.key] = other
+            case .upsert(let r):  // …and deletes it again between our read and our retry
+                t.entries[r.key] = nil
+            default: break
+            }
+        }
+        let r = try planAndApply([P.row("192.0.2.10")], t)
+        #expect(r.outcomes.map(\.result) == [.applied(.set)] && r.succeeded)
+        #expect(t.log.map { if case .upsert = $0 { "upsert" } else if case .create = $0 { "create" } else { "other" } }
+                == ["create", "upsert"])
+        #expect(t.entries.values.first?.physicalAddress == PhysicalAddress("02:00:00:00:00:10"))
+    }
+
+    @Test func theRetryAfterEnoentIsAnUpsertThatConvergesWhenTheEntryComesBack() throws {
+        let t = MemoryNeighborTable(links: links, rows: [P.row("192.0.2.10", "02:00:00:00:00:01", proto: 245)])
+        t.beforeEach = { op, t in
+            switch op {
+            case .set(let r): t.entries[r.key] = nil               // deleted under us…
+            case .upsert(let r): t.entries[r.key] = P.row("192.0.2.10", "02:00:00:00:00:99")  // …and made again
+            default: break
+            }
+        }
+        let r = try planAndApply([P.row("192.0.2.10")], t)
+        #expect(r.outcomes.map(\.result) == [.applied(.create)] && r.succeeded)
+        #expect(t.entries.values.first?.physicalAddress == PhysicalAddress("02:00:00:00:00:10"))
+    }
+
+    @Test func aCreateOverALeftoverIsOneWriteCountedAsACreate() throws {
+        let t = MemoryNeighborTable(links: links, rows: [P.row("192.0.2.10", "", state: .unreachable)])
+        let r = try planAndApply([P.row("192.0.2.10")], t)
+        #expect(r.outcomes.map(\.result) == [.applied(.create)] && r.count(.create) == 1 && r.count(.set) == 0)
+        #expect(t.log.count == 1)
+        #expect(r.summary == "Apply: 1 created, 0 set, 0 deleted, 0 already converged, 0 unchanged, 0 failed.")
+    }
+
     @Test func deleteOfAVanishedEntryIsConverged() throws {
         let t = MemoryNeighborTable(links: links, rows: [P.row("192.0.2.10", proto: 245)])
         t.beforeEach = { op, t in if case .delete(let r) = op { t.entries[r.key] = nil } }

@@ -94,6 +94,27 @@ struct DesiredStateResolveTests {
         #expect(r.pending.allSatisfy { $0.cause == .interfaceAbsent && $0.key == nil })
     }
 
+    @Test("optional: true/false in defaults and per entry; only true or false")
+    func optionalKey() throws {
+        let s = try Self.state("""
+        defaults: { interface: eth9, optional: true }
+        neighbors:
+          - { address: 192.0.2.1, physicalAddress: "02:00:00:00:00:01" }
+          - { address: 192.0.2.2, physicalAddress: "02:00:00:00:00:02", optional: false }
+          - { address: 192.0.2.3, interface: veth0, physicalAddress: "02:00:00:00:00:03" }
+        """)
+        #expect(s.neighbors.map(\.isOptional) == [true, false, true])
+        #expect(s.neighbors[1].mark(of: "optional")?.description == "r.yaml:4:75")
+        guard case .failure(let e) = DesiredStateLoader.load(text: """
+            neighbors:
+              - { address: 192.0.2.1, interface: veth0, physicalAddress: "02:00:00:00:00:01", optional: yes }
+            """, fileName: "r.yaml") else {
+            Issue.record("optional: yes must be refused")
+            return
+        }
+        #expect(e.description.contains("r.yaml:2:93: error: expected true or false for 'optional'"), "\(e.description)")
+    }
+
     @Test("a selector that names no link beside one that does is the file's contradiction")
     func partlyAbsentSelectorsDisagree() throws {
         let text = """

@@ -89,6 +89,58 @@ import Testing
         }
     }
 
+    @Test func ownedLeftoversOfARefusedWriteAreDeletedForeignOnesNot() {
+        let p = Self.plan([], [Self.row("192.0.2.30", "", state: .none, proto: 245),
+                               Self.row("192.0.2.31", "", state: .unreachable, proto: 245),
+                               Self.row("192.0.2.32", "", state: .none),
+                               Self.row("192.0.2.33", "", state: .incomplete, proto: 99)])
+        #expect(Self.actions(p) == ["-192.0.2.30@3", "-192.0.2.31@3"])
+        #expect(p.changes.map(\.reason) == ["owned NONE leftover not in desired state",
+                                            "owned FAILED leftover not in desired state"])
+        #expect(Self.plan([], [Self.row("192.0.2.30", "", state: .none, proto: 245)], prune: .none).isEmpty)
+    }
+
+    @Test func aCreateOverALeftoverIsWrittenAsAnUpsertAndStaysACreate() {
+        let p = Self.plan([Self.row("192.0.2.10")], [Self.row("192.0.2.10", "", state: .unreachable)])
+        #expect(p.changes.map(\.action) == [.create] && p.count(.create) == 1)
+        #expect(p.changes[0].operation == .upsert(p.changes[0].after!))
+        #expect(Self.plan([Self.row("192.0.2.10")], []).changes[0].operation == .create(Self.row("192.0.2.10", proto: 245)))
+    }
+
+    @Test func pendingEntriesAreListedApartAndTheirKeysAreNeverPruned() {
+        let held = PendingNeighbor(address: IpAddress("2001:db8::20")!, interfaceName: "veth1", interfaceIndex: 4,
+                                   physicalAddress: PhysicalAddress("02:00:00:00:00:20")!, state: .permanent,
+                                   isRouter: false, isOptional: false, cause: .familyUnavailable,
+                                   reason: "blocked: IPv6 is disabled on veth1", source: nil)
+        let absent = PendingNeighbor(address: IpAddress("198.51.100.10")!, interfaceName: "vlan100", interfaceIndex: nil,
+                                     physicalAddress: PhysicalAddress("02:00:00:00:01:10")!, state: .permanent,
+                                     isRouter: false, isOptional: true, cause: .interfaceAbsent,
+                                     reason: "waiting for interface vlan100", source: nil)
+        let p = Planner.plan(desired: [], current: [Self.row("2001:db8::20", "02:00:00:00:00:20", dev: 4, proto: 245),
+                                                    Self.row("192.0.2.40", proto: 245)],
+                             links: Self.links, ownerProtocol: 245, prune: .owned, pending: [held, absent])
+        #expect(Self.actions(p) == ["-192.0.2.40@3"], "the owned entry at the pending key stays")
+        #expect(p.pending == [held, absent] && p.requiredPending == [held])
+        #expect(p.summary == "Plan: 0 to create, 0 to set, 1 to delete, 0 unchanged, 2 pending.")
+        let text = PlanRenderer(color: false).render(p)
+        #expect(text.contains("  ? 2001:db8::20 dev veth1 lladdr 02:00:00:00:00:20 permanent  # blocked: IPv6 is disabled on veth1\n"))
+        #expect(text.contains("  ? 198.51.100.10 dev vlan100 lladdr 02:00:00:00:01:10 permanent  # waiting for interface vlan100, optional\n"))
+        let doc = PlanDocument(p)
+        #expect(doc.summary.pending == 2 && doc.pending?.map(\.interface) == ["veth1", "vlan100"])
+        #expect(doc.pending?.compactMap(\.pendingNeighbor) == [held, absent])
+        #expect(PendingNeighbor.problems(p.requiredPending) == ["1 entry on veth1 blocked: IPv6 is disabled on veth1"])
+        #expect(PendingNeighbor.problems([absent, absent]) == ["2 entries waiting for interface vlan100, which does not "
+                                                               + "exist in this namespace"])
+    }
+
+    @Test func noarpWithoutMacLeavesTheAddressToTheKernel() {
+        let want = IpNetRow2(address: IpAddress("ff05::fb")!, interfaceIndex: 3, state: .noarp)
+        let supplied = Self.row("ff05::fb", "33:33:00:00:00:fb", state: .noarp, proto: 245)
+        #expect(Self.plan([want], [supplied]).isEmpty)
+        let p = Self.plan([want], [Self.row("ff05::fb", "02:00:00:00:00:99", proto: 245)])
+        #expect(p.changes.map(\.reason) == ["state permanent → noarp"])
+    }
+
     @Test func maxDeletesIsReported() {
         let current = (1...5).map { Self.row("192.0.2.\($0)", proto: 245) }
         #expect(Self.plan([], current, maxDeletes: 4).exceedsMaxDeletes)

@@ -87,4 +87,25 @@ import IpNet
         #expect(empty.touches(.overrun))
         #expect(scope.touches(.overrun))
     }
+
+    @Test func theAppearanceOfAnInterfaceAPendingEntryWaitsForIsRelevant() {
+        let pending = PendingNeighbor(address: IpAddress("2001:db8::20")!, interfaceName: "veth1", interfaceIndex: 4,
+                                      physicalAddress: Self.mac10, state: .permanent, isRouter: false,
+                                      isOptional: false, cause: .familyUnavailable, reason: "blocked", source: nil)
+        let s = WatchScope(desired: [Self.want], interfaceNames: ["veth0", "vlan100"], ownerProtocol: 245,
+                           prunes: true, pending: [pending], namedIndexes: [9])
+        #expect(s.touches(.linkChanged(link("vlan100", 12, up: false))), "a new link with a name the file uses")
+        #expect(s.touches(.linkChanged(link("eth9", 9, up: true))), "a new link with an index the file uses")
+        #expect(s.touches(.linkChanged(link("veth1", 4, up: true))), "the link of a family-blocked entry")
+        #expect(!s.touches(.linkChanged(link("other", 13, up: true))))
+    }
+
+    @Test func noarpWithoutMacMatchesWhateverAddressTheKernelSupplied() {
+        let want = IpNetRow2(address: IpAddress("ff05::fb")!, interfaceIndex: 3, physicalAddress: .empty, state: .noarp,
+                             protocol: 245)
+        let s = WatchScope(desired: [want], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true)
+        var have = want
+        have.physicalAddress = PhysicalAddress("33:33:00:00:00:fb")!
+        #expect(!s.touches(.neighborChanged(have)), "the echo of our own write")
+    }
 }
