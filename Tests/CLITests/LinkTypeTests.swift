@@ -93,6 +93,27 @@ import Testing
         #expect(again.status == 0 && again.stdout == "" && again.stderr == "")
     }
 
+    @Test func anArpOffLinkTakesNoarpWithoutAMacForAnyAddress() throws {
+        guard let ns = try cliNetns() else { return }
+        try ns.check(["link", "set", "veth1", "arp", "off"])
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.77, interface: veth1, state: noarp }
+              - { address: 2001:db8::77, interface: veth1, state: noarp }
+
+            """)
+        let apply = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        // The kernel fills in the link's own address.
+        let own = try #require((try JSONSerialization.jsonObject(with: Data(ns.run(["-j", "link", "show", "dev", "veth1"])
+            .stdout.utf8)) as? [[String: Any]])?.first?["address"] as? String)
+        #expect(Self.owned(ns) == ["198.51.100.77 veth1 \(own) NOARP", "2001:db8::77 veth1 \(own) NOARP"])
+        let plan = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)")
+    }
+
     @Test func kindsALinkCannotKeepAreRefusedWithThePositionedReason() throws {
         guard let ns = try Self.links() else { return }
         let dir = try TempDir()
