@@ -156,7 +156,10 @@ extension DesiredState {
         if byNameLink == nil && byIndexLink == nil && byLuidLink == nil {
             if let name = ref.name { return .absent(name: name, reason: "waiting for interface \(name)") }
             if let index = ref.index {
-                return .absent(name: "if\(index)", reason: "waiting for an interface with index \(index)")
+                // A zone id alone selects by index too (`fe80::1%9`): the same wait, saying where the index is from.
+                let zone = n.address.scopeId == index && n.mark(of: "interfaceIndex") == n.mark(of: "address")
+                return .absent(name: "if\(index)", reason: "waiting for an interface with index \(index)"
+                               + (zone ? " (the zone id of \(n.address))" : ""))
             }
             let luid = ref.luid!
             return .absent(name: "if\(luid.netLuidIndex)", reason: "waiting for an interface with NetLuidIndex "

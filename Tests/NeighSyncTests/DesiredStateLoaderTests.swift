@@ -79,8 +79,10 @@ struct DesiredStateLoaderTests {
                        interfaceAt: (17, 16), stateAt: st),
             Self.entry(f, line: 19, "2001:db8:0:2::20", mac: "02:00:00:00:00:a1", macLine: 21, interface: "veth1",
                        interfaceAt: (20, 16), stateAt: st),
-            Self.entry(f, line: 22, "198.51.100.99", mac: nil, interface: "veth1", interfaceAt: (23, 16),
-                       state: .noarp, stateAt: (24, 12)),
+            Self.entry(f, line: 22, "198.51.100.99", mac: "02:00:00:00:00:99", macLine: 24, interface: "veth1",
+                       interfaceAt: (23, 16), state: .noarp, stateAt: (25, 12)),
+            Self.entry(f, line: 26, "239.1.2.3", mac: nil, interface: "veth1", interfaceAt: (27, 16),
+                       state: .noarp, stateAt: (28, 12)),
         ])
         #expect(s.prune == PruneMode.none && s.ownerProtocol == 245)
     }
