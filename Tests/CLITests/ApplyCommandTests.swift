@@ -129,7 +129,7 @@ import Testing
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(doc["ok"] as? Bool == true)
         #expect(doc["summary"] as? [String: Int] == ["created": 4, "set": 0, "deleted": 0, "converged": 0,
-                                                      "unchanged": 0, "failed": 0])
+                                                      "unchanged": 0, "failed": 0, "pending": 0])
         let changes = try #require(doc["changes"] as? [[String: Any]])
         #expect(changes.count == 4 && changes.allSatisfy { $0["result"] as? String == "applied" })
     }

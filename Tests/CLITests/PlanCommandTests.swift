@@ -109,8 +109,9 @@ import Testing
         let r = try NeighsyncBinary.run(["plan", "-f", file, "--state", state, "--output", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        #expect(Set(doc.keys) == ["formatVersion", "summary", "ownerProtocol", "changes"])
-        #expect(doc["summary"] as? [String: Int] == ["create": 1, "set": 2, "delete": 1, "unchanged": 1])
+        #expect(Set(doc.keys) == ["formatVersion", "summary", "ownerProtocol", "changes", "pending"])
+        #expect(doc["summary"] as? [String: Int] == ["create": 1, "set": 2, "delete": 1, "unchanged": 1, "pending": 0])
+        #expect((doc["pending"] as? [Any])?.isEmpty == true)
         let changes = try #require(doc["changes"] as? [[String: Any]])
         #expect(changes.map { $0["action"] as? String } == ["create", "set", "delete", "set"])
         let set = changes[1]
