@@ -24,7 +24,8 @@ enum SourceExcerpt {
             while i < bytes.count && bytes[i] != 10 && bytes[i] != 13 { i += 1 }
             if wanted.contains(line), let ms = byLine[line] {
                 let text = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                for m in ms { out[m] = snippet(line: text, column: m.column) }
+                let byColumn = snippets(columns: ms.map(\.column), line: text)
+                for m in ms { out[m] = byColumn[m.column] }
             }
             guard i < bytes.count else { break }
             i += bytes[i] == 13 && i + 1 < bytes.count && bytes[i + 1] == 10 ? 2 : 1
@@ -37,36 +38,51 @@ enum SourceExcerpt {
     /// `  text\n  ^\n` for one line's bytes (no line break) and a 1-based code-point column; the text is cut to
     /// `width` columns around the caret when longer.
     static func snippet(line: UnsafeBufferPointer<UInt8>, column: Int) -> String {
-        let caret = max(column - 1, 0)
-        // Code points in the line, counted only as far as the window can reach (a code point starts at every byte
-        // that is not a UTF-8 continuation byte).
+        snippets(columns: [column], line: line)[column] ?? ""
+    }
+
+    /// The snippet for each of `columns` (1-based code points) on one line, in two walks over the line whatever the
+    /// number of columns: one counts its code points, one finds the byte offsets of every window's ends.
+    static func snippets(columns: [Int], line: UnsafeBufferPointer<UInt8>) -> [Int: String] {
+        // A code point starts at every byte that is not a UTF-8 continuation byte.
         var total = 0
-        for b in line where b & 0xC0 != 0x80 {
-            total += 1
-            if total > caret + width { break }
+        for b in line where b & 0xC0 != 0x80 { total += 1 }
+        var windows: [Int: (first: Int, end: Int)] = [:]
+        for c in columns {
+            let caret = max(c - 1, 0)
+            let first = max(0, min(caret - width / 2, total - width))
+            windows[c] = (first, min(total, first + width))
         }
-        let first = max(0, min(caret - width / 2, total - width))
-        let end = min(total, first + width)
-        var firstByte = line.count, endByte = line.count
+        // Byte offset of each code-point index a window starts or ends at (the end of the line for `total`).
+        let wanted = Set(windows.values.flatMap { [$0.first, $0.end] }).sorted()
+        var offset: [Int: Int] = [:]
+        var k = 0
         var points = 0
         for i in line.indices where line[i] & 0xC0 != 0x80 {
-            if points == first { firstByte = i }
-            if points == end { endByte = i; break }
+            while k < wanted.count && wanted[k] == points {
+                offset[points] = i
+                k += 1
+            }
+            if k == wanted.count { break }
             points += 1
         }
-        let cutLeft = first > 0
-        let cutRight = endByte < line.count
-        var text = cutLeft ? "…" : ""
-        var pad = cutLeft ? " " : ""
-        var col = first
-        let window = UnsafeBufferPointer(rebasing: line[min(firstByte, endByte)..<endByte])
-        for s in String(decoding: window, as: UTF8.self).unicodeScalars {
-            let control = s.value < 32 || (s.value >= 127 && s.value < 160) || s.value == 0xFEFF
-            text.unicodeScalars.append(s == "\t" ? "\t" : control ? "\u{FFFD}" : s)
-            if col < caret { pad.unicodeScalars.append(s == "\t" ? "\t" : " ") }
-            col += 1
+        var out: [Int: String] = [:]
+        for (c, w) in windows {
+            let caret = max(c - 1, 0)
+            let firstByte = offset[w.first] ?? line.count, endByte = offset[w.end] ?? line.count
+            var text = w.first > 0 ? "…" : ""
+            var pad = w.first > 0 ? " " : ""
+            var col = w.first
+            let window = UnsafeBufferPointer(rebasing: line[min(firstByte, endByte)..<endByte])
+            for s in String(decoding: window, as: UTF8.self).unicodeScalars {
+                let control = s.value < 32 || (s.value >= 127 && s.value < 160) || s.value == 0xFEFF
+                text.unicodeScalars.append(s == "\t" ? "\t" : control ? "\u{FFFD}" : s)
+                if col < caret { pad.unicodeScalars.append(s == "\t" ? "\t" : " ") }
+                col += 1
+            }
+            if endByte < line.count { text += "…" }
+            out[c] = "  \(text)\n  \(pad)^\n"
         }
-        if cutRight { text += "…" }
-        return "  \(text)\n  \(pad)^\n"
+        return out
     }
 }
