@@ -14,7 +14,7 @@ import IpNet
 /// entry (interface, address; scope id ignored) may appear once across all files. iproute2 equivalent: `ip -batch FILE`
 /// (stops at the first error, where this collects them all).
 public enum DesiredStateLoader {
-    /// The name `-f -` (standard input) is shown as in diagnostics.
+    /// The name diagnostics give standard input (`-f -`).
     public static let standardInputName = "<stdin>"
 
     /// Loads a file or a directory of files; `-` reads standard input (shown as `<stdin>`). iproute2 equivalent:
