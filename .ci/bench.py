@@ -80,8 +80,10 @@ def write_dir(d, name, n, addr, per_file=100_000):
     os.makedirs(path)
     for k in range(0, n, per_file):
         with open(os.path.join(path, f"{k // per_file:03d}.yaml"), "w") as f:
+            # Every file of a directory needs its own version (an empty or cut-short file must not prune).
+            f.write("version: 1\n")
             if k == 0:
-                f.write(f"version: 1\nmaxDeletes: {n}\n")
+                f.write(f"maxDeletes: {n}\n")
             f.write("defaults: { interface: veth0 }\nneighbors:\n")
             for i in range(k, min(n, k + per_file)):
                 f.write(f"  - address: {addr(i)}\n    physicalAddress: \"{mac(i)}\"\n")

@@ -174,18 +174,26 @@ final class DesiredFileParser {
 
     // MARK: - Structure
 
+    /// The error for a file with nothing in it (0 bytes, comments, `---`, a null document): never "zero neighbors".
+    static let emptyFileMessage = "the file is empty (no 'version' key); an empty file would delete every owned "
+        + "entry. To want no entries, write 'version: 1' and 'neighbors: []'"
+
     private func parseStream() throws {
         _ = try next()  // stream start
         var e = try next()
-        if e.kind == .streamEnd { return }
+        let start = SourceMark(file: path, line: 1, column: 1)
+        if e.kind == .streamEnd {
+            try error(DesiredFileParser.emptyFileMessage, at: start)
+            return
+        }
         // e is the document start.
         e = try next()
         if try acceptable(e) {
             switch e.kind {
             case .mappingStart:
-                try parseTop()
+                try parseTop(start: mark(e))
             case .scalar where e.plain && ScalarBytes.isNull(e.bytes):
-                break  // an empty document: no settings, no neighbors
+                try error(DesiredFileParser.emptyFileMessage, at: start)
             default:
                 try error("expected a mapping at the top level (version, neighbors, …), found \(describe(e))",
                           at: mark(e))
@@ -212,7 +220,7 @@ final class DesiredFileParser {
     }
 
     private func unknownKey(_ k: Event, known: [String], in place: String) throws {
-        let name = ScalarBytes.string(k.bytes)
+        let name = ScalarBytes.shown(k.bytes)
         var msg = "unknown key '\(name)' \(place)"
         if let s = KeySuggester.suggestion(for: name, among: known) {
             msg += "; did you mean '\(s)'?"
@@ -224,17 +232,29 @@ final class DesiredFileParser {
     }
 
     private func duplicateKey(_ k: Event, first: SourceMark) throws {
-        let name = ScalarBytes.string(k.bytes)
+        let name = ScalarBytes.shown(k.bytes)
         try error("duplicate key '\(name)' in this mapping; remove one of them", at: mark(k),
                   notes: [Diagnostic.Note(mark: first, message: "first '\(name)' is here")])
         try skip(try next())
     }
 
-    private func parseTop() throws {
+    /// Reads the top-level mapping that starts at `start`. `version` and `neighbors` are required: a file cut short
+    /// (or written without them) must not load as a smaller desired state that prunes what it lost.
+    private func parseTop(start: SourceMark) throws {
         var seen = [SourceMark?](repeating: nil, count: DesiredFileParser.topKeys.count)
         while true {
             let e = try next()
-            if e.kind == .mappingEnd { return }
+            if e.kind == .mappingEnd {
+                if seen[0] == nil {
+                    try error("missing key 'version' at the top level; without it the file may be incomplete and "
+                              + "would delete owned entries it does not list. Write 'version: 1' as its first line",
+                              at: start)
+                } else if seen[5] == nil {
+                    try error("missing key 'neighbors' at the top level; a file without it would delete every owned "
+                              + "entry. List the entries, or write 'neighbors: []' to want none", at: start)
+                }
+                return
+            }
             guard let k = try key(e) else { continue }
             guard let i = ScalarBytes.index(of: k.bytes, in: DesiredFileParser.topKeys) else {
                 try unknownKey(k, known: DesiredFileParser.topKeyNames, in: "at the top level")
@@ -257,10 +277,10 @@ final class DesiredFileParser {
                     case .value(let x) where x <= UInt64(Int.max):
                         result.maxDeletes = .init(value: Int(x), mark: mark(v))
                     case .negative:
-                        try error("'maxDeletes' must be 0 or more, found \(ScalarBytes.string(v.bytes)); use 0 "
+                        try error("'maxDeletes' must be 0 or more, found \(ScalarBytes.shown(v.bytes)); use 0 "
                                   + "to refuse every delete without --force", at: mark(v))
                     default:
-                        try error("'maxDeletes' is too large: \(ScalarBytes.string(v.bytes))", at: mark(v))
+                        try error("'maxDeletes' is too large: \(ScalarBytes.shown(v.bytes))", at: mark(v))
                     }
                 }
             case 4:
@@ -285,7 +305,7 @@ final class DesiredFileParser {
     private func parseVersion(_ v: Event) throws {
         guard let n = try integer(v, key: "version") else { return }
         if n != .value(1) {
-            try error("unsupported version \(ScalarBytes.string(v.bytes)); this neighsync reads version 1",
+            try error("unsupported version \(ScalarBytes.shown(v.bytes)); this neighsync reads version 1",
                       at: mark(v))
         }
     }
@@ -315,7 +335,7 @@ final class DesiredFileParser {
             guard try acceptable(pv), let n = try integer(pv, key: "owner.protocol") else { continue }
             guard case .value(let x) = n else {
                 try error("'owner.protocol' must be 5…255 (an NDA_PROTOCOL value), found "
-                          + ScalarBytes.string(pv.bytes), at: mark(pv))
+                          + ScalarBytes.shown(pv.bytes), at: mark(pv))
                 continue
             }
             // The one rule for owner protocols (shared with saved plans): 0–4 refused, daemons' numbers warned.
@@ -337,14 +357,18 @@ final class DesiredFileParser {
         } else if ScalarBytes.equals(s.bytes, "none") {
             result.prune = .init(value: PruneMode.none, mark: mark(v))
         } else {
-            let t = ScalarBytes.string(s.bytes)
+            let t = ScalarBytes.shown(s.bytes)
             let hint = KeySuggester.suggestion(for: t, among: ["owned", "none"]).map { "; did you mean '\($0)'?" }
             try error("'prune' must be owned or none, found '\(t)'\(hint ?? "")", at: mark(v))
         }
     }
 
     private func parseNeighbors(_ v: Event) throws {
-        if v.kind == .scalar && v.plain && ScalarBytes.isNull(v.bytes) { return }
+        if v.kind == .scalar && v.plain && ScalarBytes.isNull(v.bytes) {
+            try error("'neighbors' has no value; a file cut short after 'neighbors:' would delete every owned entry. "
+                      + "List the entries, or write 'neighbors: []' to want none", at: mark(v))
+            return
+        }
         guard v.kind == .sequenceStart else {
             try error("expected a list for 'neighbors', found \(describe(v))", at: mark(v))
             try skip(v)
@@ -390,7 +414,7 @@ final class DesiredFileParser {
                 f.hadError = true
                 let topLevel = ScalarBytes.index(of: k.bytes, in: DesiredFileParser.topKeys) != nil
                 if topLevel {
-                    let name = ScalarBytes.string(k.bytes)
+                    let name = ScalarBytes.shown(k.bytes)
                     try error("'\(name)' is a top-level setting, not a key \(place); move it to the top level",
                               at: mark(k))
                     try skip(try next())
@@ -495,7 +519,7 @@ final class DesiredFileParser {
         }
         if let b = ScalarBytes.boolean(v.bytes) { return b }
         if ScalarBytes.isYAML11Boolean(v.bytes) {
-            try error("expected true or false for '\(key)', found '\(ScalarBytes.string(v.bytes))'; YAML 1.1 "
+            try error("expected true or false for '\(key)', found '\(ScalarBytes.shown(v.bytes))'; YAML 1.1 "
                       + "tools read yes/no/on/off as booleans and others as strings, so write true or false",
                       at: mark(v))
         } else {
@@ -532,13 +556,13 @@ final class DesiredFileParser {
         guard let a = IpAddress(utf8: s.bytes) else {
             let t = ScalarBytes.string(s.bytes)
             if let fixed = DesiredFileParser.withoutLeadingZeros(t) {
-                try error("invalid address '\(t)': an IPv4 octet has a leading zero, which some tools read as "
-                          + "octal; write \(fixed)", at: mark(v))
+                try error("invalid address '\(ScalarBytes.shown(t))': an IPv4 octet has a leading zero, which some "
+                          + "tools read as octal; write \(fixed)", at: mark(v))
             } else if let problem = DesiredFileParser.zoneProblem(t) {
-                try error("invalid address '\(t)': \(problem)", at: mark(v))
+                try error("invalid address '\(ScalarBytes.shown(t))': \(problem)", at: mark(v))
             } else {
-                try error("invalid address '\(t)'; write an IPv4 address like 192.0.2.10 or an IPv6 address like "
-                          + "2001:db8::10", at: mark(v))
+                try error("invalid address '\(ScalarBytes.shown(t))'; write an IPv4 address like 192.0.2.10 or an "
+                          + "IPv6 address like 2001:db8::10", at: mark(v))
             }
             return nil
         }
@@ -573,7 +597,7 @@ final class DesiredFileParser {
             try error("physicalAddress has \(n) bytes; a neighbor entry holds at most \(PhysicalAddress.maxLength)",
                       at: mark(v))
         case .failure(.malformed):
-            try error("malformed physicalAddress '\(ScalarBytes.string(s.bytes))'; write hex bytes like "
+            try error("malformed physicalAddress '\(ScalarBytes.shown(s.bytes))'; write hex bytes like "
                       + "02:00:00:00:00:10, 02-00-00-00-00-10 or 0200.0000.0010", at: mark(v))
         }
         return nil
@@ -582,7 +606,7 @@ final class DesiredFileParser {
     private func interfaceName(_ v: Event) throws -> String? {
         if v.kind == .scalar, v.plain, case .value = ScalarBytes.integer(v.bytes) {
             try error("expected an interface name for 'interface', found an integer; to select by index write "
-                      + "interfaceIndex: \(ScalarBytes.string(v.bytes))", at: mark(v))
+                      + "interfaceIndex: \(ScalarBytes.shown(v.bytes))", at: mark(v))
             return nil
         }
         guard let s = try text(v, key: "interface", expected: "an interface name") else { return nil }
@@ -593,8 +617,9 @@ final class DesiredFileParser {
         let valid = b.count >= 1 && b.count <= 15 && !ScalarBytes.equals(b, ".") && !ScalarBytes.equals(b, "..")
             && !b.contains(where: { $0 == 0 || $0 == 47 || $0 == 58 || ($0 >= 9 && $0 <= 13) || $0 == 32 || $0 == 160 })
         guard valid else {
-            try error("invalid interface name '\(DisplayText.escaped(ScalarBytes.string(b)))': Linux names are 1–15 "
-                      + "bytes without '/', ':' or spaces", at: mark(v))
+            // Control characters in the name are escaped when the diagnostic is printed (`Diagnostic.printable`).
+            try error("invalid interface name '\(ScalarBytes.shown(b))': Linux names are 1–15 bytes without '/', "
+                      + "':' or spaces", at: mark(v))
             return nil
         }
         // Consecutive entries usually name the same interface: share one String.
@@ -607,14 +632,14 @@ final class DesiredFileParser {
     private func interfaceIndex(_ v: Event) throws -> UInt32? {
         guard let n = try integer(v, key: "interfaceIndex") else { return nil }
         if case .value(let x) = n, x >= 1, x <= UInt64(UInt32.max) { return UInt32(x) }
-        try error("'interfaceIndex' must be 1…4294967295 (an ifindex), found \(ScalarBytes.string(v.bytes))",
+        try error("'interfaceIndex' must be 1…4294967295 (an ifindex), found \(ScalarBytes.shown(v.bytes))",
                   at: mark(v))
         return nil
     }
 
     private func interfaceLuid(_ v: Event) throws -> NetLuid? {
         guard let n = try integer(v, key: "interfaceLuid") else { return nil }
-        let t = ScalarBytes.string(v.bytes)
+        let t = ScalarBytes.shown(v.bytes)
         guard case .value(let x) = n else {
             try error("'interfaceLuid' must fit in 64 bits, found \(t)", at: mark(v))
             return nil
@@ -638,7 +663,7 @@ final class DesiredFileParser {
         guard let s = try text(v, key: "state", expected: "permanent or noarp") else { return nil }
         if ScalarBytes.equals(s.bytes, "permanent") { return .permanent }
         if ScalarBytes.equals(s.bytes, "noarp") { return .noarp }
-        let t = ScalarBytes.string(s.bytes)
+        let t = ScalarBytes.shown(s.bytes)
         var msg = "state must be permanent or noarp for a static entry, found '\(t)'"
         if let hint = KeySuggester.suggestion(for: t, among: ["permanent", "noarp"]) {
             msg += "; did you mean '\(hint)'?"

@@ -5,17 +5,36 @@ import IpNet
 /// Reads desired-state YAML (format version 1, DESIGN.md § File format) into a `DesiredState`, or returns every
 /// problem found as a `DiagnosticList`. `load(path:)` takes a file, or a directory whose `*.yaml` / `*.yml` files
 /// (not hidden, not recursive) are read in name order and merged; a directory without any is an error, so an empty
-/// checkout cannot prune every owned entry. In a directory, `defaults` apply only to the entries of their own file
-/// (so `veth0.yaml` and `veth1.yaml` can each default their interface); `owner.protocol`, `prune` and `maxDeletes` may
-/// be written in several files but must then agree; `version`, when written, must be 1 in each file. An entry
-/// (interface, address; scope id ignored) may appear once across all files. iproute2 equivalent: `ip -batch FILE`
+/// checkout cannot prune every owned entry. Every file, alone or in a directory, must say `version: 1` and
+/// `neighbors` (`neighbors: []` for none): a file that is empty, only comments, `{}` or cut short before its list is
+/// an error, never "zero neighbors" (which would prune every owned entry). A directory entry that cannot be read (a
+/// dangling symlink, a FIFO, a directory named x.yaml, no permission) fails the whole load. In a directory,
+/// `defaults` apply only to the entries of their own file (so `veth0.yaml` and `veth1.yaml` can each default their
+/// interface); `owner.protocol`, `prune` and `maxDeletes` may be written in several files but must then agree. An
+/// entry (interface, address; scope id ignored) may appear once across all files. iproute2 equivalent: `ip -batch FILE`
 /// (stops at the first error, where this collects them all).
 public enum DesiredStateLoader {
-    /// Loads a file or a directory of files. iproute2 equivalent: `ip -batch FILE`.
+    /// The name diagnostics give standard input (`-f -`).
+    public static let standardInputName = "<stdin>"
+
+    /// Loads a file or a directory of files; `-` reads standard input (shown as `<stdin>`). iproute2 equivalent:
+    /// `ip -batch FILE` (`ip -batch -` for standard input).
     public static func load(path: String, limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
+        if path == "-" {
+            switch FileStatus.read(fd: 0, limit: limits.maxFileSize) {
+            case .success(let bytes): return load(data: bytes, fileName: standardInputName, limits: limits)
+            case .failure(let f):
+                return .failure(DiagnosticList([Merger.readFailure(f, path: standardInputName, limits: limits,
+                                                                   inDirectory: false)]))
+            }
+        }
         guard let status = FileStatus(path: path) else {
-            return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot read \(path): no such file or "
-                                                       + "directory; check the path given with -f")]))
+            // stat follows symlinks: a dangling one lands here too; lstat tells the two apart.
+            var st = stat()
+            let dangling = lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
+            return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot read \(path): "
+                                                       + (dangling ? "a dangling symlink" : "no such file or directory")
+                                                       + "; check the path given with -f")]))
         }
         var files: [String] = [path]
         if status.kind == .directory {
@@ -25,10 +44,11 @@ public enum DesiredStateLoader {
                                                            + "check its permissions")]))
             }
             let base = path.hasSuffix("/") ? path : path + "/"
+            // Every matching name is read, whatever it is: one that cannot be read (a dangling symlink, a FIFO, a
+            // directory named x.yaml) fails the whole load instead of silently dropping its entries.
             files = names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
                 .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
                 .map { base + $0 }
-                .filter { FileStatus(path: $0).map { $0.kind != .directory } ?? false }
             if files.isEmpty {
                 return .failure(DiagnosticList([Diagnostic(mark: nil, message: "no *.yaml or *.yml files in the "
                                                            + "directory \(path); an empty desired state must be an "
@@ -38,7 +58,7 @@ public enum DesiredStateLoader {
         var merger = Merger(limits: limits)
         merger.expectedFiles = files.count
         if files.count == 1 {
-            merger.read(file: files[0])
+            merger.read(file: files[0], inDirectory: status.kind == .directory)
             return merger.finish()
         }
         // A directory: files are parsed two at a time on worker threads and merged in name order here, so a
@@ -49,7 +69,8 @@ public enum DesiredStateLoader {
             guard next < files.count else { return }
             let path = files[next]
             next += 1
-            pending.append(BackgroundWork { Merger.parseFile(path, limits: limits, budget: limits.maxErrors) })
+            pending.append(BackgroundWork { Merger.parseFile(path, limits: limits, budget: limits.maxErrors,
+                                                             inDirectory: true) })
         }
         startNext()
         startNext()
@@ -60,6 +81,24 @@ public enum DesiredStateLoader {
             if !merger.stopped { merger.absorb(parsed) }
         }
         return merger.finish()
+    }
+
+    /// Why `path` cannot be reloaded on SIGHUP in watch mode, nil when it can (a regular file or a directory,
+    /// symlinks followed). Standard input (`-`), a pipe such as `/dev/stdin` or a device would be at its end on the
+    /// reload and read as empty. C equivalent: `stat(2)` and `S_ISREG` / `S_ISDIR`.
+    public static func reloadProblem(path: String) -> String? {
+        let what: String
+        if path == "-" {
+            what = "standard input"
+        } else {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }  // a missing path gets the loader's own message
+            let kind = st.st_mode & S_IFMT
+            if kind == S_IFREG || kind == S_IFDIR { return nil }
+            what = "\(path), \(FileStatus.describe(mode: st.st_mode))"
+        }
+        return "watch mode needs -f to be a regular file or a directory, not \(what): SIGHUP re-reads it, and a "
+            + "pipe or standard input is at its end by then. Write the desired state to a file and give its path"
     }
 
     /// Loads in-memory text as if it were the file `fileName` (for tests and stdin). iproute2 equivalent:
@@ -92,7 +131,8 @@ public enum DesiredStateLoader {
         var diagnostics: [Diagnostic] = []
         /// Warnings of every file read (they never stop a load).
         var warnings: [Diagnostic] = []
-        var sources: [String: String] = [:]
+        /// Snippets cut while a file's bytes were in memory, by position.
+        var snippets: [SourceMark: String] = [:]
         var files: [String] = []
         var neighbors: [DesiredNeighbor] = []
         var ownerProtocol: ParsedFile.Setting<UInt8>?
@@ -107,8 +147,9 @@ public enum DesiredStateLoader {
 
         init(limits: LoaderLimits) { self.limits = limits }
 
-        mutating func read(file path: String) {
-            absorb(Merger.parseFile(path, limits: limits, budget: limits.maxErrors - diagnostics.count))
+        mutating func read(file path: String, inDirectory: Bool) {
+            absorb(Merger.parseFile(path, limits: limits, budget: limits.maxErrors - diagnostics.count,
+                                    inDirectory: inDirectory))
         }
 
         /// One file read and parsed on its own, on any thread: what `absorb` needs to merge it.
@@ -121,60 +162,71 @@ public enum DesiredStateLoader {
             var file: ParsedFile?
             var diagnostics: [Diagnostic] = []
             var warnings: [Diagnostic] = []
-            /// The text, kept only when the parser found problems in it.
-            var source: String?
+            /// The snippets of the positions the parser's diagnostics and warnings point at, cut while the bytes
+            /// were here.
+            var snippets: [SourceMark: String] = [:]
         }
 
         /// Reads and parses `path` with an error budget; touches no merger state, so files can be parsed in
         /// parallel and merged in order.
-        static func parseFile(_ path: String, limits: LoaderLimits, budget: Int) -> FileParse {
-            let status = FileStatus(path: path)
-            let size = status?.size ?? 0
-            if size > limits.maxFileSize {
-                return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the "
-                                 + "limit of \(limits.maxFileSize) bytes; split it into a directory of smaller files or "
-                                 + "raise the limit"), listed: true)
+        static func parseFile(_ path: String, limits: LoaderLimits, budget: Int, inDirectory: Bool) -> FileParse {
+            // Read into memory, never mapped: a file truncated meanwhile gives fewer bytes (a parse error at
+            // worst), not SIGBUS. The buffer is sized from fstat, so a regular file takes one read(2).
+            switch FileStatus.readFile(path, limit: limits.maxFileSize, regularOnly: inDirectory) {
+            case .success(let bytes):
+                return bytes.withUnsafeBufferPointer { parseBuffer($0, path: path, limits: limits, budget: budget) }
+            case .failure(let f):
+                return FileParse(path: path, early: readFailure(f, path: path, limits: limits,
+                                                                inDirectory: inDirectory),
+                                 listed: f.size != nil)
             }
-            // A regular file is mapped rather than copied (the parser reads it once); a pipe or /proc file is read.
-            let regular = status?.kind == .regular
-            var readFailure: FileStatus.ReadFailure? = nil
-            let data: Data?
-            if regular {
-                data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        }
+
+        /// The diagnostic for a file that could not be read (so nothing of it was parsed).
+        static func readFailure(_ f: FileStatus.ReadFailure, path: String, limits: LoaderLimits,
+                                inDirectory: Bool) -> Diagnostic {
+            if f.errno == EFBIG {
+                if let size = f.size {
+                    return Diagnostic(mark: nil, message: "\(path) is \(size) bytes, over the limit of "
+                                      + "\(limits.maxFileSize) bytes; split it into a directory of smaller files or "
+                                      + "raise the limit")
+                }
+                // A pipe is read only up to the limit.
+                return Diagnostic(mark: nil, message: "\(path) is over the limit of \(limits.maxFileSize) bytes "
+                                  + "(stopped reading there); split it into a directory of smaller files or raise "
+                                  + "the limit")
+            }
+            var reason = f.description
+            if f.errno == ENOENT || f.errno == ELOOP {
+                var st = stat()
+                if lstat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK { reason += " (a dangling symlink?)" }
+            }
+            let next: String
+            if inDirectory {
+                next = f.notRegular != nil ? "every *.yaml / *.yml file of the directory must be a regular file, "
+                    + "or be removed" : "every *.yaml / *.yml file of the directory must be readable, or be removed"
             } else {
-                switch FileStatus.readAll(path, limit: limits.maxFileSize) {
-                case .success(let bytes): data = Data(bytes)
-                case .failure(let f): data = nil; readFailure = f
-                }
+                next = "check that it is a readable file"
             }
-            guard let data else {
-                if readFailure?.errno == EFBIG {  // a pipe is read only up to the limit
-                    return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is over the limit of "
-                                     + "\(limits.maxFileSize) bytes (stopped reading there); split it into a directory "
-                                     + "of smaller files or raise the limit"), listed: false)
-                }
-                return FileParse(path: path, early: Diagnostic(mark: nil, message: "cannot read \(path)"
-                                 + (readFailure.map { ": \($0)" } ?? "") + "; check that it is a readable file"),
-                                 listed: false)
-            }
-            guard data.count <= limits.maxFileSize else {
-                return FileParse(path: path, early: Diagnostic(mark: nil, message: "\(path) is over the limit of "
-                                 + "\(limits.maxFileSize) bytes"), listed: false)
-            }
-            return data.withUnsafeBytes { raw in
-                parseBuffer(raw.bindMemory(to: UInt8.self), path: path, limits: limits, budget: budget)
-            }
+            return Diagnostic(mark: nil, message: "cannot read \(path): \(reason); \(next)")
         }
 
         /// Parses bytes already in memory.
         static func parseBuffer(_ input: UnsafeBufferPointer<UInt8>, path: String, limits: LoaderLimits,
                                 budget: Int) -> FileParse {
-            let parser = DesiredFileParser(path: path, input: input, limits: limits, budget: budget)
+            let text = withoutByteOrderMark(input)
+            let parser = DesiredFileParser(path: path, input: text, limits: limits, budget: budget)
             let file = parser.parse()
-            let quiet = parser.diagnostics.isEmpty && parser.warnings.isEmpty
+            let marks = DiagnosticList(parser.diagnostics + parser.warnings).marks.filter { $0.file == path }
             return FileParse(path: path, early: nil, listed: true, file: file, diagnostics: parser.diagnostics,
-                             warnings: parser.warnings,
-                             source: quiet ? nil : String(decoding: input, as: UTF8.self))
+                             warnings: parser.warnings, snippets: SourceExcerpt.snippets(for: marks, in: text))
+        }
+
+        /// `input` without a leading UTF-8 byte order mark (EF BB BF): it is not part of the text, and libyaml, told
+        /// the encoding, would read it as a character. Line 1's columns then count from the first real character.
+        static func withoutByteOrderMark(_ input: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+            guard input.count >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF else { return input }
+            return UnsafeBufferPointer(rebasing: input[3...])
         }
 
         /// Merges one parsed file (in name order).
@@ -185,11 +237,10 @@ public enum DesiredStateLoader {
                 return
             }
             guard let file = r.file else { return }
-            let before = diagnostics.count
             for d in r.diagnostics { add(d) }
             warnings += r.warnings
+            snippets.merge(r.snippets) { a, _ in a }
             merge(file)
-            if diagnostics.count != before || !r.warnings.isEmpty, let source = r.source { sources[r.path] = source }
         }
 
         mutating func parse(_ data: [UInt8], path: String) {
@@ -206,9 +257,12 @@ public enum DesiredStateLoader {
             let r = Merger.parseBuffer(input, path: path, limits: limits, budget: limits.maxErrors - diagnostics.count)
             let before = diagnostics.count
             absorb(r)
-            // Merging can add problems (duplicates) too; an in-memory file cannot be re-read, so keep its text.
-            if diagnostics.count != before && sources[path] == nil {
-                sources[path] = String(decoding: input, as: UTF8.self)
+            // Merging can add problems (duplicates) too; an in-memory file cannot be re-read, so cut their snippets
+            // now.
+            if diagnostics.count != before {
+                let marks = DiagnosticList(Array(diagnostics[before...])).marks
+                    .filter { $0.file == path && snippets[$0] == nil }
+                snippets.merge(SourceExcerpt.snippets(for: marks, in: Merger.withoutByteOrderMark(input))) { a, _ in a }
             }
         }
 
@@ -276,12 +330,12 @@ public enum DesiredStateLoader {
                 diagnostics.append(Diagnostic(mark: nil, message: "too many errors (\(limits.maxErrors)); stopped "
                                               + "reading, fix these and run again"))
             }
-            // Keep the text only of files that diagnostics point into.
+            // Keep the snippets of the positions the list points at.
             func list(_ ds: [Diagnostic]) -> DiagnosticList {
-                let used = Set(ds.flatMap { d in [d.mark?.file].compactMap { $0 } + d.notes.map(\.mark.file) })
-                var keep: [String: String] = [:]
-                for (k, v) in sources where used.contains(k) { keep[k] = v }
-                return DiagnosticList(ds, sources: keep)
+                let all = DiagnosticList(ds)
+                var keep: [SourceMark: String] = [:]
+                for m in all.marks { keep[m] = snippets[m] }
+                return DiagnosticList(ds, snippets: keep)
             }
             guard diagnostics.isEmpty else { return .failure(list(diagnostics + warnings)) }
             var state = DesiredState(version: 1,

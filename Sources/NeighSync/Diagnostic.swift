@@ -1,6 +1,8 @@
+import IpNet
+
 /// One problem found in a desired-state file, positioned like a compiler error: `file:line:col: error: message`
 /// (or `warning:` for something allowed but probably unintended), followed by the source line and a caret under the
-/// column (see `rendered(source:)`). Collected, not thrown one by one, so a user sees every problem of a file at once;
+/// column (see `rendered(snippet:)`). Collected, not thrown one by one, so a user sees every problem of a file at once;
 /// only errors stop a load. iproute2 equivalent: `ip -batch` stops at the first bad line
 /// and prints `Command failed FILE:LINE`.
 public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
@@ -43,29 +45,39 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// True for an error (not a warning).
     public var isError: Bool { severity == .error }
 
-    /// `file:line:col: error: message` (or `warning:`; without a mark `error: message`), no snippet.
+    /// `file:line:col: error: message` (or `warning:`; without a mark `error: message`), no snippet. Control
+    /// characters in the path and the message are escaped (`\x1B`), so nothing a file or its name holds reaches the
+    /// terminal raw.
     public var description: String {
-        if let mark { return "\(mark): \(severity.rawValue): \(message)" }
-        return "\(severity.rawValue): \(message)"
+        let text = "\(severity.rawValue): \(Diagnostic.printable(message))"
+        if let mark { return "\(Diagnostic.printable(mark.description)): \(text)" }
+        return text
     }
 
-    /// The compiler-style text: the header line, the source line and a caret under the column, then each note the
-    /// same way. `source` returns the text of a line (1-based) of a file, or nil when unavailable.
-    public func rendered(source: (String, Int) -> String?) -> String {
+    /// The compiler-style text: the header line, the snippet (source window and caret, see `SourceExcerpt`), then
+    /// each note the same way. `snippet` returns the rendered snippet of a position, or nil when unavailable.
+    public func rendered(snippet: (SourceMark) -> String?) -> String {
         var out = description + "\n"
-        if let mark { out += Diagnostic.snippet(mark, source) }
+        if let mark { out += snippet(mark) ?? "" }
         for n in notes {
-            out += "\(n.mark): note: \(n.message)\n"
-            out += Diagnostic.snippet(n.mark, source)
+            out += "\(Diagnostic.printable(n.mark.description)): note: \(Diagnostic.printable(n.message))\n"
+            out += snippet(n.mark) ?? ""
         }
         return out
     }
 
-    static func snippet(_ mark: SourceMark, _ source: (String, Int) -> String?) -> String {
-        guard let text = source(mark.file, mark.line) else { return "" }
-        // Tabs stay tabs under the caret so the caret lines up in a terminal.
-        var pad = ""
-        for (i, ch) in text.enumerated() where i < mark.column - 1 { pad.append(ch == "\t" ? "\t" : " ") }
-        return "  \(text)\n  \(pad)^\n"
+    /// The longest message printed, in characters; values quoted in messages are already cut
+    /// (`ScalarBytes.shown`), this only bounds a message built from something longer.
+    static let maxMessageLength = 1000
+
+    /// `text` with control characters (tab and newline included), bidirectional overrides and backslashes escaped
+    /// by `DisplayText.escaped` (the one escaping function), cut to `maxMessageLength` characters with `…`. C
+    /// equivalent: systemd's `cescape()`.
+    public static func printable(_ text: String) -> String {
+        var cut = text
+        if text.unicodeScalars.count > maxMessageLength {
+            cut = String(String.UnicodeScalarView(text.unicodeScalars.prefix(maxMessageLength))) + "…"
+        }
+        return DisplayText.escaped(cut)
     }
 }

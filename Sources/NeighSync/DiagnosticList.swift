@@ -1,19 +1,24 @@
-import FoundationEssentials
-
 /// Every problem found while loading or resolving a desired state, in file and position order, as one error value.
-/// It keeps the text of the files it points into (when the loader had them in memory), so `rendered()` can print
-/// each diagnostic compiler-style with its source line and caret; for other files it reads the line from disk.
-/// iproute2 equivalent: the messages of `ip -batch FILE`, which stops at the first (`Command failed FILE:LINE`).
+/// It keeps, for each position it points at, the snippet the loader cut from the text while it had it in memory
+/// (`SourceExcerpt`: a window of the line around the caret, never a whole file), so `rendered()` prints each
+/// diagnostic compiler-style with its source line and caret; for positions without one it reads the line from the
+/// file on disk (a regular file only, never standard input or a pipe). What is printed is bounded: at most
+/// `renderedLimit` positioned diagnostics, each snippet at most `SourceExcerpt.width` columns, each message with its
+/// control characters escaped. iproute2 equivalent: the messages of `ip -batch FILE`, which stops at the first
+/// (`Command failed FILE:LINE`).
 public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible {
     /// The diagnostics, sorted by file, line and column (those without a position last, in their order).
     /// iproute2 equivalent: the error lines `ip -batch` prints.
     public var diagnostics: [Diagnostic]
-    /// File text by path, for the files the diagnostics point into and the loader had in memory. iproute2 has no
-    /// equivalent (it prints no source lines).
-    public var sources: [String: String]
+    /// The rendered snippet (source window and caret) by position, for the positions the loader had text for.
+    /// iproute2 has no equivalent (it prints no source lines).
+    public var snippets: [SourceMark: String]
+
+    /// The most positioned diagnostics `rendered()` prints; the rest are counted in one closing line.
+    public static let renderedLimit = 100
 
     /// Builds a list; `diagnostics` are sorted by position (stable for equal positions). iproute2 has no equivalent.
-    public init(_ diagnostics: [Diagnostic], sources: [String: String] = [:]) {
+    public init(_ diagnostics: [Diagnostic], snippets: [SourceMark: String] = [:]) {
         self.diagnostics = diagnostics.enumerated().sorted { a, b in
             switch (a.element.mark, b.element.mark) {
             case (nil, nil): return a.offset < b.offset
@@ -22,7 +27,7 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
             case let (x?, y?): return x == y ? a.offset < b.offset : x < y
             }
         }.map(\.element)
-        self.sources = sources
+        self.snippets = snippets
     }
 
     /// The number of diagnostics (an `ip -batch` run reports at most one).
@@ -42,53 +47,56 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
         return s
     }
 
+    /// Every position a diagnostic or one of its notes points at.
+    var marks: [SourceMark] { diagnostics.flatMap { d in (d.mark.map { [$0] } ?? []) + d.notes.map(\.mark) } }
+
     /// One `file:line:col: error: message` line per diagnostic, without snippets. iproute2 equivalent: `Command
     /// failed FILE:LINE`.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 
-    /// The compiler-style text of every diagnostic (header, source line, caret, notes), lines taken from `sources`
-    /// or, failing that, from the file on disk. iproute2 equivalent: none (it prints the failing line number only).
+    /// The compiler-style text of every diagnostic (header, source line, caret, notes), snippets from `snippets` or,
+    /// failing that, cut from the file on disk; after `renderedLimit` positioned diagnostics, one line counts the
+    /// rest. iproute2 equivalent: none (it prints the failing line number only).
     public func rendered() -> String {
-        var cache: [String: [Substring]] = [:]
-        for (path, text) in sources { cache[path] = DiagnosticList.lines(text) }
-        // Control characters (a NUL, an escape) would garble the terminal; show them as U+FFFD.
-        func printable(_ s: Substring) -> String {
-            String(String.UnicodeScalarView(s.unicodeScalars.map {
-                ($0.value < 32 && $0 != "\t") || $0.value == 127 ? "\u{FFFD}" : $0
-            }))
-        }
-        return rendered { file, line in
-            if cache[file] == nil {
-                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-                cache[file] = DiagnosticList.lines(text)
+        var all = snippets
+        let missing = marks.filter { all[$0] == nil && $0.file != DesiredStateLoader.standardInputName }
+        for file in Set(missing.map(\.file)) {
+            // Only a regular file is read again: a pipe (/dev/stdin) would block or give other bytes.
+            guard case .success(let bytes) = FileStatus.readFile(file, limit: LoaderLimits.default.maxFileSize,
+                                                                  regularOnly: true) else { continue }
+            var text = bytes[...]
+            if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
+            let found = text.withUnsafeBufferPointer {
+                SourceExcerpt.snippets(for: missing.filter { $0.file == file }, in: $0)
             }
-            guard let lines = cache[file], line >= 1, line <= lines.count else { return nil }
-            return printable(lines[line - 1])
+            all.merge(found) { a, _ in a }
         }
-    }
-
-    /// The compiler-style text of every diagnostic with lines from `source` (path, 1-based line → text). iproute2
-    /// equivalent: none.
-    public func rendered(source: (String, Int) -> String?) -> String {
-        diagnostics.map { $0.rendered(source: source) }.joined()
-    }
-
-    /// Splits text into lines as libyaml counts them (LF, CR LF, CR).
-    static func lines(_ text: String) -> [Substring] {
-        var out: [Substring] = []
-        var start = text.startIndex
-        var i = text.startIndex
-        while i < text.endIndex {
-            let c = text[i]
-            if c == "\n" || c == "\r\n" || c == "\r" {
-                out.append(text[start..<i])
-                i = text.index(after: i)
-                start = i
-            } else {
-                i = text.index(after: i)
+        var out = ""
+        var shown = 0
+        var hidden: [Diagnostic] = []
+        for d in diagnostics {
+            if d.mark != nil {
+                if shown >= DiagnosticList.renderedLimit {
+                    hidden.append(d)
+                    continue
+                }
+                shown += 1
             }
+            out += d.rendered { all[$0] }
         }
-        out.append(text[start...])
+        if !hidden.isEmpty {
+            let e = hidden.reduce(0) { $0 + ($1.isError ? 1 : 0) }, w = hidden.count - e
+            var parts: [String] = []
+            if e > 0 { parts.append("\(e) more error\(e == 1 ? "" : "s")") }
+            if w > 0 { parts.append("\(w) more warning\(w == 1 ? "" : "s")") }
+            out += "… and \(parts.joined(separator: " and ")) not shown\n"
+        }
         return out
+    }
+
+    /// The compiler-style text of every diagnostic with snippets from `snippet` (position → rendered snippet).
+    /// iproute2 equivalent: none.
+    public func rendered(snippet: (SourceMark) -> String?) -> String {
+        diagnostics.map { $0.rendered(snippet: snippet) }.joined()
     }
 }

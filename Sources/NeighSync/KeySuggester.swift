@@ -5,6 +5,9 @@
 enum KeySuggester {
     /// The closest of `candidates` to `key`, or nil when none is close enough.
     static func suggestion(for key: String, among candidates: [String]) -> String? {
+        // A key far longer than every candidate is too far from all of them (and a 10 kB key must not cost a
+        // 10 kB × n distance table).
+        guard key.utf8.count <= 2 * (candidates.map(\.utf8.count).max() ?? 0) + 2 else { return nil }
         let k = Array(key.lowercased())
         var best: (name: String, distance: Int)?
         for c in candidates {

@@ -64,6 +64,29 @@ enum ScalarBytes {
         String(decoding: b, as: UTF8.self)
     }
 
+    /// The longest value, in characters, quoted whole in a message; longer ones are cut with `…`.
+    static let shownLength = 40
+
+    /// A scalar's value as quoted in a message: decoded (invalid UTF-8 as U+FFFD) and cut to `shownLength`
+    /// characters plus `…`, so a 10 kB key or address gives a one-line message. Control characters are escaped
+    /// later, when the diagnostic is printed (`Diagnostic.printable`).
+    static func shown(_ b: UnsafeBufferPointer<UInt8>) -> String {
+        // Decode only what can be shown (a code point takes at most 4 bytes), never the whole value.
+        let head = String(decoding: UnsafeBufferPointer(rebasing: b[0..<min(b.count, 4 * shownLength + 4)]),
+                          as: UTF8.self)
+        return shown(head, cut: b.count > 4 * shownLength + 4)
+    }
+
+    /// `text` cut to `shownLength` characters plus `…` (also when `cut` says it was already shortened).
+    static func shown(_ text: String, cut: Bool = false) -> String {
+        var out = String.UnicodeScalarView()
+        for (i, s) in text.unicodeScalars.enumerated() {
+            if i == shownLength { return String(out) + "…" }
+            out.append(s)
+        }
+        return String(out) + (cut ? "…" : "")
+    }
+
     /// True for a null plain scalar.
     static func isNull(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         b.isEmpty || equals(b, "~") || equals(b, "null") || equals(b, "Null") || equals(b, "NULL")

@@ -18,7 +18,7 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A plan saved with 'neighsync plan --out FILE'.", valueName: "planfile"))
     var planFile: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files.",
+    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files; - reads standard input.",
                                                     valueName: "path"))
     var file: String?
 

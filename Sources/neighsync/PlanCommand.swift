@@ -11,7 +11,7 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show the changes apply would make (create +, set ~, delete -).")
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files.",
+    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files; - reads standard input.",
                                                     valueName: "path"))
     var file: String
 

@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a desired-state file (or directory) and report every error at file:line:col.")
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files.",
+    @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files; - reads standard input.",
                                                     valueName: "path"))
     var file: String
 
@@ -60,7 +60,7 @@ struct ValidateCommand: ParsableCommand {
             // A load failure carries its warnings; a resolve failure gets those of the load added.
             failure = state.warnings.count == 0 ? list
                 : DiagnosticList(list.diagnostics + state.warnings.diagnostics,
-                                 sources: list.sources.merging(state.warnings.sources) { a, _ in a })
+                                 snippets: list.snippets.merging(state.warnings.snippets) { a, _ in a })
         }
         let ok = failure == nil
         let all = failure ?? state.warnings

@@ -75,9 +75,14 @@ struct WatchOptions: ParsableArguments {
         try ReportFile.write(doc, to: path)
     }
 
-    /// Runs watch mode until SIGTERM/SIGINT: loads `path` (failing with the diagnostics when it does not load),
+    /// Runs watch mode until SIGTERM/SIGINT: refuses a `path` SIGHUP could not re-read (standard input, a pipe),
+    /// loads it (failing with the diagnostics when it does not load),
     /// opens the event listener and the table in `netns`, and hands over to `Watcher`. Returns the exit status.
     func runWatch(path: String, netns: String?, force: Bool, lockTimeout: Double) throws -> Int32 {
+        if let problem = DesiredStateLoader.reloadProblem(path: path) {
+            StandardError.write(DisplayText.sanitized("error: \(problem)\n"))
+            return 1
+        }
         do {
             // Listen first, so nothing that happens during the first pass is missed.
             let events = try NeighborEventSocket(namespace: netns)

@@ -99,7 +99,7 @@ import Testing
         #expect(plan.status == 0)
         #expect(plan.stderr.hasPrefix("\(warned):2:20: warning: 'owner.protocol' 12 is 'bird' in iproute2's rt_protos"))
         #expect(plan.stderr.hasSuffix("  owner: { protocol: 12 }\n                     ^\n1 warning\n"))
-        let both = try dir.write("b.yaml", "version: 1\nowner: { protocol: 12 }\nmaxDeletes: -1\n")
+        let both = try dir.write("b.yaml", "version: 1\nowner: { protocol: 12 }\nmaxDeletes: -1\nneighbors: []\n")
         let r = try NeighsyncBinary.run(["plan", "-f", both, "--state", state, "--output", "json"])
         #expect(r.status == 1)
         #expect(r.stderr.hasSuffix("1 error, 1 warning; no plan was made\n"))

@@ -109,21 +109,11 @@ struct DesiredStateLoaderTests {
         #expect(s.neighbors.filter(\.isRouter).count == 1)
     }
 
-    @Test("empty and near-empty files are valid: no neighbors, default settings",
-          arguments: ["", "# only a comment\n", "---\n", "{}\n", "neighbors:\n", "version: 1\nneighbors: []\n",
-                      "defaults:\nneighbors: ~\n"])
-    func emptyFiles(_ text: String) throws {
-        let r = DesiredStateLoader.load(text: text, fileName: "empty.yaml")
-        let s = try r.get()
-        #expect(s.neighbors.isEmpty)
-        #expect(s == DesiredState(files: ["empty.yaml"]))
-    }
-
     @Test("the three MAC spellings, any case, give the same bytes")
     func macSpellings() throws {
         let forms = ["\"02:00:0A:0b:00:10\"", "02-00-0a-0B-00-10", "0200.0a0b.0010", "2:0:a:b:0:10"]
         for (i, form) in forms.enumerated() {
-            let s = try DesiredStateLoader.load(text: "neighbors:\n  - address: 192.0.2.\(i + 1)\n    interface: "
+            let s = try DesiredStateLoader.load(text: "version: 1\nneighbors:\n  - address: 192.0.2.\(i + 1)\n    interface: "
                                                 + "veth0\n    physicalAddress: \(form)\n", fileName: "m.yaml").get()
             #expect(s.neighbors.first?.physicalAddress == PhysicalAddress(bytes: [2, 0, 0x0a, 0x0b, 0, 0x10]))
         }
@@ -132,6 +122,7 @@ struct DesiredStateLoaderTests {
     @Test("interface selectors: LUID in hex or decimal, index, and all three agreeing")
     func selectors() throws {
         let text = """
+        version: 1
         neighbors:
           - address: 192.0.2.1
             interfaceLuid: 0x0006000003000000
@@ -166,7 +157,7 @@ struct DesiredStateLoaderTests {
     func defaultsAfterNeighbors() throws {
         // IPv6, since isRouter is refused on IPv4 entries.
         let text = "neighbors:\n  - \"address\": 2001:db8::1\n    physicalAddress: \"02:00:00:00:00:01\"\n"
-            + "defaults: { interface: veth1, isRouter: true }\n"
+            + "defaults: { interface: veth1, isRouter: true }\nversion: 1\n"
         let n = try #require(try DesiredStateLoader.load(text: text, fileName: "d.yaml").get().neighbors.first)
         #expect(n.interface == InterfaceRef(name: "veth1"))
         #expect(n.isRouter)
@@ -184,7 +175,7 @@ struct DesiredStateLoaderTests {
 
     @Test("in-memory text renders its diagnostics with the source line and caret")
     func renderedInMemory() throws {
-        let e = try #require(Self.failure("version: 1\nmaxDeletes: yes\n"))
+        let e = try #require(Self.failure("version: 1\nmaxDeletes: yes\nneighbors: []\n"))
         #expect(e.rendered() == """
         t.yaml:2:13: error: expected an integer for 'maxDeletes', found a string
           maxDeletes: yes
@@ -196,8 +187,8 @@ struct DesiredStateLoaderTests {
     @Test("settings written in several files of a directory must agree; equal values are fine")
     func settingsAgree() throws {
         let dir = try TemporaryDirectory()
-        try dir.write("a.yaml", "prune: none\nmaxDeletes: 5\n")
-        try dir.write("b.yml", "prune: none\nneighbors:\n  - { address: 192.0.2.1, interface: veth0, "
+        try dir.write("a.yaml", "version: 1\nprune: none\nmaxDeletes: 5\nneighbors: []\n")
+        try dir.write("b.yml", "version: 1\nprune: none\nneighbors:\n  - { address: 192.0.2.1, interface: veth0, "
                       + "physicalAddress: \"02:00:00:00:00:01\" }\n")
         try dir.write(".hidden.yaml", "this is not: [valid\n")
         try dir.write("c.yaml.bak", "neither: [is this\n")

@@ -86,32 +86,32 @@ struct HostileInputTests {
                                      ("0xffffffffffffffffff", "interfaceLuid", "must fit in 64 bits"),
                                      ("-1", "interfaceIndex", "must be 1…4294967295"),
                                      (String(repeating: "9", count: 5000), "interfaceIndex", "must be 1…4294967295")] {
-            let text = "neighbors:\n  - address: 192.0.2.1\n    \(key): \(value)\n    physicalAddress: \"02:00:00:00:00:01\"\n"
+            let text = "version: 1\nneighbors:\n  - address: 192.0.2.1\n    \(key): \(value)\n    physicalAddress: \"02:00:00:00:00:01\"\n"
             let e = try #require(Self.failure(Array(text.utf8)), "\(key): \(value.prefix(20)) loaded")
-            #expect(e.diagnostics.first?.mark?.line == 3)
+            #expect(e.diagnostics.first?.mark?.line == 4)
             #expect(e.diagnostics.first?.message.contains(phrase) == true, "\(e.description.prefix(300))")
         }
     }
 
     @Test("IPv6 zone ids: a numeric zone is the scope id; a name, an empty or a huge zone, or one on IPv4 is an error")
     func zoneIds() throws {
-        let ok = "neighbors:\n  - { address: \"fe80::1%3\", interfaceIndex: 3, physicalAddress: \"02:00:00:00:00:01\" }\n"
+        let ok = "version: 1\nneighbors:\n  - { address: \"fe80::1%3\", interfaceIndex: 3, physicalAddress: \"02:00:00:00:00:01\" }\n"
         let s = try DesiredStateLoader.load(text: ok, fileName: "z.yaml").get()
         #expect(s.neighbors.first?.address == .v6(high: 0xfe80_0000_0000_0000, low: 1, scopeId: 3))
         for (zone, phrase) in [("fe80::1%eth0", "is an interface name"), ("fe80::1%", "empty zone id"),
                                ("fe80::1%4294967296", "is not an interface index"),
                                ("192.0.2.1%3", "an IPv4 address has no zone id")] {
-            let text = "neighbors:\n  - { address: \"\(zone)\", interface: veth0, physicalAddress: \"02:00:00:00:00:01\" }\n"
+            let text = "version: 1\nneighbors:\n  - { address: \"\(zone)\", interface: veth0, physicalAddress: \"02:00:00:00:00:01\" }\n"
             let e = try #require(Self.failure(Array(text.utf8)), "\(zone) loaded")
             #expect(e.diagnostics.first?.message.contains(phrase) == true, "\(e.description)")
-            #expect(e.diagnostics.first?.mark == SourceMark(file: "h.yaml", line: 2, column: 16))
+            #expect(e.diagnostics.first?.mark == SourceMark(file: "h.yaml", line: 3, column: 16))
         }
     }
 
     @Test("IPv4 octets with leading zeros are neither decimal nor octal: rejected, with the fix")
     func leadingZeros() throws {
         for (a, fixed) in [("010.0.0.1", "10.0.0.1"), ("192.0.2.01", "192.0.2.1"), ("192.000.2.1", "192.0.2.1")] {
-            let text = "neighbors:\n  - { address: \(a), interface: veth0, physicalAddress: \"02:00:00:00:00:01\" }\n"
+            let text = "version: 1\nneighbors:\n  - { address: \(a), interface: veth0, physicalAddress: \"02:00:00:00:00:01\" }\n"
             let e = try #require(Self.failure(Array(text.utf8)), "\(a) loaded")
             #expect(e.diagnostics.first?.message == "invalid address '\(a)': an IPv4 octet has a leading zero, "
                     + "which some tools read as octal; write \(fixed)")
@@ -120,7 +120,7 @@ struct HostileInputTests {
 
     @Test("mixed-case MACs in all three spellings are accepted and give the same bytes")
     func mixedCaseMacs() throws {
-        let text = "neighbors:\n  - { address: 192.0.2.1, interface: veth0, physicalAddress: \"02:aB:Cd:eF:00:01\" }\n"
+        let text = "version: 1\nneighbors:\n  - { address: 192.0.2.1, interface: veth0, physicalAddress: \"02:aB:Cd:eF:00:01\" }\n"
             + "  - { address: 192.0.2.2, interface: veth0, physicalAddress: 02-AB-CD-EF-00-01 }\n"
         let s = try DesiredStateLoader.load(text: text, fileName: "m.yaml").get()
         #expect(s.neighbors.map(\.physicalAddress) == Array(repeating: PhysicalAddress("02:ab:cd:ef:00:01")!, count: 2))

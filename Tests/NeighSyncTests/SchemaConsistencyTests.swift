@@ -112,15 +112,15 @@ struct SchemaConsistencyTests {
     func validSpellingsAgree() throws {
         let dir = try TemporaryDirectory()
         let cases = [
-            "macs.yaml": "neighbors:\n  - { address: 192.0.2.1, interface: veth0, physicalAddress: \"0200.0A0b.0010\" }\n"
+            "macs.yaml": "version: 1\nneighbors:\n  - { address: 192.0.2.1, interface: veth0, physicalAddress: \"0200.0A0b.0010\" }\n"
                 + "  - { address: 192.0.2.2, interface: veth0, physicalAddress: \"02-00-0a-0b-00-10\" }\n",
-            "luid.yaml": "neighbors:\n  - { address: \"fe80::1%3\", interfaceLuid: 0x0006000003000000, "
+            "luid.yaml": "version: 1\nneighbors:\n  - { address: \"fe80::1%3\", interfaceLuid: 0x0006000003000000, "
                 + "interfaceIndex: 3, physicalAddress: \"02:00:00:00:00:01\", isRouter: false }\n",
-            "noarp.yaml": "defaults: { interface: veth1, state: noarp }\nneighbors:\n  - address: 198.51.100.7\n",
-            "empty.yaml": "",
+            "noarp.yaml": "version: 1\ndefaults: { interface: veth1, state: noarp }\nneighbors:\n  - address: 198.51.100.7\n",
+            "empty.yaml": "version: 1\nneighbors: []\n",
             // A zone id alone selects the link; LUID 0 means "use the index"; a daemon's protocol only warns;
             // isRouter: false on IPv4 and the IPv4-translated (not mapped) ::ffff:0:0:0/96 are fine.
-            "gaps.yaml": "owner: { protocol: 186 }\nneighbors:\n"
+            "gaps.yaml": "version: 1\nowner: { protocol: 186 }\nneighbors:\n"
                 + "  - { address: \"fe80::1%3\", physicalAddress: \"02:00:00:00:00:01\" }\n"
                 + "  - { address: 192.0.2.5, interfaceIndex: 3, interfaceLuid: 0, isRouter: false, "
                 + "physicalAddress: \"02:00:00:00:00:05\" }\n"
