@@ -81,7 +81,7 @@ public final class Watcher {
     /// replaced or the lock can never be taken (no rights, an unsafe lock directory); a lock held by another run is
     /// retried a second later. Equivalent: see the type.
     public func run() -> Int32 {
-        let signals = SignalFlags(onSignal: { [events] in events.wake() })
+        let signals = SignalFlags()
         defer { signals.cancel() }
         logger.log("info", "watch-start", [("files", state.files.joined(separator: ",")),
                                            ("entries", "\(state.neighbors.count)"),

@@ -170,6 +170,28 @@ import NetnsTesting
         #expect(lines.last?.contains("\"event\":\"watch-stop\",\"signal\":\"TERM\"") == true, "\(w.log)")
     }
 
+    /// A SIGTERM sent at any moment after start ends watch mode (exit 0 once the handler is installed, else the
+    /// default action): none is lost between start-up and the loop. The old handler set SIG_IGN before libdispatch
+    /// installed its own, and a SIGTERM in that window was dropped for good (the process ran on).
+    @Test func sigtermRightAfterStartIsNeverLost() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", Self.twoEntries)
+        for delay: UInt32 in [0, 2_000, 5_000, 10_000, 20_000, 40_000, 80_000, 150_000] {
+            let w = try Watch(["apply", "-f", file, "--netns", ns.name, "--watch"], dir: dir)
+            usleep(delay)
+            w.signal(SIGTERM)
+            let ended = Self.waitFor(5) { !w.process.isRunning }
+            #expect(ended != nil, "SIGTERM \(delay) µs after start was lost: \(w.log)")
+            if ended != nil {
+                // Either the default action (killed before the handler existed) or a clean stop.
+                let clean = w.process.terminationReason == .exit && w.process.terminationStatus == 0
+                let killed = w.process.terminationReason == .uncaughtSignal && w.process.terminationStatus == SIGTERM
+                #expect(clean || killed, "SIGTERM \(delay) µs after start: status \(w.process.terminationStatus)")
+            }
+        }
+    }
+
     @Test func oneShotLogsAndReportWithoutChangingStdout() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()
