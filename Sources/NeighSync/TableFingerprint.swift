@@ -1,16 +1,18 @@
 import IpNet
 
-/// A 64-bit digest of the part of a neighbor table a plan depends on: every static entry and every entry at a
-/// desired key (leftover states folded together, since they flap). A saved plan carries it; `apply PLANFILE`
-/// refuses when the live table's digest differs. FNV-1a over a canonical, sorted text form. Terraform equivalent:
+/// A 64-bit digest of the part of a neighbor table a plan depends on: every static entry carrying the owner
+/// protocol (what pruning may delete) and every entry at a desired key, each reduced to its `CanonicalRow` (leftover
+/// states folded together, since they flap; no reachability time). Other entries (dynamic ones, foreign static ones
+/// such as the NOARP multicast entries the kernel adds and expires by itself) cannot change the plan, so they do not
+/// make it stale. A saved plan carries it; `apply PLANFILE` refuses when the live table's digest differs.
+/// FNV-1a over the sorted `CanonicalRow.line`s. Terraform equivalent:
 /// the prior state a saved plan is checked against; iproute2 has none.
 public enum TableFingerprint {
     /// The digest as 16 hex digits.
-    public static func of(current: [IpNetRow2], desiredKeys: Set<NeighborKey>) -> String {
+    public static func of(current: [IpNetRow2], desiredKeys: Set<NeighborKey>, ownerProtocol: UInt8) -> String {
         var lines: [String] = []
-        for r in current where r.state.isStatic || desiredKeys.contains(r.key) {
-            let state = r.state.isLeftover && !r.state.isStatic ? "leftover" : r.state.rawValue
-            lines.append("\(r.key)|\(r.physicalAddress)|\(state)|\(r.isRouter)|\(r.protocol)")
+        for r in current where (r.state.isStatic && r.protocol == ownerProtocol) || desiredKeys.contains(r.key) {
+            lines.append(CanonicalRow(r).line)
         }
         lines.sort()
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -258,11 +258,16 @@ struct ApplyCommand: ParsableCommand {
         let current = try table.table(family: .unspecified)
         let desired = try saved.desiredRows()
         let stale = "\(path) is stale: the neighbor table changed since the plan was made; run 'neighsync plan' again"
-        guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key))) == saved.fingerprint
+        guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
+                                  ownerProtocol: saved.ownerProtocol) == saved.fingerprint
         else { throw RecordError(stale) }
+        guard let prune = saved.pruneMode else { throw RecordError("\(path): unknown prune mode '\(saved.prune)'") }
         let plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: saved.ownerProtocol,
-                                prune: saved.pruneMode, maxDeletes: saved.maxDeletes)
-        guard PlanDocument(plan).changes == saved.plan.changes else { throw RecordError(stale) }
+                                prune: prune, maxDeletes: saved.maxDeletes)
+        // The same writes to the same entries: compared as canonical rows, never as display text (a row's
+        // reachability time grows every tick).
+        guard try saved.plan.changes.map(CanonicalChange.init) == plan.changes.map(CanonicalChange.init)
+        else { throw RecordError(stale) }
         return plan
     }
 

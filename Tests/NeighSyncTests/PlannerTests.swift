@@ -193,13 +193,25 @@ import Testing
         #expect(PlanRenderer(color: false).render(Self.plan([], [])) == "No changes. 0 entries match the desired state.\n")
     }
 
-    @Test func fingerprintIgnoresDynamicEntriesButNotStaticOnes() {
+    @Test func fingerprintCoversOwnedStaticAndDesiredEntriesOnly() {
         let base = [Self.row("192.0.2.10", proto: 245)]
-        let keys: Set<NeighborKey> = []
-        let f0 = TableFingerprint.of(current: base, desiredKeys: keys)
-        #expect(TableFingerprint.of(current: base + [Self.row("192.0.2.50", state: .reachable)], desiredKeys: keys) == f0)
-        #expect(TableFingerprint.of(current: [Self.row("192.0.2.10", "02:00:00:00:00:11", proto: 245)],
-                                    desiredKeys: keys) != f0)
-        #expect(TableFingerprint.of(current: base.reversed(), desiredKeys: keys) == f0)
+        let keys: Set<NeighborKey> = [NeighborKey(interfaceIndex: 3, address: IpAddress("192.0.2.20")!)]
+        func f(_ rows: [IpNetRow2]) -> String { TableFingerprint.of(current: rows, desiredKeys: keys, ownerProtocol: 245) }
+        let f0 = f(base)
+        // Irrelevant to the plan: a dynamic entry, a foreign static one (the kernel's NOARP multicast entries come
+        // and go by themselves), the reachability time of an owned one.
+        #expect(f(base + [Self.row("192.0.2.50", state: .reachable)]) == f0)
+        #expect(f(base + [Self.row("ff02::16", "33:33:00:00:00:16", state: .noarp)]) == f0)
+        #expect(f(base + [Self.row("192.0.2.51", proto: 4)]) == f0)
+        var ticked = base[0]
+        ticked.reachabilityTime = 12345
+        #expect(f([ticked]) == f0)
+        #expect(f(base.reversed()) == f0)
+        // Relevant: an owned static entry's MAC, router flag or presence, anything at a desired key.
+        #expect(f([Self.row("192.0.2.10", "02:00:00:00:00:11", proto: 245)]) != f0)
+        #expect(f([Self.row("192.0.2.10", router: true, proto: 245)]) != f0)
+        #expect(f([]) != f0)
+        #expect(f(base + [Self.row("192.0.2.20", state: .reachable)]) != f0)
+        #expect(f(base + [Self.row("192.0.2.20")]) != f0)
     }
 }
