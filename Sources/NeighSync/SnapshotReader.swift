@@ -17,7 +17,9 @@ enum SnapshotReader {
             }
             switch kind {
             case .object:
-                return try snapshot(&s, path: path)
+                let result = try snapshot(&s, path: path)
+                try wrap(path) { try s.end() }
+                return result
             case .array:
                 guard let linksPath else {
                     throw RecordError("\(path) is 'ip -j neigh show' output; also give the links with "
@@ -26,9 +28,17 @@ enum SnapshotReader {
                 let linkData = try readFile(linksPath)
                 let links = try linkData.withUnsafeBytes { lraw in
                     var ls = JSONScanner(lraw)
-                    return try wrap(linksPath) { try iprouteLinks(&ls, file: linksPath) }
+                    return try wrap(linksPath) {
+                        let links = try iprouteLinks(&ls, file: linksPath)
+                        try ls.end()
+                        return links
+                    }
                 }
-                return (links, try wrap(path) { try iprouteNeighbors(&s, links: links, file: path) })
+                return (links, try wrap(path) {
+                    let rows = try iprouteNeighbors(&s, links: links, file: path)
+                    try s.end()
+                    return rows
+                })
             default:
                 throw RecordError("\(path): expected a JSON object (neighsync snapshot) or array (ip -j neigh show)")
             }
@@ -40,12 +50,12 @@ enum SnapshotReader {
         do { return try body() } catch let f as JSONScanner.Failure { throw RecordError("\(file): \(f)") }
     }
 
-    /// The whole file; errors say which file and why.
+    /// The whole file, if it is a regular file within `BoundedFileReader.defaultLimit`; errors say which file and
+    /// why.
     static func readFile(_ path: String) throws -> [UInt8] {
-        switch FileStatus.readAll(path) {
+        switch BoundedFileReader.read(path) {
         case .success(let bytes): return bytes
-        case .failure(let f):
-            throw RecordError("\(path): cannot read the file (\(f)); check the path and its permissions")
+        case .failure(let f): throw RecordError(f.message(path: path))
         }
     }
 
