@@ -39,7 +39,8 @@ public struct PlanFile: Codable, Hashable, Sendable {
         for l in links { names[l.index] = l.name }
         self.desired = desired.map { RowRecord($0.row, interfaceName: names[$0.row.effectiveInterfaceIndex]) }
         sources = desired.map { $0.source?.description ?? "" }
-        fingerprint = TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)))
+        fingerprint = TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
+                                          ownerProtocol: plan.ownerProtocol)
         self.plan = PlanDocument(plan)
     }
 
@@ -50,45 +51,38 @@ public struct PlanFile: Codable, Hashable, Sendable {
         }
     }
 
-    /// The prune mode.
-    public var pruneMode: PruneMode { PruneMode(rawValue: prune) ?? .owned }
+    /// The prune mode, nil when `prune` names none.
+    public var pruneMode: PruneMode? { PruneMode(rawValue: prune) }
 
-    /// Reads and checks a plan file.
-    public static func load(path: String) throws -> PlanFile {
-        let data = Data(try SnapshotReader.readFile(path))
-        let f: PlanFile
-        do { f = try JSONDecoder().decode(PlanFile.self, from: data) } catch {
-            throw RecordError("\(path): not a neighsync plan file (\(describe(error))); "
-                              + "make one with 'neighsync plan -f PATH --out FILE'")
-        }
-        guard f.kind == "neighsync-plan", f.formatVersion == 1 else {
-            throw RecordError("\(path): unsupported plan file kind '\(f.kind)' version \(f.formatVersion)")
-        }
-        return f
+    /// A plan file from its parts, as `PlanFileReader` reads them.
+    init(namespace: String?, ownerProtocol: UInt8, prune: PruneMode, maxDeletes: Int, desired: [RowRecord],
+         sources: [String], fingerprint: String, plan: PlanDocument) {
+        kind = "neighsync-plan"
+        formatVersion = 1
+        self.namespace = namespace
+        self.ownerProtocol = ownerProtocol
+        self.prune = prune.rawValue
+        self.maxDeletes = maxDeletes
+        self.desired = desired
+        self.sources = sources
+        self.fingerprint = fingerprint
+        self.plan = plan
     }
 
-    /// Writes the file as pretty JSON.
+    /// Reads and checks a plan file: a regular file within the size limit (`BoundedFileReader`), every field
+    /// checked as strictly as the YAML loader would (`PlanFileReader`). Errors name the file and the field.
+    public static func load(path: String) throws -> PlanFile {
+        try PlanFileReader.read(try SnapshotReader.readFile(path), file: path)
+    }
+
+    /// Writes the file as pretty JSON, readable and writable by its owner only (mode 0600: it shows the table):
+    /// to a new temporary file in the same directory, then renamed over `path`, so no one else ever opens it and
+    /// a reader never sees half a plan. open(2) O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600; rename(2).
     public func write(to path: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try enc.encode(self)
-        guard FileManager.default.createFile(atPath: path, contents: data + Data("\n".utf8)) else {
-            throw RecordError("\(path): cannot write the plan file; check the directory exists and is writable")
-        }
-    }
-}
-
-extension PlanFile {
-    /// A decoding error as one line: what is missing or wrong, and where in the document.
-    static func describe(_ e: Error) -> String {
-        switch e {
-        case DecodingError.keyNotFound(let k, let c):
-            return "missing key '\(k.stringValue)' at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c),
-             DecodingError.dataCorrupted(let c):
-            return "\(c.debugDescription) at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: return "\(e)"
-        }
+        let data = try enc.encode(self) + Data("\n".utf8)
+        try PrivateFile.write(Array(data), to: path, what: "the plan file")
     }
 }
 

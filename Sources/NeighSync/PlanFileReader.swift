@@ -1,0 +1,476 @@
+import IpNet
+
+/// Reads a saved plan (`plan --out FILE`) as untrusted input (it may be a CI artifact anyone could have edited):
+/// with the same `JSONScanner` as snapshots, every key known and given once, every value of the right type, and
+/// every value checked as strictly as the YAML loader checks it: the owner protocol by `OwnerProtocolRule`,
+/// `maxDeletes` and the desired states (permanent, noarp) by `DesiredRules`, desired rows by `NeighborRowValidator`
+/// (address, interface selection), a MAC where the state needs one, the plan's own owner protocol, no duplicate
+/// entries; and the review copy of the plan (`plan.changes`) likewise (a delete only of an owned static entry).
+/// Errors name the field: `plan.json: plan.changes[3].after.state: 'stale' is not a desired state (permanent or
+/// noarp)`. Terraform equivalent: `planfile.Open` checking the plan's format; iproute2 has none.
+enum PlanFileReader {
+    /// A wrong value, at a field path such as `desired[2].state` (empty for the document itself).
+    struct FieldError: Error {
+        var field: String
+        var message: String
+    }
+
+    static let topKeys: [StaticString] = ["desired", "fingerprint", "formatVersion", "kind", "maxDeletes",
+                                          "namespace", "ownerProtocol", "plan", "prune", "sources"]
+    static let documentKeys: [StaticString] = ["changes", "formatVersion", "ownerProtocol", "summary"]
+    static let summaryKeys: [StaticString] = ["create", "delete", "set", "unchanged"]
+    static let changeKeys: [StaticString] = ["action", "address", "after", "before", "family", "fields", "interface",
+                                             "interfaceIndex", "reason", "source"]
+    static let fieldKeys: [StaticString] = ["after", "before", "field"]
+    static let rowKeys: [StaticString] = ["address", "interface", "interfaceIndex", "interfaceLuid", "isRouter",
+                                          "isUnreachable", "physicalAddress", "protocol", "reachabilityTime", "state"]
+    static let hint = "make one with 'neighsync plan -f PATH --out FILE'"
+
+    /// The checked plan file in `bytes`, shown as `file` in errors.
+    static func read(_ bytes: [UInt8], file: String) throws -> PlanFile {
+        do {
+            return try bytes.withUnsafeBytes { raw in
+                var s = JSONScanner(raw)
+                let f = try document(&s)
+                try s.end()
+                return f
+            }
+        } catch let e as FieldError {
+            throw RecordError("\(file): " + (e.field.isEmpty ? "" : "\(e.field): ") + e.message)
+        } catch let f as JSONScanner.Failure {
+            throw RecordError("\(file): \(f)")
+        }
+    }
+
+    // MARK: - The document
+
+    /// A row as read, with where it was and which fields were written.
+    struct ReadRow {
+        var row: IpNetRow2
+        var name: String?
+        var field: String
+        var hasReachabilityTime: Bool
+    }
+
+    static func document(_ s: inout JSONScanner) throws -> PlanFile {
+        guard try s.peek() == .object else {
+            throw FieldError(field: "", message: "not a neighsync plan file (not a JSON object); \(hint)")
+        }
+        var namespace: String?
+        var ownerProtocol: UInt8 = 0
+        var prune = PruneMode.owned
+        var maxDeletes = 0
+        var desired: [ReadRow] = []
+        var sources: [String] = []
+        var fingerprint = ""
+        var plan: (doc: PlanDocument, rows: [(before: ReadRow?, after: ReadRow?)])?
+        let seen = try members(&s, at: "", keys: topKeys) { s, i in
+            let f = topKeys[i].description
+            switch i {
+            case 0: try s.array(at: f) { s, k in desired.append(try row(&s, at: "\(f)[\(k)]")) }
+            case 1:
+                fingerprint = try text(&s, at: f)
+                guard fingerprint.utf8.count == 16, fingerprint.utf8.allSatisfy({ isHex($0) }) else {
+                    throw FieldError(field: f, message: "'\(fingerprint)' is not a fingerprint (16 hex digits)")
+                }
+            case 2:
+                let v = try integer(&s, at: f)
+                guard v == 1 else { throw FieldError(field: f, message: "unsupported plan file version \(v); this "
+                                                     + "neighsync reads version 1") }
+            case 3:
+                let k = try text(&s, at: f)
+                guard k == "neighsync-plan" else {
+                    throw FieldError(field: "", message: "not a neighsync plan file (kind '\(k)'); \(hint)")
+                }
+            case 4:
+                let v = try integer(&s, at: f)
+                if let p = DesiredRules.maxDeletesProblem(v) { throw FieldError(field: f, message: "\(p), found \(v)") }
+                maxDeletes = Int(v)
+            case 5:
+                if s.null() { return }
+                let n = try text(&s, at: f)
+                do throws(IpNetError) { _ = try NamespaceName.path(n) } catch { throw FieldError(field: f, message: error.reason) }
+                namespace = n
+            case 6: ownerProtocol = try owner(&s, at: f)
+            case 7: plan = try document(plan: &s, at: f)
+            case 8:
+                let t = try text(&s, at: f)
+                guard let p = PruneMode(rawValue: t) else {
+                    throw FieldError(field: f, message: "'\(t)' is not a prune mode (owned or none)")
+                }
+                prune = p
+            default:
+                try s.array(at: f) { s, k in
+                    let t = try text(&s, at: "\(f)[\(k)]")
+                    guard t.isEmpty || SourceMark(parsing: t) != nil else {
+                        throw FieldError(field: "\(f)[\(k)]", message: "'\(t)' is not FILE:LINE:COLUMN")
+                    }
+                    sources.append(t)
+                }
+            }
+        }
+        // kind and formatVersion first: a file without them is not a plan file at all.
+        for i in [3, 2] + topKeys.indices where !seen[i] && topKeys[i].description != "namespace" {
+            throw FieldError(field: "", message: "not a neighsync plan file (missing key "
+                             + "'\(topKeys[i].description)'); \(hint)")
+        }
+        guard let plan else { throw FieldError(field: "plan", message: "missing") }
+        // Now that the owner protocol is known: the rows apply will write.
+        var firstOfKey: [NeighborKey: String] = [:]
+        for d in desired {
+            try checkDesired(d, ownerProtocol: ownerProtocol)
+            if let first = firstOfKey.updateValue(d.field, forKey: d.row.key) {
+                throw FieldError(field: d.field, message: "duplicate entry \(d.row.address.withoutScope) on interface "
+                                 + "index \(d.row.key.interfaceIndex); \(first) is the same entry")
+            }
+        }
+        guard sources.count == desired.count else {
+            throw FieldError(field: "sources", message: "\(sources.count) sources for \(desired.count) desired rows; "
+                             + "there is one per row")
+        }
+        guard plan.doc.ownerProtocol == ownerProtocol else {
+            throw FieldError(field: "plan.ownerProtocol", message: "\(plan.doc.ownerProtocol) differs from the "
+                             + "file's ownerProtocol \(ownerProtocol)")
+        }
+        for (i, c) in plan.doc.changes.enumerated() {
+            let at = "plan.changes[\(i)]"
+            let (before, after) = plan.rows[i]
+            switch c.action {
+            case .create, .set:
+                guard let after else { throw FieldError(field: at, message: "a \(c.action.rawValue) needs 'after'") }
+                try checkDesired(after, ownerProtocol: ownerProtocol)
+                if c.action == .set && before == nil { throw FieldError(field: at, message: "a set needs 'before'") }
+            case .delete:
+                guard let before else { throw FieldError(field: at, message: "a delete needs 'before'") }
+                guard after == nil else { throw FieldError(field: "\(at).after", message: "a delete has no 'after'") }
+                guard before.row.state.isStatic, before.row.protocol == ownerProtocol else {
+                    throw FieldError(field: "\(at).before", message: "a delete of an entry neighsync does not own "
+                                     + "(\(before.row.state.rawValue), protocol \(before.row.protocol)); only static "
+                                     + "entries with the owner protocol \(ownerProtocol) are deleted")
+                }
+            }
+            let row = (after ?? before)!.row
+            guard c.address == row.address.description else {
+                throw FieldError(field: "\(at).address", message: "'\(c.address)' is not the address of the change's "
+                                 + "row (\(row.address))")
+            }
+            guard c.interfaceIndex == row.key.interfaceIndex else {
+                throw FieldError(field: "\(at).interfaceIndex", message: "\(c.interfaceIndex) is not the interface "
+                                 + "of the change's row (\(row.key.interfaceIndex))")
+            }
+            guard c.family == row.address.family.rawValue else {
+                throw FieldError(field: "\(at).family", message: "'\(c.family)' is not the family of "
+                                 + "\(row.address) (\(row.address.family.rawValue))")
+            }
+        }
+        let counts = plan.doc.summary
+        for a in Action.allCases {
+            let n = plan.doc.changes.filter { $0.action == a }.count
+            let said = a == .create ? counts.create : a == .set ? counts.set : counts.delete
+            guard n == said else {
+                throw FieldError(field: "plan.summary.\(a.rawValue)", message: "\(said), but the plan has \(n) "
+                                 + "\(a.rawValue) changes")
+            }
+        }
+        return PlanFile(namespace: namespace, ownerProtocol: ownerProtocol, prune: prune, maxDeletes: maxDeletes,
+                        desired: desired.map { RowRecord($0.row, interfaceName: $0.name) }, sources: sources,
+                        fingerprint: fingerprint, plan: plan.doc)
+    }
+
+    /// The owner protocol at `field`, by the loader's own rule (`OwnerProtocolRule`): refused where the loader
+    /// refuses it; a value the loader only warns about was accepted when the plan was made, so it passes.
+    static func owner(_ s: inout JSONScanner, at field: String) throws -> UInt8 {
+        let v = try integer(&s, at: field)
+        if let finding = OwnerProtocolRule.check(v, key: field), finding.severity == .error {
+            throw FieldError(field: "", message: finding.message)
+        }
+        return UInt8(v)
+    }
+
+    /// The review copy of the plan (`plan`): a `PlanDocument` and the rows of its changes.
+    static func document(plan s: inout JSONScanner, at field: String) throws
+        -> (doc: PlanDocument, rows: [(before: ReadRow?, after: ReadRow?)]) {
+        var changes: [PlanDocument.ChangeRecord] = []
+        var rows: [(before: ReadRow?, after: ReadRow?)] = []
+        var summary = PlanDocument.Summary(create: 0, set: 0, delete: 0, unchanged: 0)
+        var ownerProtocol: UInt8 = 0
+        let seen = try members(&s, at: field, keys: documentKeys) { s, i in
+            let f = "\(field).\(documentKeys[i].description)"
+            switch i {
+            case 0:
+                try s.array(at: f) { s, k in
+                    let (c, b, a) = try change(&s, at: "\(f)[\(k)]")
+                    changes.append(c)
+                    rows.append((b, a))
+                }
+            case 1:
+                let v = try integer(&s, at: f)
+                guard v == 1 else { throw FieldError(field: f, message: "unsupported plan version \(v)") }
+            case 2: ownerProtocol = try owner(&s, at: f)
+            default:
+                var counts = [Int](repeating: 0, count: 4)
+                let given = try members(&s, at: f, keys: summaryKeys) { s, k in
+                    let g = "\(f).\(summaryKeys[k].description)"
+                    let v = try integer(&s, at: g)
+                    guard v >= 0, v <= Int32.max else { throw FieldError(field: g, message: "must be 0 or more") }
+                    counts[k] = Int(v)
+                }
+                try require(given, summaryKeys, at: f)
+                summary = PlanDocument.Summary(create: counts[0], set: counts[2], delete: counts[1],
+                                               unchanged: counts[3])
+            }
+        }
+        try require(seen, documentKeys, at: field)
+        return (PlanDocument(formatVersion: 1, summary: summary, ownerProtocol: ownerProtocol, changes: changes), rows)
+    }
+
+    /// One change record, and its before and after rows.
+    static func change(_ s: inout JSONScanner, at field: String) throws
+        -> (PlanDocument.ChangeRecord, ReadRow?, ReadRow?) {
+        var c = PlanDocument.ChangeRecord(action: .create, address: "", interface: "", interfaceIndex: 0, family: "",
+                                          reason: "", fields: [], before: nil, after: nil, source: nil)
+        var before: ReadRow?, after: ReadRow?
+        let seen = try members(&s, at: field, keys: changeKeys) { s, i in
+            let f = "\(field).\(changeKeys[i].description)"
+            switch i {
+            case 0:
+                let t = try text(&s, at: f)
+                guard let a = Action(rawValue: t) else {
+                    throw FieldError(field: f, message: "'\(t)' is not an action (create, set or delete)")
+                }
+                c.action = a
+            case 1: c.address = try text(&s, at: f)
+            case 2:
+                if s.null() { return }
+                let r = try row(&s, at: f)
+                after = r
+                c.after = RowRecord(r.row, interfaceName: r.name)
+            case 3:
+                if s.null() { return }
+                let r = try row(&s, at: f)
+                before = r
+                c.before = RowRecord(r.row, interfaceName: r.name)
+            case 4:
+                c.family = try text(&s, at: f)
+                guard c.family == "ipv4" || c.family == "ipv6" else {
+                    throw FieldError(field: f, message: "'\(c.family)' is not a family (ipv4 or ipv6)")
+                }
+            case 5:
+                try s.array(at: f) { s, k in
+                    let g = "\(f)[\(k)]"
+                    var v = ["", "", ""]
+                    let given = try members(&s, at: g, keys: fieldKeys) { s, m in
+                        v[m] = try text(&s, at: "\(g).\(fieldKeys[m].description)")
+                    }
+                    try require(given, fieldKeys, at: g)
+                    guard ["physicalAddress", "state", "isRouter", "protocol"].contains(v[2]) else {
+                        throw FieldError(field: "\(g).field", message: "'\(v[2])' is not a row field "
+                                         + "(physicalAddress, state, isRouter or protocol)")
+                    }
+                    c.fields.append(FieldChange(field: v[2], before: v[1], after: v[0]))
+                }
+            case 6: c.interface = try text(&s, at: f)
+            case 7: c.interfaceIndex = try uint32(&s, at: f)
+            case 8: c.reason = try text(&s, at: f)
+            default:
+                if s.null() { return }
+                c.source = try text(&s, at: f)
+            }
+        }
+        for (i, k) in changeKeys.enumerated() where !seen[i] {
+            let name = k.description
+            guard name != "after" && name != "before" && name != "source" else { continue }
+            throw FieldError(field: field, message: "missing key '\(name)'")
+        }
+        return (c, before, after)
+    }
+
+    // MARK: - Rows
+
+    /// A row as `RowRecord` writes it; checked as any row (the address a neighbor can have, the interface
+    /// selection, a valid MAC and state); `checkDesired` adds what a row to be written needs.
+    static func row(_ s: inout JSONScanner, at field: String) throws -> ReadRow {
+        var r = IpNetRow2(address: .v4(0))
+        var name: String?
+        var hasReachability = false
+        var unreachable: Bool?
+        let seen = try members(&s, at: field, keys: rowKeys) { s, i in
+            let f = "\(field).\(rowKeys[i].description)"
+            switch i {
+            case 0:
+                let t = try text(&s, at: f)
+                guard let a = IpAddress(t) else { throw FieldError(field: f, message: "'\(t)' is not an IP address") }
+                do throws(IpNetError) { try NeighborRowValidator.checkAddress(a) } catch {
+                    throw FieldError(field: f, message: error.reason)
+                }
+                r.address = a
+            case 1: name = s.null() ? nil : try text(&s, at: f)
+            case 2: r.interfaceIndex = try uint32(&s, at: f)
+            case 3:
+                if s.null() { return }
+                let t = try text(&s, at: f)
+                guard let l = NetLuid(t) else { throw FieldError(field: f, message: "'\(t)' is not a LUID (0x + 16 "
+                                                                 + "hex digits)") }
+                r.interfaceLuid = l
+            case 4: r.isRouter = try bool(&s, at: f)
+            case 5: unreachable = s.null() ? nil : try bool(&s, at: f)
+            case 6:
+                let t = try text(&s, at: f)
+                switch PhysicalAddress.parse(t) {
+                case .success(let p): r.physicalAddress = p
+                case .failure(.tooLong(let n)):
+                    throw FieldError(field: f, message: "'\(t)' has \(n) bytes; a neighbor entry holds at most "
+                                     + "\(PhysicalAddress.maxLength)")
+                case .failure(.malformed):
+                    throw FieldError(field: f, message: "'\(t)' is not a link-layer address (hex bytes like "
+                                     + "02:00:00:00:00:10)")
+                }
+            case 7:
+                let v = try integer(&s, at: f)
+                guard v >= 0, v <= 255 else { throw FieldError(field: f, message: "must be 0…255, found \(v)") }
+                r.protocol = UInt8(v)
+            case 8:
+                if s.null() { return }
+                r.reachabilityTime = try uint32(&s, at: f)
+                hasReachability = true
+            default:
+                let t = try text(&s, at: f)
+                guard let st = NeighborState(rawValue: t) else {
+                    throw FieldError(field: f, message: "'\(t)' is not a neighbor state ("
+                                     + NeighborState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                }
+                r.state = st
+            }
+        }
+        for (i, k) in rowKeys.enumerated() where !seen[i] {
+            let n = k.description
+            guard ["address", "interfaceIndex", "physicalAddress", "state", "isRouter", "protocol"].contains(n) else {
+                continue
+            }
+            throw FieldError(field: field, message: "missing key '\(n)'")
+        }
+        r.isUnreachable = unreachable ?? (r.state == .unreachable)
+        do throws(IpNetError) { _ = try NeighborRowValidator.checkInterfaceSelection(r) } catch {
+            throw FieldError(field: field, message: error.reason)
+        }
+        return ReadRow(row: r, name: name, field: field, hasReachabilityTime: hasReachability)
+    }
+
+    /// What a row neighsync writes needs beyond any row: a desired state (permanent or noarp), a MAC unless noarp,
+    /// the owner protocol, and no kernel-only fields (unreachable, reachability time).
+    static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
+        let r = d.row
+        guard DesiredRules.states.contains(r.state) else {
+            throw FieldError(field: "\(d.field).state", message: "'\(r.state.rawValue)' is not a desired state ("
+                             + DesiredRules.states.map(\.rawValue).joined(separator: " or ") + ")")
+        }
+        if r.physicalAddress.count == 0 && r.state != .noarp {
+            throw FieldError(field: "\(d.field).physicalAddress", message: "empty; a permanent entry needs the "
+                             + "neighbor's link-layer address (only state noarp may go without one)")
+        }
+        guard r.protocol == ownerProtocol else {
+            throw FieldError(field: "\(d.field).protocol", message: "\(r.protocol) is not the plan's ownerProtocol "
+                             + "\(ownerProtocol); every row neighsync writes carries it")
+        }
+        guard !r.isUnreachable, !d.hasReachabilityTime else {
+            throw FieldError(field: d.field, message: "a row to write has no 'isUnreachable: true' or "
+                             + "'reachabilityTime' (those describe a kernel entry)")
+        }
+    }
+
+    // MARK: - Values
+
+    /// Reads the members of the object at `field`, each key one of `keys` and given once; returns which were given.
+    static func members(_ s: inout JSONScanner, at field: String, keys: [StaticString],
+                        _ body: (inout JSONScanner, Int) throws -> Void) throws -> [Bool] {
+        let k = try s.peek()
+        guard k == .object else { throw FieldError(field: field, message: "expected an object, found \(phrase(k))") }
+        var seen = [Bool](repeating: false, count: keys.count)
+        try s.object { s, key in
+            let name = String(decoding: key, as: UTF8.self)
+            let at = field.isEmpty ? name : "\(field).\(name)"
+            guard let i = keys.firstIndex(where: { JSONScanner.key(key, is: $0) }) else {
+                throw FieldError(field: at, message: "unknown key '\(name)' (known: "
+                                 + keys.map(\.description).joined(separator: ", ") + ")")
+            }
+            guard !seen[i] else { throw FieldError(field: at, message: "duplicate key '\(name)'") }
+            seen[i] = true
+            try body(&s, i)
+        }
+        return seen
+    }
+
+    /// Throws for the first of `keys` not `given`.
+    static func require(_ given: [Bool], _ keys: [StaticString], at field: String) throws {
+        for (i, k) in keys.enumerated() where !given[i] {
+            throw FieldError(field: field, message: "missing key '\(k.description)'")
+        }
+    }
+
+    static func phrase(_ k: JSONScanner.Kind) -> String {
+        switch k {
+        case .object: return "an object"
+        case .array: return "an array"
+        case .string: return "a string"
+        case .number: return "a number"
+        case .bool: return "true or false"
+        case .null: return "null"
+        }
+    }
+
+    static func expect(_ s: inout JSONScanner, _ kind: JSONScanner.Kind, _ what: String, at field: String) throws {
+        let k = try s.peek()
+        guard k == kind else { throw FieldError(field: field, message: "expected \(what), found \(phrase(k))") }
+    }
+
+    static func text(_ s: inout JSONScanner, at field: String) throws -> String {
+        try expect(&s, .string, "a string", at: field)
+        return try s.text()
+    }
+
+    static func integer(_ s: inout JSONScanner, at field: String) throws -> Int64 {
+        try expect(&s, .number, "a whole number", at: field)
+        guard let v = try s.integer() else {
+            throw FieldError(field: field, message: "expected a whole number within 64 bits")
+        }
+        return v
+    }
+
+    static func uint32(_ s: inout JSONScanner, at field: String) throws -> UInt32 {
+        let v = try integer(&s, at: field)
+        guard let u = UInt32(exactly: v) else {
+            throw FieldError(field: field, message: "must be 0…4294967295, found \(v)")
+        }
+        return u
+    }
+
+    static func bool(_ s: inout JSONScanner, at field: String) throws -> Bool {
+        try expect(&s, .bool, "true or false", at: field)
+        return try s.bool()
+    }
+
+    static func isHex(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66)
+    }
+}
+
+extension JSONScanner {
+    /// Like `array(_:)`, but a value that is not an array is a `PlanFileReader.FieldError` at `field`.
+    mutating func array(at field: String, _ body: (inout JSONScanner, Int) throws -> Void) throws {
+        let k = try peek()
+        guard k == .array else {
+            throw PlanFileReader.FieldError(field: field, message: "expected an array, found \(PlanFileReader.phrase(k))")
+        }
+        try array(body)
+    }
+}
+
+extension PlanDocument {
+    /// A document from its parts, as `PlanFileReader` reads them.
+    init(formatVersion: Int, summary: Summary, ownerProtocol: UInt8, changes: [ChangeRecord]) {
+        self.formatVersion = formatVersion
+        self.summary = summary
+        self.ownerProtocol = ownerProtocol
+        self.changes = changes
+    }
+}
