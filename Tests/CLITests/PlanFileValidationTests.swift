@@ -1,0 +1,164 @@
+import Foundation
+import NetnsTesting
+import Testing
+
+/// A saved plan is untrusted input (a CI artifact): each hostile edit of a real plan file is refused with a message
+/// naming the field, exit 1, nothing on stdout and nothing written to the kernel, where the namespace also holds a
+/// foreign entry (no protocol) that a plan with `ownerProtocol: 0` used to delete.
+@Suite struct PlanFileValidationTests {
+    typealias Edit = (name: String, edit: (inout [String: Any]) -> Void, message: String)
+
+    /// Sets the value at `path` (keys and array indexes) inside `doc`; nil removes it.
+    static func set(_ doc: inout [String: Any], _ path: [Any], _ value: Any?) {
+        func go(_ node: Any, _ rest: ArraySlice<Any>) -> Any? {
+            guard let head = rest.first else { return value }
+            if let k = head as? String, var d = node as? [String: Any] {
+                d[k] = go(d[k] as Any, rest.dropFirst())
+                return d
+            }
+            if let i = head as? Int, var a = node as? [Any] {
+                if let v = go(a[i], rest.dropFirst()) { a[i] = v } else { a.remove(at: i) }
+                return a
+            }
+            return node
+        }
+        doc = go(doc, path[...]) as! [String: Any]
+    }
+
+    static func edit(_ name: String, _ path: [Any], _ value: Any?, _ message: String) -> Edit {
+        (name, { set(&$0, path, value) }, message)
+    }
+
+    /// The mixed plan of `SavedPlanTests`: changes[0] sets 192.0.2.10, changes[1] deletes 192.0.2.11, changes[2]
+    /// creates 192.0.2.12; desired[0] is 192.0.2.10.
+    static var edits: [Edit] { [
+        edit("owner protocol 0", ["ownerProtocol"], 0,
+             "ownerProtocol: must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found 0"),
+        edit("owner protocol 256", ["ownerProtocol"], 256,
+             "ownerProtocol: must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found 256"),
+        edit("owner protocol as text", ["ownerProtocol"], "245", "ownerProtocol: expected a whole number, found a string"),
+        edit("plan owner protocol 0", ["plan", "ownerProtocol"], 0,
+             "plan.ownerProtocol: must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found 0"),
+        edit("unknown prune", ["prune"], "all", "prune: 'all' is not a prune mode (owned or none)"),
+        edit("negative maxDeletes", ["maxDeletes"], -1,
+             "maxDeletes: must be 0 or more; use 0 to refuse every delete without --force, found -1"),
+        edit("fractional maxDeletes", ["maxDeletes"], 1.5, "maxDeletes: expected a whole number within 64 bits"),
+        edit("desired state stale", ["desired", 0, "state"], "stale",
+             "desired[0].state: 'stale' is not a desired state (permanent or noarp)"),
+        edit("desired state incomplete", ["desired", 0, "state"], "incomplete",
+             "desired[0].state: 'incomplete' is not a desired state (permanent or noarp)"),
+        edit("unknown state", ["desired", 0, "state"], "PERMANENT",
+             "desired[0].state: 'PERMANENT' is not a neighbor state (unreachable, incomplete, probe, delay, stale, "
+             + "reachable, permanent, noarp, none)"),
+        edit("change after state stale", ["plan", "changes", 2, "after", "state"], "stale",
+             "plan.changes[2].after.state: 'stale' is not a desired state (permanent or noarp)"),
+        edit("loopback address", ["desired", 0, "address"], "127.0.0.1",
+             "desired[0].address: 127.0.0.1 is a loopback address; loopback addresses have no neighbors"),
+        edit("unspecified address", ["desired", 0, "address"], "0.0.0.0",
+             "desired[0].address: 0.0.0.0 is not a neighbor address (unspecified or broadcast); give a unicast or "
+             + "multicast address"),
+        edit("bad address", ["desired", 0, "address"], "192.0.2.300",
+             "desired[0].address: '192.0.2.300' is not an IP address"),
+        edit("malformed MAC", ["desired", 0, "physicalAddress"], "02:zz",
+             "desired[0].physicalAddress: '02:zz' is not a link-layer address (hex bytes like 02:00:00:00:00:10)"),
+        edit("empty MAC on a permanent entry", ["desired", 0, "physicalAddress"], "",
+             "desired[0].physicalAddress: empty; a permanent entry needs the neighbor's link-layer address (only "
+             + "state noarp may go without one)"),
+        edit("MAC too long", ["desired", 0, "physicalAddress"], Array(repeating: "02", count: 33).joined(separator: ":"),
+             "desired[0].physicalAddress: '\(Array(repeating: "02", count: 33).joined(separator: ":"))' has 33 "
+             + "bytes; a neighbor entry holds at most 32"),
+        edit("foreign protocol on a desired row", ["desired", 0, "protocol"], 7,
+             "desired[0].protocol: 7 is not the plan's ownerProtocol 245; every row neighsync writes carries it"),
+        ("no interface", { doc in
+            set(&doc, ["desired", 0, "interfaceIndex"], 0)
+            set(&doc, ["desired", 0, "interfaceLuid"], nil)
+        }, "desired[0]: no interface given; set an interface name, index or LUID"),
+        edit("LUID and index disagree", ["desired", 0, "interfaceLuid"], "0x0006000009000000",
+             "desired[0]: interface LUID 0x0006000009000000 names interface index 9 but interfaceIndex is 3; give "
+             + "only one of them"),
+        edit("reachability time on a desired row", ["desired", 0, "reachabilityTime"], 5,
+             "desired[0]: a row to write has no 'isUnreachable: true' or 'reachabilityTime' (those describe a kernel "
+             + "entry)"),
+        edit("unknown top-level key", ["extra"], 1,
+             "extra: unknown key 'extra' (known: desired, fingerprint, formatVersion, kind, maxDeletes, namespace, "
+             + "ownerProtocol, plan, prune, sources)"),
+        edit("namespace escaping /run/netns", ["namespace"], "../../proc/1/ns/net",
+             "namespace: '../../proc/1/ns/net' is not a namespace name; give the NAME of /run/netns/NAME"),
+        edit("delete of a foreign entry", ["plan", "changes", 1, "before", "protocol"], 0,
+             "plan.changes[1].before: a delete of an entry neighsync does not own (permanent, protocol 0); only "
+             + "static entries with the owner protocol 245 are deleted"),
+        edit("unknown action", ["plan", "changes", 0, "action"], "replace",
+             "plan.changes[0].action: 'replace' is not an action (create, set or delete)"),
+        edit("a source missing", ["sources", 0], nil, "sources: 3 sources for 4 desired rows; there is one per row"),
+        edit("bad fingerprint", ["fingerprint"], "xyz", "fingerprint: 'xyz' is not a fingerprint (16 hex digits)"),
+        edit("other kind", ["kind"], "neighsync-snapshot",
+             "not a neighsync plan file (kind 'neighsync-snapshot'); make one with 'neighsync plan -f PATH --out FILE'"),
+        edit("other version", ["formatVersion"], 2,
+             "formatVersion: unsupported plan file version 2; this neighsync reads version 1"),
+        edit("summary disagrees", ["plan", "summary", "delete"], 0,
+             "plan.summary.delete: 0, but the plan has 1 delete changes"),
+        edit("missing fingerprint", ["fingerprint"], nil,
+             "not a neighsync plan file (missing key 'fingerprint'); make one with 'neighsync plan -f PATH --out FILE'"),
+        ("duplicate entry", { doc in
+            var d = doc["desired"] as! [Any]
+            d.append(d[0])
+            doc["desired"] = d
+            var s = doc["sources"] as! [Any]
+            s.append(s[0])
+            doc["sources"] = s
+        }, "desired[4]: duplicate entry 192.0.2.10 on interface index 3; desired[0] is the same entry"),
+    ] }
+
+    /// Edits of the text itself.
+    static var textEdits: [(name: String, edit: (String) -> String, message: String)] { [
+        ("trailing data", { $0 + "{}" }, "invalid JSON at byte ?: unexpected data after the end of the JSON document"),
+        ("duplicate key", { "{\"prune\": \"none\"," + $0.dropFirst() }, "prune: duplicate key 'prune'"),
+        ("unknown escape", { $0.replacingOccurrences(of: "\"neighsync-plan\"", with: "\"neighsync\\q-plan\"") },
+         "invalid JSON at byte ?: unknown escape '\\q' (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"),
+    ] }
+
+    /// Every static entry and its protocol, as `ip -j neigh show` gives them.
+    static func snapshot(_ ns: Netns) -> Set<String> {
+        Set(ns.neighbors().map { "\($0["dst"] ?? "") \($0["dev"] ?? "") \($0["lladdr"] ?? "-") \($0["state"] ?? "") "
+                                 + "\($0["protocol"] ?? "-") \($0["router"] != nil)" })
+    }
+
+    @Test func everyHostileEditIsRefusedByFieldAndNothingIsWritten() throws {
+        let dir = try TempDir()
+        guard let ns = try SavedPlanTests.prepared(dir) else { return }
+        try ns.check(["neigh", "add", "192.0.2.70", "lladdr", "02:00:00:00:00:70", "dev", "veth0", "nud", "permanent"])
+        let file = try dir.write("n.yaml", SavedPlanTests.cases[2].file)
+        let good = "\(dir.path)/good.json"
+        #expect(try NeighsyncBinary.run(["plan", "-f", file, "--netns", ns.name, "--out", good]).status == 0)
+        let text = try String(contentsOfFile: good, encoding: .utf8)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let before = Self.snapshot(ns)
+        var cases: [(String, String, String)] = []
+        for e in Self.edits {
+            var d = doc
+            e.edit(&d)
+            let data = try JSONSerialization.data(withJSONObject: d, options: [.prettyPrinted, .sortedKeys])
+            cases.append((e.name, String(decoding: data, as: UTF8.self), e.message))
+        }
+        for e in Self.textEdits { cases.append((e.name, e.edit(text), e.message)) }
+        for (name, content, message) in cases {
+            let path = try dir.write("plan.json", content)
+            let r = try NeighsyncBinary.run(["apply", path])
+            let got = r.stderr.replacingOccurrences(of: dir.path + "/", with: "")
+            #expect(r.status == 1, "\(name)")
+            #expect(r.stdout == "", "\(name)")
+            if message.contains("byte ?") {
+                let parts = message.components(separatedBy: "?")
+                #expect(got.hasPrefix("error: plan.json: " + parts[0]) && got.hasSuffix(parts[1] + "\n"),
+                        "\(name): \(got)")
+            } else {
+                #expect(got == "error: plan.json: \(message)\n", "\(name)")
+            }
+            #expect(Self.snapshot(ns) == before, "\(name): nothing written")
+        }
+        // The file as written applies.
+        let ok = try NeighsyncBinary.run(["apply", good])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ApplyCommandTests.table(ns) == SavedPlanTests.cases[2].table.union(["192.0.2.70 veth0 02:00:00:00:00:70 -"]))
+    }
+}
