@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// Bad state and plan files: each is refused with a message naming the file and what is wrong, exit 1, and no
@@ -66,5 +67,47 @@ import Testing
         #expect(r.status == 1 && r.stdout == "")
         #expect(r.stderr.hasPrefix("error: \(bad): not a neighsync plan file (missing key 'formatVersion'"))
         #expect(r.stderr.hasSuffix("make one with 'neighsync plan -f PATH --out FILE'\n"))
+    }
+
+    /// `/dev/zero` (the old reader tried to allocate 34 GB and aborted), a FIFO without a writer (it hung), a
+    /// directory and a 1 TB sparse file, as a plan file, a snapshot and a `--links` file: each refused at once with
+    /// a message naming the file, exit 1, nothing on stdout, in well under the 10 s timeout and under 64 MiB.
+    @Test func nonRegularAndHugeStateFilesAreRefusedAtOnceWithBoundedMemory() throws {
+        let bin = try #require(NeighsyncBinary.path)
+        let dir = try TempDir()
+        let fifo = dir.path + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let sparse = dir.path + "/sparse.json"
+        let fd = open(sparse, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #expect(fd >= 0 && ftruncate(fd, 1 << 40) == 0)
+        close(fd)
+        let yaml = try dir.write("n.yaml", Self.desired)
+        let neigh = try dir.write("neigh.json", "[]")
+        let problems = [
+            ("/dev/zero", "/dev/zero is a character device, not a regular file"),
+            (fifo, "\(fifo) is a FIFO (named pipe), not a regular file"),
+            (dir.path, "\(dir.path) is a directory, not a regular file"),
+        ]
+        let tail = "; save the data to a file first and give that file\n"
+        var cases: [([String], String)] = []
+        for (path, what) in problems {
+            cases.append((["apply", path], "error: \(what)\(tail)"))
+            cases.append((["plan", "-f", yaml, "--state", path], "error: \(what)\(tail)"))
+            cases.append((["plan", "-f", yaml, "--state", neigh, "--links", path], "error: \(what)\(tail)"))
+        }
+        let big = "error: \(sparse) is 1099511627776 bytes, over the limit of 268435456 bytes for a state or plan file\n"
+        cases.append((["apply", sparse], big))
+        cases.append((["plan", "-f", yaml, "--state", sparse], big))
+        cases.append((["plan", "-f", yaml, "--state", neigh, "--links", sparse], big))
+        for (args, message) in cases {
+            let started = Date()
+            let r = try ChildProcess.run("/usr/bin/timeout", ["10", bin] + args)
+            let seconds = Date().timeIntervalSince(started)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+            #expect(r.stdout == "", "\(args)")
+            #expect(r.stderr == message, "\(args)")
+            #expect(seconds < 5, "\(args) took \(seconds) s")
+            #expect(r.maxRSSKiB > 0 && r.maxRSSKiB < 64 * 1024, "\(args): peak RSS \(r.maxRSSKiB) KiB")
+        }
     }
 }
