@@ -52,7 +52,7 @@ package-test:
 	  echo "skipping package-test: it needs root (apt-get for its tools, buildah's storage)"; exit 0; fi; \
 	$(MAKE) deb image && bash .ci/package-test.sh $(DEB) $(IMAGE)
 
-# libFuzzer targets (YAML loader, netlink decoders) built with swiftc -sanitize=fuzzer,address, each run for
+# libFuzzer targets (YAML loader, snapshot and plan-file readers, netlink decoders) built with swiftc -sanitize=fuzzer,address, each run for
 # FUZZ_SECONDS from Tests/Fuzz/corpus; crashes land in fuzz-artifacts/. See .ci/fuzz.sh.
 FUZZ_SECONDS ?= 60
 fuzz: deps

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with swiftc directly (SwiftPM cannot make a -sanitize=fuzzer executable without
 # building the test targets that way too) and runs each for FUZZ_SECONDS from the committed seed corpus.
-#   yaml-fuzz     Tests/Fuzz/YAMLLoaderFuzz.swift compiled into NeighSync (DesiredStateLoader.load(data:fileName:))
-#   netlink-fuzz  Tests/Fuzz/NetlinkDecoderFuzz.swift compiled into IpNet (datagram split, acks, neigh/link codecs)
+#   yaml-fuzz      Tests/Fuzz/YAMLLoaderFuzz.swift (DesiredStateLoader.load(data:fileName:))
+#   snapshot-fuzz  Tests/Fuzz/SnapshotReaderFuzz.swift (SnapshotReader.parse: snapshots, ip -j neigh/link show)
+#   plan-fuzz      Tests/Fuzz/PlanFileReaderFuzz.swift (PlanFileReader.read: saved plans)
+#   netlink-fuzz   Tests/Fuzz/NetlinkDecoderFuzz.swift compiled into IpNet (datagram split, acks, neigh/link codecs)
+# The first three link one libNeighSync.a built with -enable-testing (they @testable import NeighSync).
 # New corpus entries go to .build-fuzz/corpus/ (never into the committed seeds); crashes to fuzz-artifacts/.
 # Exit 1 on any crash, leak, timeout or out-of-memory; the input is in fuzz-artifacts/ (reproduce: BINARY FILE).
 set -euo pipefail
@@ -12,17 +15,26 @@ SECONDS_EACH="${FUZZ_SECONDS:-60}"
 OUT=.build-fuzz
 ARTIFACTS="$PWD/fuzz-artifacts"
 FLAGS=(-parse-as-library -sanitize=fuzzer,address -O -g -I Sources/CNetlink -I Sources/CYAML)
-mkdir -p "$OUT/lib" "$OUT/corpus/yaml" "$OUT/corpus/netlink" "$ARTIFACTS"
+TARGETS=(yaml snapshot plan netlink)
+mkdir -p "$OUT/lib" "$ARTIFACTS"
+for t in "${TARGETS[@]}"; do mkdir -p "$OUT/corpus/$t"; done
 
+build() {
+    swiftc "${FLAGS[@]}" -module-name IpNet Sources/IpNet/*.swift Tests/Fuzz/NetlinkDecoderFuzz.swift -lmnl \
+        -o "$OUT/netlink-fuzz" || return 1
+    swiftc "${FLAGS[@]}" -module-name IpNet -emit-library -static -emit-module \
+        -emit-module-path "$OUT/lib/IpNet.swiftmodule" Sources/IpNet/*.swift -o "$OUT/lib/libIpNet.a" || return 1
+    swiftc "${FLAGS[@]}" -I "$OUT/lib" -enable-testing -module-name NeighSync -emit-library -static -emit-module \
+        -emit-module-path "$OUT/lib/NeighSync.swiftmodule" Sources/NeighSync/*.swift -o "$OUT/lib/libNeighSync.a" \
+        || return 1
+    local t
+    for t in yaml:YAMLLoaderFuzz snapshot:SnapshotReaderFuzz plan:PlanFileReaderFuzz; do
+        swiftc "${FLAGS[@]}" -I "$OUT/lib" -module-name "${t%%:*}_fuzz" "Tests/Fuzz/${t#*:}.swift" \
+            "$OUT/lib/libNeighSync.a" "$OUT/lib/libIpNet.a" -lmnl -lyaml -o "$OUT/${t%%:*}-fuzz" || return 1
+    done
+}
 echo "fuzz: building (swiftc ${FLAGS[*]}; log $OUT/build.log)"
-{
-swiftc "${FLAGS[@]}" -module-name IpNet Sources/IpNet/*.swift Tests/Fuzz/NetlinkDecoderFuzz.swift -lmnl \
-    -o "$OUT/netlink-fuzz" &&
-swiftc "${FLAGS[@]}" -module-name IpNet -emit-library -static -emit-module \
-    -emit-module-path "$OUT/lib/IpNet.swiftmodule" Sources/IpNet/*.swift -o "$OUT/lib/libIpNet.a" &&
-swiftc "${FLAGS[@]}" -I "$OUT/lib" -module-name NeighSync Sources/NeighSync/*.swift Tests/Fuzz/YAMLLoaderFuzz.swift \
-    "$OUT/lib/libIpNet.a" -lmnl -lyaml -o "$OUT/yaml-fuzz"
-} >"$OUT/build.log" 2>&1 || { grep -E 'error:' "$OUT/build.log" | head -20; echo "fuzz: build failed"; exit 1; }
+build >"$OUT/build.log" 2>&1 || { grep -E 'error:' "$OUT/build.log" | head -20; echo "fuzz: build failed"; exit 1; }
 
 status=0
 run() {  # name max_len
@@ -45,5 +57,7 @@ run() {  # name max_len
     fi
 }
 run yaml 16384
+run snapshot 16384
+run plan 16384
 run netlink 65536
 exit $status

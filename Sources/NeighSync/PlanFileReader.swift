@@ -184,7 +184,8 @@ enum PlanFileReader {
         if let finding = OwnerProtocolRule.check(v, key: field), finding.severity == .error {
             throw FieldError(field: "", message: finding.message)
         }
-        return UInt8(v)
+        guard let p = UInt8(exactly: v) else { throw FieldError(field: field, message: "must be 5…255, found \(v)") }
+        return p
     }
 
     /// The review copy of the plan (`plan`): a `PlanDocument` and the rows of its changes.

@@ -7,8 +7,14 @@ import IpNet
 enum SnapshotReader {
     /// The links and rows of `path` (with `linksPath` for iproute2 neighbor output).
     static func load(path: String, linksPath: String?) throws -> (links: [Link], rows: [IpNetRow2]) {
-        let data = try readFile(path)
-        return try data.withUnsafeBytes { raw in
+        try parse(try readFile(path), path: path, linksPath: linksPath) { try readFile($0) }
+    }
+
+    /// The links and rows of the document `data` (shown as `path`); for iproute2 neighbor output, the links come
+    /// from `readLinks(linksPath)`. Every failure is a `RecordError` naming the file.
+    static func parse(_ data: [UInt8], path: String, linksPath: String?,
+                      readLinks: (String) throws -> [UInt8]) throws -> (links: [Link], rows: [IpNetRow2]) {
+        try data.withUnsafeBytes { raw in
             var s = JSONScanner(raw)
             let kind: JSONScanner.Kind
             do { kind = try s.peek() } catch {
@@ -25,7 +31,7 @@ enum SnapshotReader {
                     throw RecordError("\(path) is 'ip -j neigh show' output; also give the links with "
                                       + "--links FILE (the output of 'ip -j link show')")
                 }
-                let linkData = try readFile(linksPath)
+                let linkData = try readLinks(linksPath)
                 let links = try linkData.withUnsafeBytes { lraw in
                     var ls = JSONScanner(lraw)
                     return try wrap(linksPath) {

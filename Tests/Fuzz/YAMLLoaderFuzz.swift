@@ -1,6 +1,7 @@
-// libFuzzer target for the desired-state loader: compiled into the NeighSync module by .ci/fuzz.sh, never by
+// libFuzzer target for the desired-state loader: compiled by .ci/fuzz.sh against libNeighSync.a, never by
 // SwiftPM. Each input is one desired-state file.
 import IpNet
+@testable import NeighSync
 
 /// Loads one fuzzer input as the file `fuzz.yaml` with the default limits and renders every diagnostic (the
 /// caret snippet code runs too). Either outcome is fine; a crash, hang, sanitizer report or a failure without a
