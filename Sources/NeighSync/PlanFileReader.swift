@@ -20,10 +20,11 @@ enum PlanFileReader {
     static let documentKeys: [StaticString] = ["changes", "formatVersion", "ownerProtocol", "summary"]
     static let summaryKeys: [StaticString] = ["create", "delete", "set", "unchanged"]
     static let changeKeys: [StaticString] = ["action", "address", "after", "before", "family", "fields", "interface",
-                                             "interfaceIndex", "reason", "source"]
+                                             "interfaceIndex", "reason", "source", "droppedFlags"]
     static let fieldKeys: [StaticString] = ["after", "before", "field"]
     static let rowKeys: [StaticString] = ["address", "interface", "interfaceIndex", "interfaceLuid", "isRouter",
-                                          "isUnreachable", "physicalAddress", "protocol", "reachabilityTime", "state"]
+                                          "isUnreachable", "physicalAddress", "protocol", "reachabilityTime", "state",
+                                          "flags"]
     static let hint = "make one with 'neighsync plan -f PATH --out FILE'"
 
     /// The checked plan file in `bytes`, shown as `file` in errors.
@@ -229,7 +230,8 @@ enum PlanFileReader {
     static func change(_ s: inout JSONScanner, at field: String) throws
         -> (PlanDocument.ChangeRecord, ReadRow?, ReadRow?) {
         var c = PlanDocument.ChangeRecord(action: .create, address: "", interface: "", interfaceIndex: 0, family: "",
-                                          reason: "", fields: [], before: nil, after: nil, source: nil)
+                                          reason: "", fields: [], droppedFlags: nil, before: nil, after: nil,
+                                          source: nil)
         var before: ReadRow?, after: ReadRow?
         let seen = try members(&s, at: field, keys: changeKeys) { s, i in
             let f = "\(field).\(changeKeys[i].description)"
@@ -273,14 +275,17 @@ enum PlanFileReader {
             case 6: c.interface = try text(&s, at: f)
             case 7: c.interfaceIndex = try uint32(&s, at: f)
             case 8: c.reason = try text(&s, at: f)
-            default:
+            case 9:
                 if s.null() { return }
                 c.source = try text(&s, at: f)
+            default:
+                if s.null() { return }
+                c.droppedFlags = try flagWords(&s, at: f).words
             }
         }
         for (i, k) in changeKeys.enumerated() where !seen[i] {
             let name = k.description
-            guard name != "after" && name != "before" && name != "source" else { continue }
+            guard !["after", "before", "source", "droppedFlags"].contains(name) else { continue }
             throw FieldError(field: field, message: "missing key '\(name)'")
         }
         return (c, before, after)
@@ -334,6 +339,9 @@ enum PlanFileReader {
                 if s.null() { return }
                 r.reachabilityTime = try uint32(&s, at: f)
                 hasReachability = true
+            case 10:
+                if s.null() { return }
+                r.flags = try flagWords(&s, at: f)
             default:
                 let t = try text(&s, at: f)
                 guard let st = NeighborState(rawValue: t) else {
@@ -372,6 +380,10 @@ enum PlanFileReader {
         guard r.protocol == ownerProtocol else {
             throw FieldError(field: "\(d.field).protocol", message: "\(r.protocol) is not the plan's ownerProtocol "
                              + "\(ownerProtocol); every row neighsync writes carries it")
+        }
+        guard r.flags.isEmpty else {
+            throw FieldError(field: "\(d.field).flags", message: "\(r.flags.words.joined(separator: " ")): "
+                             + "neighsync writes no flags")
         }
         guard !r.isUnreachable, !d.hasReachabilityTime else {
             throw FieldError(field: d.field, message: "a row to write has no 'isUnreachable: true' or "
@@ -448,6 +460,20 @@ enum PlanFileReader {
     static func bool(_ s: inout JSONScanner, at field: String) throws -> Bool {
         try expect(&s, .bool, "true or false", at: field)
         return try s.bool()
+    }
+
+    /// A list of iproute2 flag words (`["extern_learn"]`), as `NeighborFlags(word:)` parses them.
+    static func flagWords(_ s: inout JSONScanner, at field: String) throws -> NeighborFlags {
+        var flags = NeighborFlags()
+        try s.array(at: field) { s, k in
+            let w = try text(&s, at: "\(field)[\(k)]")
+            guard let f = NeighborFlags(word: w) else {
+                throw FieldError(field: "\(field)[\(k)]", message: "'\(w)' is not a neighbor flag ("
+                                 + NeighborFlags.names.map(\.name).joined(separator: ", ") + ")")
+            }
+            flags.formUnion(f)
+        }
+        return flags
     }
 
     static func isHex(_ b: UInt8) -> Bool {

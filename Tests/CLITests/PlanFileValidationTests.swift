@@ -79,6 +79,11 @@ import Testing
         edit("reachability time on a desired row", ["desired", 0, "reachabilityTime"], 5,
              "desired[0]: a row to write has no 'isUnreachable: true' or 'reachabilityTime' (those describe a kernel "
              + "entry)"),
+        edit("flags on a desired row", ["desired", 0, "flags"], ["extern_learn"],
+             "desired[0].flags: extern_learn: neighsync writes no flags"),
+        edit("unknown flag word", ["plan", "changes", 1, "before", "flags"], ["sticky", "bogus"],
+             "plan.changes[1].before.flags[1]: 'bogus' is not a neighbor flag (use, self, master, proxy, managed, "
+             + "extern_learn, offload, extern_valid, sticky, locked)"),
         edit("unknown top-level key", ["extra"], 1,
              "extra: unknown key 'extra' (known: desired, fingerprint, formatVersion, kind, maxDeletes, namespace, "
              + "ownerProtocol, plan, prune, sources)"),

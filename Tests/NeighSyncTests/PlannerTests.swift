@@ -210,6 +210,9 @@ import Testing
         // Relevant: an owned static entry's MAC, router flag or presence, anything at a desired key.
         #expect(f([Self.row("192.0.2.10", "02:00:00:00:00:11", proto: 245)]) != f0)
         #expect(f([Self.row("192.0.2.10", router: true, proto: 245)]) != f0)
+        var learned = base[0]
+        learned.flags = .externallyLearned
+        #expect(f([learned]) != f0)
         #expect(f([]) != f0)
         #expect(f(base + [Self.row("192.0.2.20", state: .reachable)]) != f0)
         #expect(f(base + [Self.row("192.0.2.20")]) != f0)
