@@ -90,7 +90,7 @@ enum PlanFileReader {
             case 5:
                 if s.null() { return }
                 let n = try text(&s, at: f)
-                do throws(IpNetError) { _ = try NamespaceName.path(n) } catch { throw FieldError(field: f, message: error.reason) }
+                if let problem = NamespaceName.problem(n) { throw FieldError(field: f, message: problem) }
                 namespace = n
             case 6: ownerProtocol = try owner(&s, at: f)
             case 7: plan = try document(plan: &s, at: f)

@@ -88,7 +88,7 @@ import Testing
              "extra: unknown key 'extra' (known: desired, fingerprint, formatVersion, kind, maxDeletes, namespace, "
              + "ownerProtocol, plan, prune, sources)"),
         edit("namespace escaping /run/netns", ["namespace"], "../../proc/1/ns/net",
-             "namespace: '../../proc/1/ns/net' is not a namespace name; give the NAME of /run/netns/NAME"),
+             "namespace: '../../proc/1/ns/net' is not a namespace name (it would point outside /run/netns)"),
         edit("delete of a foreign entry", ["plan", "changes", 1, "before", "protocol"], 0,
              "plan.changes[1].before: a delete of an entry neighsync does not own (permanent, protocol 0); only "
              + "static entries with the owner protocol 245 are deleted"),
