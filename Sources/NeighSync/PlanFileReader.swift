@@ -234,33 +234,33 @@ enum PlanFileReader {
                                           source: nil)
         var before: ReadRow?, after: ReadRow?
         let seen = try members(&s, at: field, keys: changeKeys) { s, i in
-            let f = "\(field).\(changeKeys[i].description)"
+            func f() -> String { "\(field).\(changeKeys[i].description)" }
             switch i {
             case 0:
-                let t = try text(&s, at: f)
+                let t = try text(&s, at: f())
                 guard let a = Action(rawValue: t) else {
-                    throw FieldError(field: f, message: "'\(t)' is not an action (create, set or delete)")
+                    throw FieldError(field: f(), message: "'\(t)' is not an action (create, set or delete)")
                 }
                 c.action = a
-            case 1: c.address = try text(&s, at: f)
+            case 1: c.address = try text(&s, at: f())
             case 2:
                 if s.null() { return }
-                let r = try row(&s, at: f)
+                let r = try row(&s, at: f())
                 after = r
                 c.after = RowRecord(r.row, interfaceName: r.name)
             case 3:
                 if s.null() { return }
-                let r = try row(&s, at: f)
+                let r = try row(&s, at: f())
                 before = r
                 c.before = RowRecord(r.row, interfaceName: r.name)
             case 4:
-                c.family = try text(&s, at: f)
+                c.family = try text(&s, at: f())
                 guard c.family == "ipv4" || c.family == "ipv6" else {
-                    throw FieldError(field: f, message: "'\(c.family)' is not a family (ipv4 or ipv6)")
+                    throw FieldError(field: f(), message: "'\(c.family)' is not a family (ipv4 or ipv6)")
                 }
             case 5:
-                try s.array(at: f) { s, k in
-                    let g = "\(f)[\(k)]"
+                try s.array(at: f()) { s, k in
+                    let g = "\(f())[\(k)]"
                     var v = ["", "", ""]
                     let given = try members(&s, at: g, keys: fieldKeys) { s, m in
                         v[m] = try text(&s, at: "\(g).\(fieldKeys[m].description)")
@@ -272,15 +272,15 @@ enum PlanFileReader {
                     }
                     c.fields.append(FieldChange(field: v[2], before: v[1], after: v[0]))
                 }
-            case 6: c.interface = try text(&s, at: f)
-            case 7: c.interfaceIndex = try uint32(&s, at: f)
-            case 8: c.reason = try text(&s, at: f)
+            case 6: c.interface = try text(&s, at: f())
+            case 7: c.interfaceIndex = try uint32(&s, at: f())
+            case 8: c.reason = try text(&s, at: f())
             case 9:
                 if s.null() { return }
-                c.source = try text(&s, at: f)
+                c.source = try text(&s, at: f())
             default:
                 if s.null() { return }
-                c.droppedFlags = try flagWords(&s, at: f).words
+                c.droppedFlags = try flagWords(&s, at: f()).words
             }
         }
         for (i, k) in changeKeys.enumerated() where !seen[i] {
@@ -301,51 +301,51 @@ enum PlanFileReader {
         var hasReachability = false
         var unreachable: Bool?
         let seen = try members(&s, at: field, keys: rowKeys) { s, i in
-            let f = "\(field).\(rowKeys[i].description)"
+            func f() -> String { "\(field).\(rowKeys[i].description)" }
             switch i {
             case 0:
-                let t = try text(&s, at: f)
-                guard let a = IpAddress(t) else { throw FieldError(field: f, message: "'\(t)' is not an IP address") }
+                let t = try text(&s, at: f())
+                guard let a = IpAddress(t) else { throw FieldError(field: f(), message: "'\(t)' is not an IP address") }
                 do throws(IpNetError) { try NeighborRowValidator.checkAddress(a) } catch {
-                    throw FieldError(field: f, message: error.reason)
+                    throw FieldError(field: f(), message: error.reason)
                 }
                 r.address = a
-            case 1: name = s.null() ? nil : try text(&s, at: f)
-            case 2: r.interfaceIndex = try uint32(&s, at: f)
+            case 1: name = s.null() ? nil : try text(&s, at: f())
+            case 2: r.interfaceIndex = try uint32(&s, at: f())
             case 3:
                 if s.null() { return }
-                let t = try text(&s, at: f)
-                guard let l = NetLuid(t) else { throw FieldError(field: f, message: "'\(t)' is not a LUID (0x + 16 "
+                let t = try text(&s, at: f())
+                guard let l = NetLuid(t) else { throw FieldError(field: f(), message: "'\(t)' is not a LUID (0x + 16 "
                                                                  + "hex digits)") }
                 r.interfaceLuid = l
-            case 4: r.isRouter = try bool(&s, at: f)
-            case 5: unreachable = s.null() ? nil : try bool(&s, at: f)
+            case 4: r.isRouter = try bool(&s, at: f())
+            case 5: unreachable = s.null() ? nil : try bool(&s, at: f())
             case 6:
-                let t = try text(&s, at: f)
+                let t = try text(&s, at: f())
                 switch PhysicalAddress.parse(t) {
                 case .success(let p): r.physicalAddress = p
                 case .failure(.tooLong(let n)):
-                    throw FieldError(field: f, message: "'\(t)' has \(n) bytes; a neighbor entry holds at most "
+                    throw FieldError(field: f(), message: "'\(t)' has \(n) bytes; a neighbor entry holds at most "
                                      + "\(PhysicalAddress.maxLength)")
                 case .failure(.malformed):
-                    throw FieldError(field: f, message: "'\(t)' is not a link-layer address (hex bytes like "
+                    throw FieldError(field: f(), message: "'\(t)' is not a link-layer address (hex bytes like "
                                      + "02:00:00:00:00:10)")
                 }
             case 7:
-                let v = try integer(&s, at: f)
-                guard v >= 0, v <= 255 else { throw FieldError(field: f, message: "must be 0…255, found \(v)") }
+                let v = try integer(&s, at: f())
+                guard v >= 0, v <= 255 else { throw FieldError(field: f(), message: "must be 0…255, found \(v)") }
                 r.protocol = UInt8(v)
             case 8:
                 if s.null() { return }
-                r.reachabilityTime = try uint32(&s, at: f)
+                r.reachabilityTime = try uint32(&s, at: f())
                 hasReachability = true
             case 10:
                 if s.null() { return }
-                r.flags = try flagWords(&s, at: f)
+                r.flags = try flagWords(&s, at: f())
             default:
-                let t = try text(&s, at: f)
+                let t = try text(&s, at: f())
                 guard let st = NeighborState(rawValue: t) else {
-                    throw FieldError(field: f, message: "'\(t)' is not a neighbor state ("
+                    throw FieldError(field: f(), message: "'\(t)' is not a neighbor state ("
                                      + NeighborState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
                 }
                 r.state = st
@@ -394,19 +394,23 @@ enum PlanFileReader {
     // MARK: - Values
 
     /// Reads the members of the object at `field`, each key one of `keys` and given once; returns which were given.
-    static func members(_ s: inout JSONScanner, at field: String, keys: [StaticString],
+    static func members(_ s: inout JSONScanner, at field: @autoclosure () -> String, keys: [StaticString],
                         _ body: (inout JSONScanner, Int) throws -> Void) throws -> [Bool] {
         let k = try s.peek()
-        guard k == .object else { throw FieldError(field: field, message: "expected an object, found \(phrase(k))") }
+        guard k == .object else { throw FieldError(field: field(), message: "expected an object, found \(phrase(k))") }
         var seen = [Bool](repeating: false, count: keys.count)
         try s.object { s, key in
-            let name = String(decoding: key, as: UTF8.self)
-            let at = field.isEmpty ? name : "\(field).\(name)"
+            // The key as text only for a message: 100,000 rows have a million keys.
+            func at() -> (field: String, name: String) {
+                let name = String(decoding: key, as: UTF8.self)
+                let f = field()
+                return (f.isEmpty ? name : "\(f).\(name)", name)
+            }
             guard let i = keys.firstIndex(where: { JSONScanner.key(key, is: $0) }) else {
-                throw FieldError(field: at, message: "unknown key '\(name)' (known: "
+                throw FieldError(field: at().field, message: "unknown key '\(at().name)' (known: "
                                  + keys.map(\.description).joined(separator: ", ") + ")")
             }
-            guard !seen[i] else { throw FieldError(field: at, message: "duplicate key '\(name)'") }
+            guard !seen[i] else { throw FieldError(field: at().field, message: "duplicate key '\(at().name)'") }
             seen[i] = true
             try body(&s, i)
         }
@@ -414,9 +418,9 @@ enum PlanFileReader {
     }
 
     /// Throws for the first of `keys` not `given`.
-    static func require(_ given: [Bool], _ keys: [StaticString], at field: String) throws {
+    static func require(_ given: [Bool], _ keys: [StaticString], at field: @autoclosure () -> String) throws {
         for (i, k) in keys.enumerated() where !given[i] {
-            throw FieldError(field: field, message: "missing key '\(k.description)'")
+            throw FieldError(field: field(), message: "missing key '\(k.description)'")
         }
     }
 
@@ -431,44 +435,44 @@ enum PlanFileReader {
         }
     }
 
-    static func expect(_ s: inout JSONScanner, _ kind: JSONScanner.Kind, _ what: String, at field: String) throws {
+    static func expect(_ s: inout JSONScanner, _ kind: JSONScanner.Kind, _ what: String, at field: @autoclosure () -> String) throws {
         let k = try s.peek()
-        guard k == kind else { throw FieldError(field: field, message: "expected \(what), found \(phrase(k))") }
+        guard k == kind else { throw FieldError(field: field(), message: "expected \(what), found \(phrase(k))") }
     }
 
-    static func text(_ s: inout JSONScanner, at field: String) throws -> String {
-        try expect(&s, .string, "a string", at: field)
+    static func text(_ s: inout JSONScanner, at field: @autoclosure () -> String) throws -> String {
+        try expect(&s, .string, "a string", at: field())
         return try s.text()
     }
 
-    static func integer(_ s: inout JSONScanner, at field: String) throws -> Int64 {
-        try expect(&s, .number, "a whole number", at: field)
+    static func integer(_ s: inout JSONScanner, at field: @autoclosure () -> String) throws -> Int64 {
+        try expect(&s, .number, "a whole number", at: field())
         guard let v = try s.integer() else {
-            throw FieldError(field: field, message: "expected a whole number within 64 bits")
+            throw FieldError(field: field(), message: "expected a whole number within 64 bits")
         }
         return v
     }
 
-    static func uint32(_ s: inout JSONScanner, at field: String) throws -> UInt32 {
-        let v = try integer(&s, at: field)
+    static func uint32(_ s: inout JSONScanner, at field: @autoclosure () -> String) throws -> UInt32 {
+        let v = try integer(&s, at: field())
         guard let u = UInt32(exactly: v) else {
-            throw FieldError(field: field, message: "must be 0…4294967295, found \(v)")
+            throw FieldError(field: field(), message: "must be 0…4294967295, found \(v)")
         }
         return u
     }
 
-    static func bool(_ s: inout JSONScanner, at field: String) throws -> Bool {
-        try expect(&s, .bool, "true or false", at: field)
+    static func bool(_ s: inout JSONScanner, at field: @autoclosure () -> String) throws -> Bool {
+        try expect(&s, .bool, "true or false", at: field())
         return try s.bool()
     }
 
     /// A list of iproute2 flag words (`["extern_learn"]`), as `NeighborFlags(word:)` parses them.
-    static func flagWords(_ s: inout JSONScanner, at field: String) throws -> NeighborFlags {
+    static func flagWords(_ s: inout JSONScanner, at field: @autoclosure () -> String) throws -> NeighborFlags {
         var flags = NeighborFlags()
-        try s.array(at: field) { s, k in
-            let w = try text(&s, at: "\(field)[\(k)]")
+        try s.array(at: field()) { s, k in
+            let w = try text(&s, at: "\(field())[\(k)]")
             guard let f = NeighborFlags(word: w) else {
-                throw FieldError(field: "\(field)[\(k)]", message: "'\(w)' is not a neighbor flag ("
+                throw FieldError(field: "\(field())[\(k)]", message: "'\(w)' is not a neighbor flag ("
                                  + NeighborFlags.names.map(\.name).joined(separator: ", ") + ")")
             }
             flags.formUnion(f)
@@ -483,10 +487,10 @@ enum PlanFileReader {
 
 extension JSONScanner {
     /// Like `array(_:)`, but a value that is not an array is a `PlanFileReader.FieldError` at `field`.
-    mutating func array(at field: String, _ body: (inout JSONScanner, Int) throws -> Void) throws {
+    mutating func array(at field: @autoclosure () -> String, _ body: (inout JSONScanner, Int) throws -> Void) throws {
         let k = try peek()
         guard k == .array else {
-            throw PlanFileReader.FieldError(field: field, message: "expected an array, found \(PlanFileReader.phrase(k))")
+            throw PlanFileReader.FieldError(field: field(), message: "expected an array, found \(PlanFileReader.phrase(k))")
         }
         try array(body)
     }
