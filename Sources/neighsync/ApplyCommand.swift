@@ -237,9 +237,11 @@ struct ApplyCommand: ParsableCommand {
         var st = stat()
         if stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR { return true }
         if path.hasSuffix(".yaml") || path.hasSuffix(".yml") { return true }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Never blocks: a FIFO or a device is no desired-state file (and must not hang apply; BoundedFileReader).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return false }
         var head = [UInt8](repeating: 0, count: 256)
         let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return false }

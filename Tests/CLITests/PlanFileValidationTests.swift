@@ -33,12 +33,17 @@ import Testing
     /// creates 192.0.2.12; desired[0] is 192.0.2.10.
     static var edits: [Edit] { [
         edit("owner protocol 0", ["ownerProtocol"], 0,
-             "ownerProtocol: must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found 0"),
+             "'ownerProtocol' 0 is RTPROT_UNSPEC, which means no owner; use an unassigned number such as the default "
+             + "245"),
+        edit("owner protocol 4 (static)", ["ownerProtocol"], 4,
+             "'ownerProtocol' 4 is RTPROT_STATIC, which is what 'ip neigh add … protocol static' writes, so every "
+             + "such entry would become prunable; use an unassigned number such as the default 245"),
         edit("owner protocol 256", ["ownerProtocol"], 256,
-             "ownerProtocol: must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found 256"),
+             "'ownerProtocol' must be 5…255 (an NDA_PROTOCOL value), found 256"),
         edit("owner protocol as text", ["ownerProtocol"], "245", "ownerProtocol: expected a whole number, found a string"),
         edit("plan owner protocol 0", ["plan", "ownerProtocol"], 0,
-             "plan.ownerProtocol: must be 1…255 (an NDA_PROTOCOL value; 0 means no owner), found 0"),
+             "'plan.ownerProtocol' 0 is RTPROT_UNSPEC, which means no owner; use an unassigned number such as the "
+             + "default 245"),
         edit("unknown prune", ["prune"], "all", "prune: 'all' is not a prune mode (owned or none)"),
         edit("negative maxDeletes", ["maxDeletes"], -1,
              "maxDeletes: must be 0 or more; use 0 to refuse every delete without --force, found -1"),
@@ -53,10 +58,9 @@ import Testing
         edit("change after state stale", ["plan", "changes", 2, "after", "state"], "stale",
              "plan.changes[2].after.state: 'stale' is not a desired state (permanent or noarp)"),
         edit("loopback address", ["desired", 0, "address"], "127.0.0.1",
-             "desired[0].address: 127.0.0.1 is a loopback address; loopback addresses have no neighbors"),
+             "desired[0].address: 127.0.0.1 is a loopback address; loopback traffic never uses the neighbor table"),
         edit("unspecified address", ["desired", 0, "address"], "0.0.0.0",
-             "desired[0].address: 0.0.0.0 is not a neighbor address (unspecified or broadcast); give a unicast or "
-             + "multicast address"),
+             "desired[0].address: 0.0.0.0 is the unspecified address, which no neighbor has"),
         edit("bad address", ["desired", 0, "address"], "192.0.2.300",
              "desired[0].address: '192.0.2.300' is not an IP address"),
         edit("malformed MAC", ["desired", 0, "physicalAddress"], "02:zz",

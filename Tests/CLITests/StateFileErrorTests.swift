@@ -91,7 +91,11 @@ import Testing
         let tail = "; save the data to a file first and give that file\n"
         var cases: [([String], String)] = []
         for (path, what) in problems {
-            cases.append((["apply", path], "error: \(what)\(tail)"))
+            // A directory holding *.yaml given to apply is taken for a desired state: apply says to use -f.
+            cases.append((["apply", path], path == dir.path
+                ? "error: \(path) is a desired-state file (or directory), not a saved plan; apply it with "
+                  + "'neighsync apply -f \(path)'\n"
+                : "error: \(what)\(tail)"))
             cases.append((["plan", "-f", yaml, "--state", path], "error: \(what)\(tail)"))
             cases.append((["plan", "-f", yaml, "--state", neigh, "--links", path], "error: \(what)\(tail)"))
         }
