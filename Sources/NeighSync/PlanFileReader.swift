@@ -39,7 +39,7 @@ enum PlanFileReader {
         } catch let e as FieldError {
             throw RecordError("\(file): " + (e.field.isEmpty ? "" : "\(e.field): ") + e.message)
         } catch let f as JSONScanner.Failure {
-            throw RecordError("\(file): \(f)")
+            throw RecordError("\(file): not a neighsync plan file (\(f)); \(hint)")
         }
     }
 

@@ -120,10 +120,12 @@ import Testing
 
     /// Edits of the text itself.
     static var textEdits: [(name: String, edit: (String) -> String, message: String)] { [
-        ("trailing data", { $0 + "{}" }, "invalid JSON at byte ?: unexpected data after the end of the JSON document"),
+        ("trailing data", { $0 + "{}" }, "not a neighsync plan file (invalid JSON at byte ?: unexpected data after the "
+         + "end of the JSON document); make one with 'neighsync plan -f PATH --out FILE'"),
         ("duplicate key", { "{\"prune\": \"none\"," + $0.dropFirst() }, "prune: duplicate key 'prune'"),
         ("unknown escape", { $0.replacingOccurrences(of: "\"neighsync-plan\"", with: "\"neighsync\\q-plan\"") },
-         "invalid JSON at byte ?: unknown escape '\\q' (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)"),
+         "not a neighsync plan file (invalid JSON at byte ?: unknown escape '\\q' (JSON has \\\" \\\\ \\/ \\b \\f "
+         + "\\n \\r \\t \\uXXXX)); make one with 'neighsync plan -f PATH --out FILE'"),
     ] }
 
     /// Every static entry and its protocol, as `ip -j neigh show` gives them.
