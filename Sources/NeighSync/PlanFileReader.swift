@@ -17,8 +17,10 @@ enum PlanFileReader {
 
     static let topKeys: [StaticString] = ["desired", "fingerprint", "formatVersion", "kind", "maxDeletes",
                                           "namespace", "ownerProtocol", "plan", "prune", "sources"]
-    static let documentKeys: [StaticString] = ["changes", "formatVersion", "ownerProtocol", "summary"]
-    static let summaryKeys: [StaticString] = ["create", "delete", "set", "unchanged"]
+    static let documentKeys: [StaticString] = ["changes", "formatVersion", "ownerProtocol", "summary", "pending"]
+    static let summaryKeys: [StaticString] = ["create", "delete", "set", "unchanged", "pending"]
+    static let pendingKeys: [StaticString] = ["address", "cause", "family", "interface", "interfaceIndex", "isRouter",
+                                              "optional", "physicalAddress", "reason", "source", "state"]
     static let changeKeys: [StaticString] = ["action", "address", "after", "before", "family", "fields", "interface",
                                              "interfaceIndex", "reason", "source", "droppedFlags"]
     static let fieldKeys: [StaticString] = ["after", "before", "field"]
@@ -195,6 +197,7 @@ enum PlanFileReader {
         var changes: [PlanDocument.ChangeRecord] = []
         var rows: [(before: ReadRow?, after: ReadRow?)] = []
         var summary = PlanDocument.Summary(create: 0, set: 0, delete: 0, unchanged: 0)
+        var pending: [PendingRecord]?
         var ownerProtocol: UInt8 = 0
         let seen = try members(&s, at: field, keys: documentKeys) { s, i in
             let f = "\(field).\(documentKeys[i].description)"
@@ -209,21 +212,86 @@ enum PlanFileReader {
                 let v = try integer(&s, at: f)
                 guard v == 1 else { throw FieldError(field: f, message: "unsupported plan version \(v)") }
             case 2: ownerProtocol = try owner(&s, at: f)
+            case 4:
+                if s.null() { return }
+                var list: [PendingRecord] = []
+                try s.array(at: f) { s, k in list.append(try Self.pending(&s, at: "\(f)[\(k)]")) }
+                pending = list
             default:
-                var counts = [Int](repeating: 0, count: 4)
+                var counts = [Int](repeating: 0, count: 5)
                 let given = try members(&s, at: f, keys: summaryKeys) { s, k in
                     let g = "\(f).\(summaryKeys[k].description)"
                     let v = try integer(&s, at: g)
                     guard v >= 0, v <= Int32.max else { throw FieldError(field: g, message: "must be 0 or more") }
                     counts[k] = Int(v)
                 }
-                try require(given, summaryKeys, at: f)
+                try require(Array(given.prefix(4)), summaryKeys, at: f)  // pending: absent in older plan files
                 summary = PlanDocument.Summary(create: counts[0], set: counts[2], delete: counts[1],
-                                               unchanged: counts[3])
+                                               unchanged: counts[3], pending: given[4] ? counts[4] : nil)
             }
         }
-        try require(seen, documentKeys, at: field)
-        return (PlanDocument(formatVersion: 1, summary: summary, ownerProtocol: ownerProtocol, changes: changes), rows)
+        try require(Array(seen.prefix(4)), documentKeys, at: field)
+        if let n = summary.pending, n != (pending?.count ?? 0) {
+            throw FieldError(field: "\(field).summary.pending", message: "\(n), but the plan lists \(pending?.count ?? 0) "
+                             + "pending entries")
+        }
+        var doc = PlanDocument(formatVersion: 1, summary: summary, ownerProtocol: ownerProtocol, changes: changes)
+        doc.pending = pending
+        return (doc, rows)
+    }
+
+    /// One pending entry (shown by apply, never written): checked like a desired row's fields.
+    static func pending(_ s: inout JSONScanner, at field: String) throws -> PendingRecord {
+        var address: IpAddress?, name = "", index: UInt32?, mac = PhysicalAddress.empty, state = NeighborState.permanent
+        var router = false, optional = false, cause = PendingNeighbor.Cause.interfaceAbsent, reason = "", source: String?
+        var family = ""
+        let seen = try members(&s, at: field, keys: pendingKeys) { s, i in
+            func f() -> String { "\(field).\(pendingKeys[i].description)" }
+            switch i {
+            case 0:
+                let t = try text(&s, at: f())
+                guard let a = IpAddress(t) else { throw FieldError(field: f(), message: "'\(t)' is not an IP address") }
+                address = a
+            case 1:
+                let t = try text(&s, at: f())
+                guard let c = PendingNeighbor.Cause(rawValue: t) else {
+                    throw FieldError(field: f(), message: "'\(t)' is not a cause (interfaceAbsent or familyUnavailable)")
+                }
+                cause = c
+            case 2: family = try text(&s, at: f())
+            case 3: name = try text(&s, at: f())
+            case 4: index = s.null() ? nil : try uint32(&s, at: f())
+            case 5: router = try bool(&s, at: f())
+            case 6: optional = try bool(&s, at: f())
+            case 7:
+                let t = try text(&s, at: f())
+                if !t.isEmpty {
+                    guard case .success(let p) = PhysicalAddress.parse(t) else {
+                        throw FieldError(field: f(), message: "'\(t)' is not a link-layer address")
+                    }
+                    mac = p
+                }
+            case 8: reason = try text(&s, at: f())
+            case 9: source = s.null() ? nil : try text(&s, at: f())
+            default:
+                let t = try text(&s, at: f())
+                guard let st = NeighborState(rawValue: t), DesiredRules.states.contains(st) else {
+                    throw FieldError(field: f(), message: "'\(t)' is not a desired state ("
+                                     + DesiredRules.states.map(\.rawValue).joined(separator: " or ") + ")")
+                }
+                state = st
+            }
+        }
+        for (i, k) in pendingKeys.enumerated() where !seen[i] && !["interfaceIndex", "source"].contains(k.description) {
+            throw FieldError(field: field, message: "missing key '\(k.description)'")
+        }
+        guard let address, family == address.family.rawValue else {
+            throw FieldError(field: "\(field).family", message: "'\(family)' is not the address's family")
+        }
+        return PendingRecord(PendingNeighbor(address: address, interfaceName: name, interfaceIndex: index,
+                                             physicalAddress: mac, state: state, isRouter: router,
+                                             isOptional: optional, cause: cause, reason: reason,
+                                             source: source.flatMap(SourceMark.init(parsing:))))
     }
 
     /// One change record, and its before and after rows.
@@ -417,9 +485,9 @@ enum PlanFileReader {
         return seen
     }
 
-    /// Throws for the first of `keys` not `given`.
+    /// Throws for the first of `keys` not `given` (only as many keys as `given` has are required).
     static func require(_ given: [Bool], _ keys: [StaticString], at field: @autoclosure () -> String) throws {
-        for (i, k) in keys.enumerated() where !given[i] {
+        for (i, k) in keys.prefix(given.count).enumerated() where !given[i] {
             throw FieldError(field: field(), message: "missing key '\(k.description)'")
         }
     }
