@@ -85,7 +85,7 @@ import Testing
         let neigh = try dir.write("neigh.json", "[]")
         let problems = [
             ("/dev/zero", "/dev/zero is a character device, not a regular file"),
-            (fifo, "\(fifo) is a FIFO (named pipe), not a regular file"),
+            (fifo, "\(fifo) is a FIFO, not a regular file"),
             (dir.path, "\(dir.path) is a directory, not a regular file"),
         ]
         let tail = "; save the data to a file first and give that file\n"
