@@ -4,7 +4,7 @@ public enum JSONText {
     /// A JSON string literal with the escapes RFC 8259 requires (`"`, `\\`, `\n`, `\r`, `\t`, other C0 control
     /// characters as `\u00XX`) and DEL and the C1 controls as `\u00XX` too, so no terminal escape is ever printed
     /// raw (an interface may be named `a\e[31m`).
-    static func quoted(_ v: String) -> String {
+    public static func quoted(_ v: String) -> String {
         var out = "\""
         for s in v.unicodeScalars {
             switch s {

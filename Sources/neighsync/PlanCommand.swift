@@ -4,7 +4,8 @@ import NeighSync
 
 /// `neighsync plan`: what apply would do, as a Terraform-style diff or JSON, from the live table of a namespace or,
 /// with `--state`, from a saved snapshot without privileges or netlink. `--detailed-exitcode` exits 2 when there
-/// are changes; `--out FILE` saves the plan for `neighsync apply FILE`. iproute2 equivalent: none (`ip -batch`
+/// are changes; `--out FILE` saves the plan for `neighsync apply FILE`; `--hosts DIR` plans a whole fleet of saved
+/// snapshots (`FleetPlanRun`). iproute2 equivalent: none (`ip -batch`
 /// applies blind).
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,12 @@ struct PlanCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Desired-state file or directory of *.yaml files; - reads standard input.",
                                                     valueName: "path"))
-    var file: String
+    var file: String?
+
+    @Option(help: ArgumentHelp("Plan every host of a fleet directory offline, in parallel: DIR/NAME/neighbors.yaml "
+                               + "(or neighbors/) against DIR/NAME/state.json, one diff per host and a summary "
+                               + "table.", valueName: "dir"))
+    var hosts: String?
 
     @Option(help: ArgumentHelp("Plan against a saved state instead of the kernel: the output of "
                                + "'neighsync show --all --output json', or of 'ip -j neigh show nud all' "
@@ -33,6 +39,14 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        if (file == nil) == (hosts == nil) {
+            throw ValidationError(hosts == nil ? "give the desired state with -f PATH (or a fleet with --hosts DIR)"
+                                  : "--hosts plans each host's own files; drop -f")
+        }
+        if hosts != nil && (state != nil || links != nil || out != nil || common.netns != nil) {
+            throw ValidationError("--hosts reads each host's DIR/NAME/state.json offline; drop --state, --links, "
+                                  + "--out and --netns")
+        }
         if state != nil && common.netns != nil { throw ValidationError("--state and --netns exclude each other") }
         if links != nil && state == nil { throw ValidationError("--links goes with --state") }
         if out != nil && state != nil {
@@ -44,6 +58,12 @@ struct PlanCommand: ParsableCommand {
     var json: Bool { common.output == .json }
 
     func run() throws {
+        if let hosts {
+            return try FleetPlanRun(directory: hosts, json: json,
+                                    color: Console.useColor(noColorFlag: common.noColor),
+                                    detailedExitcode: detailedExitcode).run()
+        }
+        let file = file!
         let r: Reconciliation
         do {
             if let state {

@@ -1,0 +1,81 @@
+import FoundationEssentials
+import Glibc
+
+/// One host of a GitOps fleet directory for `plan --hosts DIR`: `DIR/NAME/neighbors.yaml` (or a `neighbors/`
+/// directory of `*.yaml`) and `DIR/NAME/state.json` (the host's `neighsync show --output json`). A host whose
+/// directory lacks one of them, or holds something else under those names, carries the `problem`, reported as that
+/// host's error; the other hosts are still planned. iproute2 equivalent: none (one `ip -batch` per host, blind).
+public struct FleetHost: Sendable, Hashable {
+    /// The directory name (the host name), as it is; print it through `DisplayText.escaped`.
+    public var name: String
+    /// The desired-state file or directory, for `DesiredStateLoader.load(path:)`.
+    public var neighborsPath: String
+    /// The snapshot, for `Snapshot.load(path:linksPath:)`.
+    public var statePath: String
+    /// Why this host cannot be planned, nil when it can.
+    public var problem: String?
+
+    /// The hosts of `directory`, sorted by name bytes: every entry that is a directory (symlinks followed, as for
+    /// every other path neighsync reads), except dot-directories. Other entries (a README, a regular file) are not
+    /// hosts and are skipped; a dangling symlink is a host with a problem (it was meant to be one). Throws
+    /// `RecordError` when `directory` itself cannot be listed. C equivalent: `opendir`/`readdir` + `stat`.
+    public static func discover(directory: String) throws -> [FleetHost] {
+        guard let status = FileStatus(path: directory), status.kind == .directory else {
+            throw RecordError("--hosts \(directory): not a directory; give the directory that holds one directory "
+                              + "per host (NAME/neighbors.yaml and NAME/state.json)")
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            throw RecordError("--hosts \(directory): cannot list the directory; check its permissions")
+        }
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        var hosts: [FleetHost] = []
+        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        where !name.hasPrefix(".") {
+            let dir = base + name
+            if let s = FileStatus(path: dir) {
+                guard s.kind == .directory else { continue }
+                hosts.append(host(name: name, directory: dir))
+            } else {
+                var st = stat()
+                guard lstat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { continue }
+                hosts.append(FleetHost(name: name, neighborsPath: dir + "/neighbors.yaml",
+                                       statePath: dir + "/state.json",
+                                       problem: "\(dir) is a dangling symlink; point it at the host's directory "
+                                           + "or remove it"))
+            }
+        }
+        return hosts
+    }
+
+    /// The host in `dir`: which desired-state path it uses and whether its two inputs are there.
+    static func host(name: String, directory dir: String) -> FleetHost {
+        let file = dir + "/neighbors.yaml", folder = dir + "/neighbors", state = dir + "/state.json"
+        var host = FleetHost(name: name, neighborsPath: file, statePath: state, problem: nil)
+        let fileStatus = FileStatus(path: file), folderStatus = FileStatus(path: folder)
+        switch (fileStatus?.kind, folderStatus?.kind) {
+        case (.some, .some(.directory)):
+            host.problem = "\(dir) has both neighbors.yaml and neighbors/; keep one of them"
+        case (.some(.regular), _):
+            break
+        case (.some(let kind), _):
+            host.problem = "\(file) is \(kind == .directory ? "a directory" : "not a regular file"); the desired "
+                + "state is the file neighbors.yaml or the directory neighbors/"
+        case (nil, .some(.directory)):
+            host.neighborsPath = folder
+        default:
+            host.problem = "\(dir) has no neighbors.yaml (nor a neighbors/ directory); add the host's desired state "
+                + "or remove the directory"
+        }
+        guard host.problem == nil else { return host }
+        switch FileStatus(path: state)?.kind {
+        case .regular?: break
+        case nil:
+            host.problem = "\(dir) has no state.json; save the host's snapshot there with "
+                + "'neighsync show --output json > \(state)' (on the host)"
+        case .some:
+            host.problem = "\(state) is not a regular file; snapshots are read only from regular files"
+        }
+        return host
+    }
+}
