@@ -98,6 +98,18 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
+    /// The host's own addresses on every interface (both families), in dump order. Netlink equivalent: RTM_GETADDR
+    /// dump; iproute2: `ip addr show`; Windows: `GetUnicastIpAddressTable(AF_UNSPEC)`.
+    public func addresses() throws -> [InterfaceAddress] {
+        do throws(NetlinkFailure) {
+            return try socket.dump(encode: { AddressMessageCodec.encodeDumpRequest(sequence: $1, into: $0) },
+                                   decode: AddressMessageCodec.decode)
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, doing: "cannot list the interface addresses")
+        }
+    }
+
     /// One interface by index, or nil when there is none. Netlink equivalent: RTM_GETLINK for `ifi_index` (ENODEV
     /// when missing); iproute2: `ip link show dev NAME`.
     public func link(index: UInt32) throws -> Link? {

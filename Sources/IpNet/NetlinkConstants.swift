@@ -13,6 +13,7 @@ enum NetlinkConstants {
     static let delLink = UInt16(RTM_DELLINK)
     static let newAddr = UInt16(RTM_NEWADDR)
     static let delAddr = UInt16(RTM_DELADDR)
+    static let getAddr = UInt16(RTM_GETADDR)
     static let error = UInt16(NLMSG_ERROR)
     static let done = UInt16(NLMSG_DONE)
     static let noop = UInt16(NLMSG_NOOP)
@@ -55,6 +56,9 @@ enum NetlinkConstants {
     static let iffNoArp = UInt32(IFF_NOARP)
     /// `sizeof(struct ifinfomsg)` = 16.
     static let ifinfomsgSize = MemoryLayout<ifinfomsg>.size
+    static let ifaddrmsgSize = MemoryLayout<ifaddrmsg>.size
+    static let ifaAddress = UInt16(IFA_ADDRESS)
+    static let ifaLocal = UInt16(IFA_LOCAL)
 
     // Multicast groups (`RTNLGRP_*`, joined with NETLINK_ADD_MEMBERSHIP).
     static let groupLink = UInt32(RTNLGRP_LINK.rawValue)

@@ -99,7 +99,7 @@ struct FleetPlanRun {
         } catch {
             return failed(ErrorDocument(message: "\(error)"), text: "error: \(error)")
         }
-        let warnings = r.state.warnings
+        let warnings = r.warnings(adding: r.coexistenceWarnings())
         if warnings.count > 0 {
             o.err = "host \(DisplayText.escaped(host.name)): " + warnings.rendered()
                 + "\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"

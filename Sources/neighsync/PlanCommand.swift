@@ -65,11 +65,17 @@ struct PlanCommand: ParsableCommand {
         }
         let file = file!
         let r: Reconciliation
+        var coexistence: [Diagnostic] = []
         do {
             if let state {
                 r = try Reconciliation.gather(path: file, snapshot: state, links: links)
+                coexistence = r.coexistenceWarnings()
             } else {
-                r = try Reconciliation.gather(path: file, table: try NeighborTable(namespace: common.netns))
+                let table = try NeighborTable(namespace: common.netns)
+                r = try Reconciliation.gather(path: file, table: table)
+                coexistence = try LiveCoexistence.warnings(entries: r.desired, links: r.links,
+                                                           ownerProtocol: r.state.ownerProtocol, current: r.current,
+                                                           table: table, netns: common.netns)
             }
         } catch let list as DiagnosticList {
             Console.report(list, "no plan was made", json: json)
@@ -79,7 +85,7 @@ struct PlanCommand: ParsableCommand {
         } catch let e as RecordError {
             throw Console.fail(e.description, json: json)
         }
-        Console.warn(r.state.warnings)
+        Console.warn(r.warnings(adding: coexistence))
         let plan = r.plan()
         if let out {
             do {

@@ -4,7 +4,8 @@ import NeighSync
 
 /// `neighsync validate`: checks a desired-state file or directory and prints every problem at `file:line:col`;
 /// with a namespace (default: the current one) also checks that interfaces exist, MAC lengths fit the links and the
-/// family is enabled. `--offline` skips the host checks (CI). iproute2 equivalent: none (`ip -batch` fails at run
+/// family is enabled, and warns about the table's other writers (`LiveCoexistence`). `--offline` skips the host
+/// checks (CI). iproute2 equivalent: none (`ip -batch` fails at run
 /// time, at the first bad line).
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,6 +54,13 @@ struct ValidateCommand: ParsableCommand {
                 let links = try table.links()
                 let resolution = try state.resolve(links: links).get()
                 pending = resolution.pending
+                let extra = try LiveCoexistence.warnings(
+                    entries: resolution.entries.map(\.desiredRow), links: links, ownerProtocol: state.ownerProtocol,
+                    current: try table.table(family: .unspecified), table: table, netns: common.netns)
+                if !extra.isEmpty {
+                    state.warnings = DiagnosticList(state.warnings.diagnostics + extra,
+                                                    snippets: state.warnings.snippets)
+                }
                 interfaces = Set(resolution.entries.map(\.row.interfaceIndex)).count
                     + PendingNeighbor.interfaces(pending.filter { $0.interfaceIndex == nil }).count
             }

@@ -1,0 +1,19 @@
+/// One of the host's own addresses: the address and the interface it is configured on. neighsync reads them to warn
+/// about a desired neighbor entry for an address the host itself holds on that link (the kernel answers for its own
+/// addresses locally, so such an entry is never used). Windows equivalent: `MIB_UNICASTIPADDRESS_ROW` (`Address`,
+/// `InterfaceIndex`); netlink: RTM_NEWADDR (`ifa_index`, `IFA_LOCAL`/`IFA_ADDRESS`); iproute2: `ip addr show`.
+public struct InterfaceAddress: Hashable, Sendable {
+    /// The interface index.
+    public var interfaceIndex: UInt32
+    /// The address (IPv6 link-local ones carry no scope id here).
+    public var address: IpAddress
+    /// The prefix length.
+    public var prefixLength: UInt8
+
+    /// Builds an address row.
+    public init(interfaceIndex: UInt32, address: IpAddress, prefixLength: UInt8) {
+        self.interfaceIndex = interfaceIndex
+        self.address = address
+        self.prefixLength = prefixLength
+    }
+}
