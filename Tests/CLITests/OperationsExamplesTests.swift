@@ -102,6 +102,34 @@ import NetnsTesting
         _ = try Self.yaml(file)
     }
 
+    /// Every neighsync command line of the CI examples (comments aside) runs against a generated fleet directory
+    /// standing in for `hosts`: accepted by the parser, planning every host (exit 0 or 2, never a usage error), and
+    /// they plan the whole fleet with `plan --hosts`.
+    @Test(arguments: ["examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml"])
+    func ciExampleCommandsRunOnAFleet(_ file: String) throws {
+        let fleet = try FleetPlanTests.fleet(["edge1": FleetPlanTests.changes, "edge2": FleetPlanTests.converged])
+        var commands: [[String]] = []
+        for line in try Self.read(file).split(separator: "\n") {
+            var code = String(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+                .trimmingCharacters(in: .whitespaces)
+            for prefix in ["- ", "run: "] where code.hasPrefix(prefix) { code.removeFirst(prefix.count) }
+            guard code.hasPrefix("neighsync ") else { continue }
+            var words: [String] = []
+            for w in code.dropFirst("neighsync ".count).split(separator: " ") {
+                if ["|", ">", "||", "&&", ";"].contains(w) { break }
+                words.append(w == "hosts" ? fleet.path : String(w))
+            }
+            commands.append(words)
+        }
+        #expect(!commands.isEmpty && commands.allSatisfy { $0.starts(with: ["plan", "--hosts"]) }, "\(commands)")
+        for args in commands {
+            let r = try NeighsyncBinary.run(args)
+            #expect(r.status == 0 || r.status == 2, "\(file): \(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Usage:"), "\(args) was rejected: \(r.stderr)")
+            #expect(r.stdout.contains("edge1") && r.stdout.contains("edge2"), "\(args): \(r.stdout)")
+        }
+    }
+
     @Test func daemonSetIsHostNetworkNetAdminOnlyPerNodeFile() throws {
         let text = try Self.read("examples/kubernetes/daemonset.yaml")
         #expect(text.contains("hostNetwork: true"))
