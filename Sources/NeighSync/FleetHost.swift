@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// One host of a GitOps fleet directory for `plan --hosts DIR`: `DIR/NAME/neighbors.yaml` (or a `neighbors/`
@@ -24,14 +23,19 @@ public struct FleetHost: Sendable, Hashable {
             throw RecordError("--hosts \(directory): not a directory; give the directory that holds one directory "
                               + "per host (NAME/neighbors.yaml and NAME/state.json)")
         }
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+        guard let names = entries(directory) else {
             throw RecordError("--hosts \(directory): cannot list the directory; check its permissions")
         }
         let base = directory.hasSuffix("/") ? directory : directory + "/"
         var hosts: [FleetHost] = []
-        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-        where !name.hasPrefix(".") {
+        for bytes in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) where bytes.first != UInt8(ascii: ".") {
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                // Never dropped silently: a host nobody sees planned is worse than an error.
+                let shown = String(decoding: bytes, as: UTF8.self)
+                hosts.append(FleetHost(name: shown, neighborsPath: "", statePath: "",
+                                       problem: "the host directory name \(shown) is not UTF-8; rename it"))
+                continue
+            }
             let dir = base + name
             if let s = FileStatus(path: dir) {
                 guard s.kind == .directory else { continue }
@@ -77,5 +81,18 @@ public struct FleetHost: Sendable, Hashable {
             host.problem = "\(state) is not a regular file; snapshots are read only from regular files"
         }
         return host
+    }
+
+    /// The raw names in `directory` (`.` and `..` left out), nil when it cannot be opened. Raw bytes, so a name that
+    /// is not UTF-8 is seen (and reported) instead of skipped. C equivalent: `opendir`/`readdir`.
+    static func entries(_ directory: String) -> [[UInt8]]? {
+        guard let d = opendir(directory) else { return nil }
+        defer { closedir(d) }
+        var out: [[UInt8]] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name != [0x2e] && name != [0x2e, 0x2e] { out.append(name) }
+        }
+        return out
     }
 }

@@ -183,7 +183,14 @@ import Testing
         var hosts: [String: String] = ["evil\u{1B}[31m": Self.invalid]
         for i in 0..<70 { hosts["h\(String(format: "%03d", 69 - i))"] = i % 3 == 0 ? Self.changes : Self.converged }
         let dir = try Self.fleet(hosts)
+        // A name that is not UTF-8 is a host too: reported as an error, never silently left out.
+        let raw = Array(dir.path.utf8) + Array("/bad".utf8) + [0xff, 0]
+        #expect(raw.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) } } == 0)
         let r = try NeighsyncBinary.run(["plan", "--hosts", dir.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("── host bad\u{FFFD} ──\nerror: the host directory name bad\u{FFFD} is not UTF-8; rename it"),
+                "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("72 hosts: 24 with changes, 2 with errors, 46 converged.\n"), "\(r.stdout)")
         #expect(!r.stdout.contains("\u{1B}") && !r.stderr.contains("\u{1B}"))
         #expect(r.stdout.contains("── host evil\\x1b[31m ──\n"))
         let headers = r.stdout.split(separator: "\n").filter { $0.hasPrefix("── host h") }
