@@ -72,13 +72,10 @@ public struct FleetHost: Sendable, Hashable {
                 + "or remove the directory"
         }
         guard host.problem == nil else { return host }
-        switch FileStatus(path: state)?.kind {
-        case .regular?: break
-        case nil:
+        // Anything but a regular file (a FIFO, a directory) is refused by the snapshot reader itself.
+        if FileStatus(path: state) == nil {
             host.problem = "\(dir) has no state.json; save the host's snapshot there with "
                 + "'neighsync show --output json > \(state)' (on the host)"
-        case .some:
-            host.problem = "\(state) is not a regular file; snapshots are read only from regular files"
         }
         return host
     }

@@ -54,7 +54,7 @@ public struct NetworkdLinkState: Hashable, Sendable {
 
     /// A regular file's text, nil when it is missing, not a regular file, too large or unreadable.
     static func readText(_ path: String) -> String? {
-        guard case .success(let bytes) = FileStatus.readFile(path, limit: sizeLimit, regularOnly: true) else {
+        guard case .success(let bytes) = BoundedFileReader.read(path, limit: sizeLimit) else {
             return nil
         }
         return String(decoding: bytes, as: UTF8.self)
