@@ -22,7 +22,7 @@ struct PlanCommand: ParsableCommand {
     var hosts: String?
 
     @Option(help: ArgumentHelp("Plan against a saved state instead of the kernel: the output of "
-                               + "'neighsync show --all --output json', or of 'ip -j neigh show nud all' "
+                               + "'neighsync show --output json', or of 'ip -j neigh show nud all' "
                                + "together with --links.", valueName: "snapshot"))
     var state: String?
 
