@@ -21,6 +21,8 @@ deps:
 	  echo "note: python3 jsonschema/pyyaml not installed; the schema tests need them"
 	@python3 -c 'import kubernetes_validate' 2>/dev/null || pip install --quiet kubernetes-validate || \
 	  echo "note: python3 kubernetes-validate not installed; the Kubernetes manifest test needs it"
+	@python3 -c 'import prometheus_client' 2>/dev/null || pip install --quiet prometheus-client || \
+	  echo "note: python3 prometheus-client not installed; the metrics tests need it"
 
 # What `make deb` and `make image` need besides `deps`: Debian's packaging tools, lintian and buildah.
 PACKAGE_PKGS := dpkg-dev binutils lintian buildah

@@ -8,8 +8,9 @@ import IpNet
 /// reloads the file on SIGHUP (an invalid file keeps the old state and logs why); stops on SIGTERM/SIGINT only
 /// between passes (or while waiting for the lock), so no batch is ever cut in half. Each pass takes the
 /// per-namespace `ApplyLock`, logs its changes and failures (`RunLogger`) and, with a report path, rewrites the
-/// report (`ReportFile`). Keys that oscillate (another writer with the same owner protocol undoes every write) are
-/// held by an `OscillationGuard` and logged once. At least once a second, and around every pass, the loop checks
+/// report (`ReportFile`); with a metrics path, the metrics (`MetricsFile`, with the passes by trigger). Keys that
+/// oscillate (another writer with the same owner protocol undoes every write) are held by an `OscillationGuard` and
+/// logged once. At least once a second, and around every pass, the loop checks
 /// that the namespace name still names the namespace its sockets live in; when it was deleted or replaced the loop
 /// logs one `namespace-gone` / `namespace-replaced` error and returns 1, so a service manager restarts neighsync on
 /// the namespace the name now names (systemd `Restart=on-failure`). systemd-networkd
@@ -28,15 +29,18 @@ public final class Watcher {
         public var reportPath: String?
         /// How long a pass waits for the per-namespace lock before giving up and retrying later.
         public var lockTimeout: Double
+        /// Where to write the metrics after each pass (`MetricsFile`), if anywhere.
+        public var metricsPath: String?
 
         /// Settings with the documented defaults.
         public init(debounce: Duration = .milliseconds(200), resync: Duration = .seconds(300), force: Bool = false,
-                    reportPath: String? = nil, lockTimeout: Double = 30) {
+                    reportPath: String? = nil, lockTimeout: Double = 30, metricsPath: String? = nil) {
             self.debounce = debounce
             self.resync = resync
             self.force = force
             self.reportPath = reportPath
             self.lockTimeout = lockTimeout
+            self.metricsPath = metricsPath
         }
     }
 
@@ -56,6 +60,10 @@ public final class Watcher {
     private var scope: WatchScope?
     /// The pending entries per interface as last logged (`event=pending`), so each change is logged once.
     private var waiting: [String: Int] = [:]
+    /// For `--metrics`: the passes so far by trigger, and when the last converged pass ended (read back from the
+    /// previous metrics file at the start, so a restart keeps it).
+    private var passes: [String: Int] = [:]
+    private var lastSuccess: Double?
 
     /// A watcher for `state` over `table`, fed by `events` (opened on the same namespace before the first pass, so
     /// no change between the first pass and the subscription is missed). `reload` re-reads the file on SIGHUP;
@@ -75,6 +83,7 @@ public final class Watcher {
         self.namespaceLabel = namespaceLabel
         self.namespaceStatus = namespaceStatus
         self.reload = reload
+        lastSuccess = settings.metricsPath.flatMap(MetricsFile.lastSuccess(at:))
     }
 
     /// Runs until SIGTERM or SIGINT and returns the exit status: 0, or 1 when the namespace was deleted or
@@ -168,6 +177,8 @@ public final class Watcher {
     /// One pass under the lock: apply (leaving held keys alone), log, report. Returns false when it should be
     /// retried soon (lock held, the kernel could not be read, the namespace is gone: the loop then exits).
     private func pass(trigger: String, signals: SignalFlags) -> Bool {
+        let started = clock.now
+        passes[trigger, default: 0] += 1
         let lock: ApplyLock
         do {
             lock = try ApplyLock(namespace: namespace, label: namespaceLabel, timeout: settings.lockTimeout,
@@ -179,12 +190,17 @@ public final class Watcher {
                 lockUnusable = !error.timedOut
                 logger.log("error", "lock-failed", [("message", "\(error)"), ("trigger", trigger),
                                                     ("action", error.timedOut ? "retrying in 1s" : "exiting")])
+                writeMetrics(RunMetrics(finishedAt: Date().timeIntervalSince1970,
+                                        durationSeconds: Self.seconds(clock.now - started), report: nil,
+                                        converged: false, previousSuccess: lastSuccess))
             }
             return false
         }
         // Checked under the lock, before writing: a namespace deleted meanwhile is not written to.
         if namespaceProblem() != nil { return false }
         let round = ApplyRound.run(state, table: table, force: settings.force, holding: oscillation.held(at: clock.now))
+        // Read under the lock, so the count is what this pass left behind.
+        let owned = settings.metricsPath == nil ? nil : RunMetrics.owned(in: table, ownerProtocol: state.ownerProtocol)
         let after = namespaceProblem()
         withExtendedLifetime(lock) {}
         if let s = round.scope { scope = s }
@@ -214,7 +230,34 @@ public final class Watcher {
                 logger.log("error", "report-failed", [("message", "\(error)")])
             }
         }
+        if settings.metricsPath != nil {
+            var m = RunMetrics(finishedAt: Date().timeIntervalSince1970, durationSeconds: round.seconds,
+                               report: round.report, converged: round.succeeded && after == nil,
+                               previousSuccess: lastSuccess)
+            m.desired = RunMetrics.desired(state.neighbors.lazy.map(\.state))
+            m.owned = owned
+            writeMetrics(m)
+        }
         return after == nil && (round.report != nil || round.scope != nil)
+    }
+
+    /// Writes `--metrics` (with the passes so far), remembering when the last converged pass ended; a failure to
+    /// write is logged (`event=metrics-failed`), not fatal.
+    private func writeMetrics(_ metrics: RunMetrics) {
+        guard let path = settings.metricsPath else { return }
+        var m = metrics
+        m.passes = passes
+        lastSuccess = m.lastSuccessAt
+        do {
+            try MetricsFile.write(m, to: path)
+        } catch {
+            logger.log("error", "metrics-failed", [("message", "\(error)")])
+        }
+    }
+
+    /// `d` in seconds.
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// The log event and message when the namespace name no longer names the namespace of the sockets, else nil.

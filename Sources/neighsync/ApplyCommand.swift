@@ -56,6 +56,16 @@ struct ApplyCommand: ParsableCommand {
             return
         }
         let started = Date()
+        // --metrics is written by every run, also one that ends before it could apply (load error, lock timeout).
+        let metrics = operations.metrics.map { MetricsRecord(path: $0, started: started) }
+        do { try applyOnce(started: started, metrics: metrics) } catch {
+            metrics?.writeUnappliedUnlessWritten()
+            throw error
+        }
+    }
+
+    /// One apply run (not watch mode); `metrics` is written when the run got as far as planning.
+    func applyOnce(started: Date, metrics: MetricsRecord?) throws {
         var namespace = common.netns
         var saved: PlanFile?
         if let planFile {
@@ -86,10 +96,14 @@ struct ApplyCommand: ParsableCommand {
         }
 
         var plan: Plan
+        var desired: [NeighborState: Int]?     // for --metrics
         do {
             if let saved {
                 plan = try Self.replan(saved, table: table, path: planFile!)
                 plan.pending = saved.plan.pending?.compactMap(\.pendingNeighbor) ?? []
+                if metrics != nil {
+                    desired = RunMetrics.desired(try saved.desiredRows().map(\.row.state) + plan.pending.map(\.state))
+                }
             } else {
                 let r = try Reconciliation.gather(path: file!, table: table)
                 // Warnings only with -v: a scheduled apply that changes nothing stays silent (validate and plan
@@ -97,6 +111,7 @@ struct ApplyCommand: ParsableCommand {
                 if verbose { Console.warn(r.state.warnings) }
                 Phases.mark("load+read")
                 plan = r.plan()
+                if metrics != nil { desired = RunMetrics.desired(r.desired.map(\.row.state) + r.pending.map(\.state)) }
                 Phases.mark("plan")
             }
         } catch let list as DiagnosticList {
@@ -120,13 +135,21 @@ struct ApplyCommand: ParsableCommand {
         let report: ApplyReport
         do { report = try Applier.apply(plan, to: table, force: force); Phases.mark("write") } catch {
             try? operations.record(nil, error: "\(error)", seconds: Date().timeIntervalSince(started))
+            do {
+                try metrics?.write(report: nil, refused: plan, converged: false, desired: desired, table: table,
+                                   ownerProtocol: plan.ownerProtocol)
+            } catch let failure { Console.err("error: \(failure)") }
             throw Console.fail("\(error)", json: json)
         }
         let seconds = Date().timeIntervalSince(started)
         // Writes into a namespace deleted (or replaced) meanwhile went nowhere that matters: that is a failure.
         let moved = Self.namespaceProblem(table, netns: namespace, changes: report.outcomes.count)
         var recorded = true
-        do { try operations.record(report, error: moved, seconds: seconds) } catch {
+        do {
+            try operations.record(report, error: moved, seconds: seconds)
+            try metrics?.write(report: report, converged: report.succeeded && moved == nil, desired: desired,
+                               table: table, ownerProtocol: plan.ownerProtocol)
+        } catch {
             Console.err("error: \(error)")
             recorded = false
         }

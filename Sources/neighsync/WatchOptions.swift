@@ -5,7 +5,8 @@ import NeighSync
 
 /// The operations options of `neighsync apply`: `--watch` (keep running and repair drift on kernel events),
 /// `--debounce`, `--resync`, `--log-format text|json` (one line per change and per failure on stderr) and
-/// `--report FILE` (the JSON result of each run, written atomically). Without `--log-format` a one-shot apply logs
+/// `--report FILE` (the JSON result of each run, written atomically), `--metrics FILE` (the node_exporter textfile
+/// format, `MetricsFile`). Without `--log-format` a one-shot apply logs
 /// nothing extra; watch mode logs `text` by default. iproute2 equivalent: `ip monitor neigh` for the event side.
 struct WatchOptions: ParsableArguments {
     @Flag(name: .long, help: ArgumentHelp("Keep running: apply once, then re-apply after kernel events that touch "
@@ -27,6 +28,11 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Write the JSON result of each run to this file (atomically).",
                                             valueName: "file"))
     var report: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics of each run to this file (atomically), for "
+                                            + "node_exporter's textfile collector (name it *.prom).",
+                                            valueName: "file"))
+    var metrics: String?
 
     /// The parsed `--debounce`.
     var debounceDuration: Duration { DurationText.parse(debounce) ?? .milliseconds(200) }
@@ -51,6 +57,10 @@ struct WatchOptions: ParsableArguments {
         }
         if let report, report.isEmpty || report.hasSuffix("/") {
             throw ValidationError("--report needs a file path, e.g. /var/lib/neighsync/last-run.json")
+        }
+        if let metrics, metrics.isEmpty || metrics.hasSuffix("/") {
+            throw ValidationError("--metrics needs a file path, e.g. "
+                                  + "/var/lib/node_exporter/textfile_collector/neighsync.prom")
         }
     }
 
@@ -79,6 +89,9 @@ struct WatchOptions: ParsableArguments {
     /// loads it (failing with the diagnostics when it does not load),
     /// opens the event listener and the table in `netns`, and hands over to `Watcher`. Returns the exit status.
     func runWatch(path: String, netns: String?, force: Bool, lockTimeout: Double) throws -> Int32 {
+        // A start that fails still writes --metrics (the run could not apply: last_run advances, success does not).
+        let metricsRecord = metrics.map { MetricsRecord(path: $0, started: Date()) }
+        defer { metricsRecord?.writeUnappliedUnlessWritten() }
         if let problem = DesiredStateLoader.reloadProblem(path: path) {
             StandardError.write(DisplayText.sanitized("error: \(problem)\n"))
             return 1
@@ -103,12 +116,13 @@ struct WatchOptions: ParsableArguments {
                 return 1
             }
             let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
-                                            reportPath: report, lockTimeout: lockTimeout)
+                                            reportPath: report, lockTimeout: lockTimeout, metricsPath: metrics)
             let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
                                   settings: settings, namespace: identity,
                                   namespaceLabel: ApplyCommand.namespaceLabel(netns),
                                   namespaceStatus: { table.namespaceStatus() },
                                   reload: { ApplyRound.admit(DesiredStateLoader.load(path: path), table: table) })
+            metricsRecord?.written = true       // from here on the watcher writes them
             return watcher.run()
         } catch let e as IpNetError {
             StandardError.write(DisplayText.sanitized("error: \(e.description)\n"))
