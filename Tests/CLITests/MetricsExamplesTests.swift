@@ -76,12 +76,37 @@ import Testing
         // The README shows the same rules.
         let readme = try OperationsExamplesTests.read("README.md")
         for e in exprs { #expect(readme.contains("expr: \(e)"), "README lacks '\(e)'") }
-        guard let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            print("skipping promtool check rules: promtool is not installed (Debian package prometheus)")
-            return
-        }
+        guard let promtool = Self.promtool else { return }
         let check = Netns.run(promtool, ["check", "rules", path])
         #expect(check.status == 0, "promtool check rules: \(check.stdout)\(check.stderr)")
+    }
+
+    /// `promtool` (`$PROMTOOL`, or on the PATH's usual places; Debian package `prometheus`, or just the binary
+    /// from `apt-get download prometheus && dpkg-deb -x`), or nil with a printed reason.
+    static var promtool: String? {
+        let candidates = [ProcessInfo.processInfo.environment["PROMTOOL"], "/usr/bin/promtool", "/usr/local/bin/promtool"]
+        guard let p = candidates.compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
+            print("skipping the promtool checks: promtool is not installed (Debian package prometheus, or PROMTOOL=path)")
+            return nil
+        }
+        return p
+    }
+
+    /// `promtool check metrics` (the Prometheus naming lint: units, `_total` only on counters, HELP present) finds
+    /// nothing in a file with every family, hostile interface names included.
+    @Test func promtoolFindsNothingToLint() throws {
+        guard let promtool = Self.promtool else { return }
+        var m = RunMetrics(finishedAt: 1_764_112_985, durationSeconds: 0.5, report: nil, converged: false,
+                           previousSuccess: 1_764_112_000)
+        m.failures = ["ERROR_NOT_FOUND": 1, "ERRNO_22": 2]
+        m.desired = [.permanent: 3]
+        m.owned = [RunMetrics.Owned(interface: "a\"b\\\n\u{1B}", family: .ipv6, kind: "noarp"): 1]
+        m.pending = [RunMetrics.Pending(interface: "vlan100", optional: true): 2]
+        m.passes = ["initial": 1, "event": 3]
+        let dir = try TempDir()
+        let file = try dir.write("neighsync.prom", MetricsFile.render(m))
+        let r = Netns.run("/bin/sh", ["-c", "\"$0\" check metrics < \"$1\"", promtool, file])
+        #expect(r.status == 0 && r.stdout.isEmpty && r.stderr.isEmpty, "promtool check metrics: \(r.stdout)\(r.stderr)")
     }
 }
