@@ -1,4 +1,5 @@
 import Foundation
+import NeighSync
 import NetnsTesting
 import Testing
 
@@ -113,6 +114,50 @@ import Testing
         // An empty path or a directory is refused by the parser.
         let bad = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name, "--metrics", dir.path + "/"])
         #expect(bad.status != 0 && bad.stderr.contains("--metrics needs a file path"), "\(bad.stderr)")
+    }
+
+    /// The lock held by someone else: a one-shot run that times out, and watch-mode passes that time out, write
+    /// the metrics of a run that could not apply (success 0, the last success kept); watch mode counts the retries.
+    @Test func aLockTimeoutStillWritesTheMetrics() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let prom = dir.path + "/neighsync.prom"
+        let f = try dir.write("n.yaml", Self.file(optional: true))
+        let converged = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name, "--metrics", prom])
+        #expect(converged.status == 0, "\(converged.stderr)")
+        guard let m0 = try PrometheusText.parseOrSkip(file: prom) else { return }
+        let success = try #require(Self.v(m0, "neighsync_last_success_timestamp_seconds"))
+        #expect(success > 0 && Self.v(m0, "neighsync_last_run_success") == 1)
+
+        var lock: ApplyLock? = try ApplyLock(namespace: try LockAndNamespaceTests.identity(ns), label: "test", timeout: 0)
+        let held = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name, "--metrics", prom,
+                                            "--lock-timeout", "0.2"])
+        #expect(held.status == 1 && held.stderr.contains("holds the lock"), "\(held.stderr)")
+        let m1 = try PrometheusText.parse(file: prom)
+        #expect(try #require(Self.v(m1, "neighsync_last_run_timestamp_seconds")) > success)
+        #expect(Self.v(m1, "neighsync_last_success_timestamp_seconds") == success)
+        #expect(Self.v(m1, "neighsync_last_run_success") == 0)
+        #expect((Self.v(m1, "neighsync_run_duration_seconds") ?? 0) >= 0.2)
+
+        let w = try WatchCommandTests.Watch(["apply", "-f", f, "--netns", ns.name, "--watch", "--lock-timeout", "0.1",
+                                            "--metrics", prom], dir: dir)
+        func passes(_ t: String) -> Double? {
+            (try? PrometheusText.parse(file: prom)).flatMap { Self.v($0, "neighsync_passes_total", ["trigger": t]) }
+        }
+        #expect(WatchCommandTests.waitFor { (passes("retry") ?? 0) >= 1 } != nil, "\(w.log)")
+        let m2 = try PrometheusText.parse(file: prom)
+        #expect(Self.v(m2, "neighsync_passes_total", ["trigger": "initial"]) == 1)
+        #expect(Self.v(m2, "neighsync_last_run_success") == 0)
+        #expect(Self.v(m2, "neighsync_last_success_timestamp_seconds") == success, "read back at the start")
+        #expect(lock != nil)
+        lock = nil      // released: the next retry takes it
+        // Once the lock is free, a retry pass converges and advances the last success.
+        #expect(WatchCommandTests.waitFor {
+            (try? PrometheusText.parse(file: prom)).flatMap { Self.v($0, "neighsync_last_run_success") } == 1
+        } != nil, "\(w.log)")
+        #expect(try #require(Self.v(try PrometheusText.parse(file: prom), "neighsync_last_success_timestamp_seconds"))
+                > success)
+        #expect(w.stop() == 0)
     }
 
     @Test func watchModeRewritesTheFileAfterEveryPassWithAPassCounterPerTrigger() throws {
