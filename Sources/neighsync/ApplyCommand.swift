@@ -145,8 +145,11 @@ struct ApplyCommand: ParsableCommand {
         // Writes into a namespace deleted (or replaced) meanwhile went nowhere that matters: that is a failure.
         let moved = Self.namespaceProblem(table, netns: namespace, changes: report.outcomes.count)
         var recorded = true
+        do { try operations.record(report, error: moved, seconds: seconds) } catch {
+            Console.err("error: \(error)")
+            recorded = false
+        }
         do {
-            try operations.record(report, error: moved, seconds: seconds)
             try metrics?.write(report: report, converged: report.succeeded && moved == nil, desired: desired,
                                table: table, ownerProtocol: plan.ownerProtocol)
         } catch {

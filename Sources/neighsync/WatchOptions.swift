@@ -6,8 +6,8 @@ import NeighSync
 /// The operations options of `neighsync apply`: `--watch` (keep running and repair drift on kernel events),
 /// `--debounce`, `--resync`, `--log-format text|json` (one line per change and per failure on stderr) and
 /// `--report FILE` (the JSON result of each run, written atomically), `--metrics FILE` (the node_exporter textfile
-/// format, `MetricsFile`). Without `--log-format` a one-shot apply logs
-/// nothing extra; watch mode logs `text` by default. iproute2 equivalent: `ip monitor neigh` for the event side.
+/// format, `MetricsFile`). Without `--log-format` a one-shot apply logs nothing extra; watch mode logs `text` by
+/// default. iproute2 equivalent: `ip monitor neigh` for the event side.
 struct WatchOptions: ParsableArguments {
     @Flag(name: .long, help: ArgumentHelp("Keep running: apply once, then re-apply after kernel events that touch "
                                           + "the desired entries, on SIGHUP (reloading the file) and every --resync."))
