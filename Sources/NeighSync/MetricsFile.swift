@@ -4,10 +4,8 @@ import IpNet
 
 /// `apply --metrics FILE`: the `RunMetrics` of the last run in the Prometheus text exposition format, for
 /// node_exporter's textfile collector (`--collector.textfile.directory`, files named `*.prom`). Rendering is pure
-/// (`render`); `write` replaces the file atomically: the text goes to a new file made by `mkstemp` in the same
-/// directory (O_EXCL: nothing planted at that name is ever followed or reused), mode 0644, flushed with `fsync`, then
-/// `rename(2)`d over FILE (which replaces whatever FILE was, a symlink included, never its target), so a scrape never
-/// sees half a file. `lastSuccess(at:)` reads `neighsync_last_success_timestamp_seconds` back from the previous file,
+/// (`render`); `write` replaces the file atomically (`AtomicFile`: a new `mkstemp` file in the same directory, mode
+/// 0644, `fsync`, then `rename(2)` over FILE, never following a symlink), so a scrape never sees half a file. `lastSuccess(at:)` reads `neighsync_last_success_timestamp_seconds` back from the previous file,
 /// so a one-shot apply keeps it across runs. Names follow the Prometheus rules: `neighsync_` prefix, base units
 /// (`_seconds`), `_total` only on the one counter. Equivalent: node_exporter's `sponge`-then-rename recipe.
 public enum MetricsFile {
@@ -114,46 +112,11 @@ public enum MetricsFile {
         return "\(n / unit)." + String(repeating: "0", count: places - frac.count) + frac
     }
 
-    /// Writes `render(metrics)` to `path` atomically (see the type). Throws an error naming the path and what to
-    /// check. C equivalent: `mkstemp(3)`, `fchmod(2)`, `write(2)`, `fsync(2)`, `rename(2)`.
+    /// Writes `render(metrics)` to `path` atomically (`AtomicFile`: `mkstemp` in the same directory, mode 0644,
+    /// `fsync`, `rename`). Throws an error naming the path and what to check.
     public static func write(_ metrics: RunMetrics, to path: String) throws {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(dir == "/" ? "" : dir)/.\(base).XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw Failure(description: "cannot write the metrics file \(path): cannot create a temporary file in "
-                          + "\(dir) (\(String(cString: strerror(errno)))); check that the directory exists and is "
-                          + "writable")
-        }
-        let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        func fail(_ what: String) -> Failure {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            unlink(temp)
-            return Failure(description: "cannot write the metrics file \(path): \(what) \(temp): \(reason)")
-        }
-        guard fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 else { throw fail("fcntl") }
-        guard fchmod(fd, 0o644) == 0 else { throw fail("fchmod") }
-        let bytes = Array(render(metrics).utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw fail("write") }
-            done += n
-        }
-        guard fsync(fd) == 0 else { throw fail("fsync") }
-        guard close(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw Failure(description: "cannot write the metrics file \(path): close \(temp): \(reason)")
-        }
-        guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temp)
-            throw Failure(description: "cannot move the metrics file into place at \(path): \(reason)")
+        do { try AtomicFile.write(Array(render(metrics).utf8), to: path, what: "the metrics file") } catch {
+            throw Failure(description: error.description)
         }
     }
 

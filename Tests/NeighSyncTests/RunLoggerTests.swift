@@ -150,4 +150,26 @@ import IpNet
             try ReportFile.write(r.document(trigger: nil), to: "/nonexistent-dir-neighsync/x.json")
         }
     }
+
+    /// The report's temporary file is a fresh `mkstemp` name: a symlink planted at the name the report used to use
+    /// (`.FILE.PID.tmp`, predictable) is never written through, and a symlink at FILE itself is replaced.
+    @Test func reportFileNeverWritesThroughAPlantedSymlink() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("neighsync-report-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let target = dir + "/target", other = dir + "/other"
+        try "precious\n".write(toFile: target, atomically: false, encoding: .utf8)
+        try "other\n".write(toFile: other, atomically: false, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: dir + "/.last-run.json.\(getpid()).tmp", withDestinationPath: target)
+        try fm.createSymbolicLink(atPath: dir + "/last-run.json", withDestinationPath: other)
+        let r = try round(Self.twoEntries, table: MemoryNeighborTable(links: Self.links))
+        try ReportFile.write(r.document(trigger: "initial"), to: dir + "/last-run.json", now: Self.fixed)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious\n")
+        #expect(try String(contentsOfFile: other, encoding: .utf8) == "other\n")
+        let attrs = try fm.attributesOfItem(atPath: dir + "/last-run.json")
+        #expect(attrs[.type] as? FileAttributeType == .typeRegular)
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o644)
+        #expect(try String(contentsOfFile: dir + "/last-run.json", encoding: .utf8).contains("\"trigger\" : \"initial\""))
+    }
 }
