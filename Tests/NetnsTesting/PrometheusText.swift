@@ -6,17 +6,24 @@ import Foundation
 public enum PrometheusText {
     /// One sample as the parser gives it.
     public struct Sample: Equatable, Sendable {
+        /// The sample's name (`neighsync_passes_total` for a counter).
         public var name: String
+        /// Its labels, unescaped.
         public var labels: [String: String]
+        /// Its value.
         public var value: Double
     }
 
     /// One metric family as the parser gives it (for a counter the parser drops `_total` from the family name,
     /// the sample keeps it).
     public struct Family: Equatable, Sendable {
+        /// The family name (without `_total` for a counter).
         public var name: String
+        /// `gauge`, `counter`, …
         public var type: String
+        /// The `# HELP` text.
         public var help: String
+        /// The samples, in file order.
         public var samples: [Sample]
     }
 
@@ -35,7 +42,9 @@ public enum PrometheusText {
 
     /// What went wrong: the parser is not installed (`unavailable`), or it refused the text (`refused`).
     public enum Failure: Error, CustomStringConvertible {
+        /// python3 or prometheus-client is missing.
         case unavailable(String)
+        /// The parser raised an error on the text.
         case refused(String)
         public var description: String {
             switch self {
