@@ -1,33 +1,36 @@
 import Glibc
 
-/// Replaces a file atomically, for files other programs read while neighsync writes them (`--report`, `--metrics`):
-/// the bytes go to a new file made by `mkstemp` in the same directory (O_EXCL with a random name: nothing planted at
-/// that name is ever followed or reused), mode 0644 whatever the umask, flushed with `fsync`, then `rename(2)`d over
+/// Replaces a file atomically, for files other programs read while neighsync writes them (`--report`, `--metrics`,
+/// saved plans through `PrivateFile`): the bytes go to a new file made by `mkstemp` in the same directory (O_EXCL with
+/// a random name: nothing planted at that name is ever followed or reused), the given mode (0644 by default) whatever
+/// the umask, flushed with `fsync`, then `rename(2)`d over
 /// the path (which replaces whatever the path was, a symlink included, never its target), so a reader sees the old
 /// file or the new one, never half of one; the temporary file is removed on any failure. C equivalent: `mkstemp(3)`,
 /// `fchmod(2)`, `write(2)`, `fsync(2)`, `rename(2)`; node_exporter's textfile recipe (`sponge`, then `mv`).
 enum AtomicFile {
-    /// Writes `bytes` to `path` (see the type). Throws a message naming `what` (e.g. `the metrics file`), the path
-    /// and what to check.
-    static func write(_ bytes: [UInt8], to path: String, what: String) throws(Failure) {
+    /// Writes `bytes` to `path` with `mode` (see the type). Throws a message naming `what` (e.g. `the metrics
+    /// file`), the path and what to check, with the `errno` of the call that failed.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, what: String) throws(Failure) {
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var template = Array("\(dir == "/" ? "" : dir)/.\(base).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
+            let e = errno
             throw Failure(description: "cannot write \(what) \(path): cannot create a temporary file in \(dir) "
-                          + "(\(String(cString: strerror(errno)))); check that the directory exists and is writable")
+                          + "(\(String(cString: strerror(e)))); check that the directory exists and is writable", errno: e)
         }
         let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         func fail(_ call: String) -> Failure {
-            let reason = String(cString: strerror(errno))
+            let e = errno
             close(fd)
             unlink(temp)
-            return Failure(description: "cannot write \(what) \(path): \(call) \(temp): \(reason)")
+            return Failure(description: "cannot write \(what) \(path): \(call) \(temp): \(String(cString: strerror(e)))",
+                           errno: e)
         }
         guard fcntl(fd, F_SETFD, FD_CLOEXEC) == 0 else { throw fail("fcntl") }
-        guard fchmod(fd, 0o644) == 0 else { throw fail("fchmod") }
+        guard fchmod(fd, mode) == 0 else { throw fail("fchmod") }
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
@@ -37,19 +40,24 @@ enum AtomicFile {
         }
         guard fsync(fd) == 0 else { throw fail("fsync") }
         guard close(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let e = errno
             unlink(temp)
-            throw Failure(description: "cannot write \(what) \(path): close \(temp): \(reason)")
+            throw Failure(description: "cannot write \(what) \(path): close \(temp): \(String(cString: strerror(e)))",
+                          errno: e)
         }
         guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let e = errno
             unlink(temp)
-            throw Failure(description: "cannot move \(what) into place at \(path): \(reason)")
+            throw Failure(description: "cannot move \(what) into place at \(path): \(String(cString: strerror(e)))",
+                          errno: e)
         }
     }
 
     /// A file that could not be written; the message says which and why.
     struct Failure: Error {
+        /// The message for the user.
         var description: String
+        /// The `errno` of the call that failed.
+        var errno: Int32
     }
 }
