@@ -32,15 +32,25 @@ public enum CoexistenceCheck {
             if let state = networkd?[key.interfaceIndex], state.isManaged, !state.keepsForeignEntries,
                warned.insert(key.interfaceIndex).inserted {
                 let file = state.networkFile.map { DisplayText.escaped($0) }
-                out.append(Diagnostic(
-                    mark: d.source,
-                    message: "\(link) is managed by systemd-networkd" + (file.map { " (\($0))" } ?? "")
-                        + " without KeepConfiguration=static: networkd removes the neighbor entries it did not make "
-                        + "whenever it reconfigures the link (networkctl reload or reconfigure, a carrier change), "
-                        + "until neighsync writes them again; add KeepConfiguration=static to the [Network] section of "
-                        + (file ?? "the link's .network file") + ", or write these entries there as [Neighbor] "
-                        + "sections instead",
-                    severity: .warning))
+                if !state.unreadableFiles.isEmpty {
+                    let files = state.unreadableFiles.map { DisplayText.escaped($0) }.joined(separator: ", ")
+                    out.append(Diagnostic(
+                        mark: d.source,
+                        message: "\(link) is managed by systemd-networkd, but neighsync could not read \(files) (not "
+                            + "a regular file, too large or missing) to see whether it keeps foreign neighbor entries; "
+                            + "check that the link's .network file has KeepConfiguration=static in [Network]",
+                        severity: .warning))
+                } else {
+                    out.append(Diagnostic(
+                        mark: d.source,
+                        message: "\(link) is managed by systemd-networkd" + (file.map { " (\($0))" } ?? "")
+                            + " without KeepConfiguration=static: networkd removes the neighbor entries it did not make "
+                            + "whenever it reconfigures the link (networkctl reload or reconfigure, a carrier change), "
+                            + "until neighsync writes them again; add KeepConfiguration=static to the [Network] section of "
+                            + (file ?? "the link's .network file") + ", or write these entries there as [Neighbor] "
+                            + "sections instead",
+                        severity: .warning))
+                }
             }
             if own.contains(key) {
                 out.append(Diagnostic(

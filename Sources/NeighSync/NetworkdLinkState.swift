@@ -13,6 +13,9 @@ public struct NetworkdLinkState: Hashable, Sendable {
     public var networkFile: String?
     /// The effective `KeepConfiguration=` value of the file and its drop-ins (nil when unset or unreadable).
     public var keepConfiguration: String?
+    /// The `.network` file or drop-ins named by networkd that could not be read (missing, not a regular file, too
+    /// large): `keepConfiguration` then says nothing about them.
+    public var unreadableFiles: [String] = []
 
     /// True when networkd keeps static entries it did not make on this link.
     public var keepsForeignEntries: Bool {
@@ -43,7 +46,10 @@ public struct NetworkdLinkState: Hashable, Sendable {
                 String($0.filter { $0 != "\"" })
             }
             for f in [file] + dropins where !f.isEmpty {
-                guard let t = readText(f) else { continue }
+                guard let t = readText(f) else {
+                    state.unreadableFiles.append(f)
+                    continue
+                }
                 if let v = assignments(t, section: "Network")["KeepConfiguration"] {
                     state.keepConfiguration = v.isEmpty ? nil : v
                 }

@@ -106,7 +106,9 @@ public struct RunMetrics: Hashable, Sendable {
         self.finishedAt = finishedAt
         self.durationSeconds = durationSeconds
         self.converged = report != nil && converged
-        self.lastSuccessAt = self.converged ? finishedAt : previousSuccess
+        // A previous success later than this run's end is no success (a planted or clock-skewed file would keep
+        // the "not converged" alert quiet for ever).
+        self.lastSuccessAt = self.converged ? finishedAt : previousSuccess.flatMap { $0 <= finishedAt ? $0 : nil }
         guard let report else { return }
         for (change, result) in zip(report.changes, report.results) {
             planned[change.action, default: 0] += 1

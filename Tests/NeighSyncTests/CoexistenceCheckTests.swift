@@ -77,8 +77,11 @@ import Testing
         try write("links/6", "ADMIN_STATE=unmanaged\n")
         #expect(mkfifo("\(dir)/links/7", 0o600) == 0)
         try write("links/8", "ADMIN_STATE=configured\n" + String(repeating: "#", count: 300_000) + "\n")
+        // Managed, but its .network file cannot be read (a device): no claim about KeepConfiguration, a warning
+        // that says what could not be checked.
+        try write("links/10", "ADMIN_STATE=configured\nNETWORK_FILE=/dev/zero\n")
 
-        let states = NetworkdLinkState.read(indexes: [3, 4, 5, 6, 7, 8, 9], directory: dir + "/links")
+        let states = NetworkdLinkState.read(indexes: [3, 4, 5, 6, 7, 8, 9, 10], directory: dir + "/links")
         #expect(states[3] == NetworkdLinkState(isManaged: true, networkFile: "\(dir)/10-veth0.network",
                                                keepConfiguration: nil))
         #expect(states[4]?.keepConfiguration == "static" && states[4]?.keepsForeignEntries == true)
@@ -88,7 +91,9 @@ import Testing
         #expect(NetworkdLinkState(isManaged: true, networkFile: nil, keepConfiguration: "dhcp-on-stop")
             .keepsForeignEntries == false)
 
-        let entries = Self.entries + [Self.entry("192.0.2.50", dev: 5, line: 16)]
+        #expect(states[10]?.unreadableFiles == ["/dev/zero"] && states[10]?.keepsForeignEntries == false)
+        let entries = Self.entries + [Self.entry("192.0.2.50", dev: 5, line: 16),
+                                      Self.entry("192.0.2.51", dev: 10, line: 20)]
         let w = CoexistenceCheck.warnings(entries: entries, links: Self.links, ownerProtocol: 245, networkd: states)
         #expect(Self.texts(w) == [
             "n.yaml:4:5 warning: veth0 is managed by systemd-networkd (\(dir)/10-veth0.network) without "
@@ -96,6 +101,9 @@ import Testing
                 + "reconfigures the link (networkctl reload or reconfigure, a carrier change), until neighsync writes "
                 + "them again; add KeepConfiguration=static to the [Network] section of \(dir)/10-veth0.network, or "
                 + "write these entries there as [Neighbor] sections instead",
+            "n.yaml:20:5 warning: if10 is managed by systemd-networkd, but neighsync could not read /dev/zero (not a "
+                + "regular file, too large or missing) to see whether it keeps foreign neighbor entries; check that "
+                + "the link's .network file has KeepConfiguration=static in [Network]",
         ])
     }
 }

@@ -138,6 +138,11 @@ import Testing
                        "neighsync_failures"] {
             #expect(!text.contains(absent), "\(absent)")
         }
+        // A previous success in the future (a planted or clock-skewed file) is no success: the alert must fire.
+        let future = RunMetrics(finishedAt: 2000, durationSeconds: 1, report: nil, converged: false,
+                                previousSuccess: 99_999_999_999)
+        #expect(future.lastSuccessAt == nil)
+        #expect(MetricsFile.render(future).contains("\nneighsync_last_success_timestamp_seconds 0.000\n"))
         // Never succeeded: 0, so `time() - neighsync_last_success_timestamp_seconds > 600` fires.
         let never = RunMetrics(finishedAt: 2000, durationSeconds: 1, report: nil, converged: false, previousSuccess: nil)
         #expect(MetricsFile.render(never).contains("\nneighsync_last_success_timestamp_seconds 0.000\n"))
