@@ -10,7 +10,8 @@ public struct PlanFile: Codable, Hashable, Sendable {
     public var kind: String
     /// The format version (1).
     public var formatVersion: Int
-    /// The namespace the plan was made for (nil = the current one).
+    /// The namespace the plan was made for (nil, written as `null`: the namespace of the process that made it).
+    /// Required in the file; `apply` goes there and refuses a `--netns` naming another namespace.
     public var namespace: String?
     /// The owner protocol.
     public var ownerProtocol: UInt8

@@ -4,7 +4,8 @@ import IpNet
 /// with the same `JSONScanner` as snapshots, every key known and given once, every value of the right type, and
 /// every value checked as strictly as the YAML loader checks it: the owner protocol by `OwnerProtocolRule`,
 /// `maxDeletes` and the desired states (permanent, noarp) by `DesiredRules`, desired rows by `NeighborRowValidator`
-/// (address, interface selection), a MAC where the state needs one, the plan's own owner protocol, no duplicate
+/// (address, interface selection, the router flag only on IPv6), a MAC where the state needs one, the plan's own
+/// owner protocol, the `namespace` key (a name or null), no duplicate
 /// entries; and the review copy of the plan (`plan.changes`) likewise (a delete only of an owned static entry).
 /// Errors name the field: `plan.json: plan.changes[3].after.state: 'stale' is not a desired state (permanent or
 /// noarp)`. Terraform equivalent: `planfile.Open` checking the plan's format; iproute2 has none.

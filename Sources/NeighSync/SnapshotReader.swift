@@ -2,7 +2,9 @@ import IpNet
 
 /// Reads state files for `plan --state` straight from their bytes with `JSONScanner`: a neighsync snapshot
 /// (`neighsync show --output json`), or the pair `ip -j neigh show` + `ip -j link show`. Fast enough for 100,000
-/// rows well inside the offline-planning budget, and every error names the file, the item and the field. iproute2
+/// rows well inside the offline-planning budget, and every error names the file, the item and the field, quoting
+/// values cut and escaped (`ScalarBytes.quoted`). A known key twice in one object, and two links with one index or
+/// one name, are refused (as plan files refuse duplicate keys). iproute2
 /// equivalent: the reverse of `print_neigh()` (`ip/ipneigh.c`) and `print_linkinfo()` (`ip/ipaddress.c`).
 enum SnapshotReader {
     /// The links and rows of `path` (with `linksPath` for iproute2 neighbor output).
