@@ -51,8 +51,8 @@ public enum DesiredStateLoader {
                 .map { base + $0 }
             if files.isEmpty {
                 return .failure(DiagnosticList([Diagnostic(mark: nil, message: "no *.yaml or *.yml files in the "
-                                                           + "directory \(path); an empty desired state must be an "
-                                                           + "explicit empty file")]))
+                                                           + "directory \(path); to want no entries, add a file "
+                                                           + "with 'version: 1' and 'neighbors: []'")]))
             }
         }
         var merger = Merger(limits: limits)

@@ -10,7 +10,8 @@ public struct PlanFile: Codable, Hashable, Sendable {
     public var kind: String
     /// The format version (1).
     public var formatVersion: Int
-    /// The namespace the plan was made for (nil = the current one).
+    /// The namespace the plan was made for (nil, written as `null`: the namespace of the process that made it).
+    /// Required in the file; `apply` goes there and refuses a `--netns` naming another namespace.
     public var namespace: String?
     /// The owner protocol.
     public var ownerProtocol: UInt8
@@ -42,6 +43,44 @@ public struct PlanFile: Codable, Hashable, Sendable {
         fingerprint = TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
                                           ownerProtocol: plan.ownerProtocol)
         self.plan = PlanDocument(plan)
+    }
+
+    /// Encodes every field, `namespace` too when it is nil (`"namespace": null`, the namespace of the process that
+    /// made the plan): the reader requires the key, so a plan never loses the namespace it was made for.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(namespace, forKey: .namespace)
+        try c.encode(ownerProtocol, forKey: .ownerProtocol)
+        try c.encode(prune, forKey: .prune)
+        try c.encode(maxDeletes, forKey: .maxDeletes)
+        try c.encode(desired, forKey: .desired)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(fingerprint, forKey: .fingerprint)
+        try c.encode(plan, forKey: .plan)
+    }
+
+    /// Why this plan cannot be carried out on `links` (the live links of the namespace it is applied in), or nil:
+    /// each desired row gets the checks `CreateIpNetEntry2` makes before a write (`NeighborRowValidator.validate`
+    /// for `.write`: the interface exists, the link type keeps such an entry, the MAC has the link's length, the
+    /// family is usable), and a row's recorded interface name must be the name of the link at its index. Run
+    /// before any write, so a plan with one bad row writes nothing (`apply -f` refuses such a file the same way).
+    public func hostProblem(links: [Link]) -> String? {
+        var byIndex: [UInt32: Link] = [:]
+        for l in links { byIndex[l.index] = l }
+        for (i, record) in desired.enumerated() {
+            guard let row = try? record.row() else { return "desired[\(i)]: not a row" }
+            let link: Link
+            do throws(IpNetError) { link = try NeighborRowValidator.validate(row, for: .write, links: byIndex) } catch {
+                return "desired[\(i)]: \(error.windowsName): \(error.reason)"
+            }
+            if let name = record.interface, name != link.name {
+                return "desired[\(i)].interface: \(ScalarBytes.quoted(name)) is not the interface with index "
+                    + "\(link.index) (that is \(DisplayText.escaped(link.name)))"
+            }
+        }
+        return nil
     }
 
     /// The desired rows back, with their sources.

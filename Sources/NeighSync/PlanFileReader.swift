@@ -4,7 +4,8 @@ import IpNet
 /// with the same `JSONScanner` as snapshots, every key known and given once, every value of the right type, and
 /// every value checked as strictly as the YAML loader checks it: the owner protocol by `OwnerProtocolRule`,
 /// `maxDeletes` and the desired states (permanent, noarp) by `DesiredRules`, desired rows by `NeighborRowValidator`
-/// (address, interface selection), a MAC where the state needs one, the plan's own owner protocol, no duplicate
+/// (address, interface selection, the router flag only on IPv6), a MAC where the state needs one, the plan's own
+/// owner protocol, the `namespace` key (a name or null), no duplicate
 /// entries; and the review copy of the plan (`plan.changes`) likewise (a delete only of an owned static entry).
 /// Errors name the field: `plan.json: plan.changes[3].after.state: 'stale' is not a desired state (permanent or
 /// noarp)`. Terraform equivalent: `planfile.Open` checking the plan's format; iproute2 has none.
@@ -74,7 +75,7 @@ enum PlanFileReader {
             case 1:
                 fingerprint = try text(&s, at: f)
                 guard fingerprint.utf8.count == 16, fingerprint.utf8.allSatisfy({ isHex($0) }) else {
-                    throw FieldError(field: f, message: "'\(fingerprint)' is not a fingerprint (16 hex digits)")
+                    throw FieldError(field: f, message: "\(ScalarBytes.quoted(fingerprint)) is not a fingerprint (16 hex digits)")
                 }
             case 2:
                 let v = try integer(&s, at: f)
@@ -83,7 +84,7 @@ enum PlanFileReader {
             case 3:
                 let k = try text(&s, at: f)
                 guard k == "neighsync-plan" else {
-                    throw FieldError(field: "", message: "not a neighsync plan file (kind '\(k)'); \(hint)")
+                    throw FieldError(field: "", message: "not a neighsync plan file (kind \(ScalarBytes.quoted(k))); \(hint)")
                 }
             case 4:
                 let v = try integer(&s, at: f)
@@ -99,21 +100,26 @@ enum PlanFileReader {
             case 8:
                 let t = try text(&s, at: f)
                 guard let p = PruneMode(rawValue: t) else {
-                    throw FieldError(field: f, message: "'\(t)' is not a prune mode (owned or none)")
+                    throw FieldError(field: f, message: "\(ScalarBytes.quoted(t)) is not a prune mode (owned or none)")
                 }
                 prune = p
             default:
                 try s.array(at: f) { s, k in
                     let t = try text(&s, at: "\(f)[\(k)]")
                     guard t.isEmpty || SourceMark(parsing: t) != nil else {
-                        throw FieldError(field: "\(f)[\(k)]", message: "'\(t)' is not FILE:LINE:COLUMN")
+                        throw FieldError(field: "\(f)[\(k)]", message: "\(ScalarBytes.quoted(t)) is not FILE:LINE:COLUMN")
                     }
                     sources.append(t)
                 }
             }
         }
         // kind and formatVersion first: a file without them is not a plan file at all.
-        for i in [3, 2] + topKeys.indices where !seen[i] && topKeys[i].description != "namespace" {
+        for i in [3, 2] + topKeys.indices where !seen[i] {
+            if topKeys[i].description == "namespace" {
+                throw FieldError(field: "namespace", message: "missing; a plan file names the namespace it was made "
+                                 + "for (null: the namespace of the process that made it), so it is never applied "
+                                 + "elsewhere; \(hint)")
+            }
             throw FieldError(field: "", message: "not a neighsync plan file (missing key "
                              + "'\(topKeys[i].description)'); \(hint)")
         }
@@ -154,7 +160,7 @@ enum PlanFileReader {
             }
             let row = (after ?? before)!.row
             guard c.address == row.address.description else {
-                throw FieldError(field: "\(at).address", message: "'\(c.address)' is not the address of the change's "
+                throw FieldError(field: "\(at).address", message: "\(ScalarBytes.quoted(c.address)) is not the address of the change's "
                                  + "row (\(row.address))")
             }
             guard c.interfaceIndex == row.key.interfaceIndex else {
@@ -162,7 +168,7 @@ enum PlanFileReader {
                                  + "of the change's row (\(row.key.interfaceIndex))")
             }
             guard c.family == row.address.family.rawValue else {
-                throw FieldError(field: "\(at).family", message: "'\(c.family)' is not the family of "
+                throw FieldError(field: "\(at).family", message: "\(ScalarBytes.quoted(c.family)) is not the family of "
                                  + "\(row.address) (\(row.address.family.rawValue))")
             }
         }
@@ -250,12 +256,12 @@ enum PlanFileReader {
             switch i {
             case 0:
                 let t = try text(&s, at: f())
-                guard let a = IpAddress(t) else { throw FieldError(field: f(), message: "'\(t)' is not an IP address") }
+                guard let a = IpAddress(t) else { throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not an IP address") }
                 address = a
             case 1:
                 let t = try text(&s, at: f())
                 guard let c = PendingNeighbor.Cause(rawValue: t) else {
-                    throw FieldError(field: f(), message: "'\(t)' is not a cause (interfaceAbsent or familyUnavailable)")
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a cause (interfaceAbsent or familyUnavailable)")
                 }
                 cause = c
             case 2: family = try text(&s, at: f())
@@ -267,7 +273,7 @@ enum PlanFileReader {
                 let t = try text(&s, at: f())
                 if !t.isEmpty {
                     guard case .success(let p) = PhysicalAddress.parse(t) else {
-                        throw FieldError(field: f(), message: "'\(t)' is not a link-layer address")
+                        throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a link-layer address")
                     }
                     mac = p
                 }
@@ -276,7 +282,7 @@ enum PlanFileReader {
             default:
                 let t = try text(&s, at: f())
                 guard let st = NeighborState(rawValue: t), DesiredRules.states.contains(st) else {
-                    throw FieldError(field: f(), message: "'\(t)' is not a desired state ("
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a desired state ("
                                      + DesiredRules.states.map(\.rawValue).joined(separator: " or ") + ")")
                 }
                 state = st
@@ -286,7 +292,7 @@ enum PlanFileReader {
             throw FieldError(field: field, message: "missing key '\(k.description)'")
         }
         guard let address, family == address.family.rawValue else {
-            throw FieldError(field: "\(field).family", message: "'\(family)' is not the address's family")
+            throw FieldError(field: "\(field).family", message: "\(ScalarBytes.quoted(family)) is not the address's family")
         }
         return PendingRecord(PendingNeighbor(address: address, interfaceName: name, interfaceIndex: index,
                                              physicalAddress: mac, state: state, isRouter: router,
@@ -307,7 +313,7 @@ enum PlanFileReader {
             case 0:
                 let t = try text(&s, at: f())
                 guard let a = Action(rawValue: t) else {
-                    throw FieldError(field: f(), message: "'\(t)' is not an action (create, set or delete)")
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not an action (create, set or delete)")
                 }
                 c.action = a
             case 1: c.address = try text(&s, at: f())
@@ -324,7 +330,7 @@ enum PlanFileReader {
             case 4:
                 c.family = try text(&s, at: f())
                 guard c.family == "ipv4" || c.family == "ipv6" else {
-                    throw FieldError(field: f(), message: "'\(c.family)' is not a family (ipv4 or ipv6)")
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(c.family)) is not a family (ipv4 or ipv6)")
                 }
             case 5:
                 try s.array(at: f()) { s, k in
@@ -335,7 +341,7 @@ enum PlanFileReader {
                     }
                     try require(given, fieldKeys, at: g)
                     guard ["physicalAddress", "state", "isRouter", "protocol"].contains(v[2]) else {
-                        throw FieldError(field: "\(g).field", message: "'\(v[2])' is not a row field "
+                        throw FieldError(field: "\(g).field", message: "\(ScalarBytes.quoted(v[2])) is not a row field "
                                          + "(physicalAddress, state, isRouter or protocol)")
                     }
                     c.fields.append(FieldChange(field: v[2], before: v[1], after: v[0]))
@@ -373,7 +379,7 @@ enum PlanFileReader {
             switch i {
             case 0:
                 let t = try text(&s, at: f())
-                guard let a = IpAddress(t) else { throw FieldError(field: f(), message: "'\(t)' is not an IP address") }
+                guard let a = IpAddress(t) else { throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not an IP address") }
                 do throws(IpNetError) { try NeighborRowValidator.checkAddress(a) } catch {
                     throw FieldError(field: f(), message: error.reason)
                 }
@@ -383,7 +389,7 @@ enum PlanFileReader {
             case 3:
                 if s.null() { return }
                 let t = try text(&s, at: f())
-                guard let l = NetLuid(t) else { throw FieldError(field: f(), message: "'\(t)' is not a LUID (0x + 16 "
+                guard let l = NetLuid(t) else { throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a LUID (0x + 16 "
                                                                  + "hex digits)") }
                 r.interfaceLuid = l
             case 4: r.isRouter = try bool(&s, at: f())
@@ -393,10 +399,10 @@ enum PlanFileReader {
                 switch PhysicalAddress.parse(t) {
                 case .success(let p): r.physicalAddress = p
                 case .failure(.tooLong(let n)):
-                    throw FieldError(field: f(), message: "'\(t)' has \(n) bytes; a neighbor entry holds at most "
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) has \(n) bytes; a neighbor entry holds at most "
                                      + "\(PhysicalAddress.maxLength)")
                 case .failure(.malformed):
-                    throw FieldError(field: f(), message: "'\(t)' is not a link-layer address (hex bytes like "
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a link-layer address (hex bytes like "
                                      + "02:00:00:00:00:10)")
                 }
             case 7:
@@ -413,7 +419,7 @@ enum PlanFileReader {
             default:
                 let t = try text(&s, at: f())
                 guard let st = NeighborState(rawValue: t) else {
-                    throw FieldError(field: f(), message: "'\(t)' is not a neighbor state ("
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a neighbor state ("
                                      + NeighborState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
                 }
                 r.state = st
@@ -449,6 +455,10 @@ enum PlanFileReader {
             throw FieldError(field: "\(d.field).protocol", message: "\(r.protocol) is not the plan's ownerProtocol "
                              + "\(ownerProtocol); every row neighsync writes carries it")
         }
+        // The flag rule of the loader and the kernel path (`NeighborRowValidator.checkFlags`): router only on IPv6.
+        do throws(IpNetError) { try NeighborRowValidator.checkFlags(address: r.address, isRouter: r.isRouter) } catch {
+            throw FieldError(field: "\(d.field).isRouter", message: error.reason)
+        }
         guard r.flags.isEmpty else {
             throw FieldError(field: "\(d.field).flags", message: "\(r.flags.words.joined(separator: " ")): "
                              + "neighsync writes no flags")
@@ -469,16 +479,17 @@ enum PlanFileReader {
         var seen = [Bool](repeating: false, count: keys.count)
         try s.object { s, key in
             // The key as text only for a message: 100,000 rows have a million keys.
+            // Cut and escaped like every quoted value (`ScalarBytes.quoted`): a 2 MB key is a one-line message.
             func at() -> (field: String, name: String) {
-                let name = String(decoding: key, as: UTF8.self)
+                let name = DisplayText.escaped(ScalarBytes.shown(key.assumingMemoryBound(to: UInt8.self)))
                 let f = field()
-                return (f.isEmpty ? name : "\(f).\(name)", name)
+                return (f.isEmpty ? name : "\(f).\(name)", "'\(name)'")
             }
             guard let i = keys.firstIndex(where: { JSONScanner.key(key, is: $0) }) else {
-                throw FieldError(field: at().field, message: "unknown key '\(at().name)' (known: "
+                throw FieldError(field: at().field, message: "unknown key \(at().name) (known: "
                                  + keys.map(\.description).joined(separator: ", ") + ")")
             }
-            guard !seen[i] else { throw FieldError(field: at().field, message: "duplicate key '\(at().name)'") }
+            guard !seen[i] else { throw FieldError(field: at().field, message: "duplicate key \(at().name)") }
             seen[i] = true
             try body(&s, i)
         }
@@ -540,7 +551,7 @@ enum PlanFileReader {
         try s.array(at: field()) { s, k in
             let w = try text(&s, at: "\(field())[\(k)]")
             guard let f = NeighborFlags(word: w) else {
-                throw FieldError(field: "\(field())[\(k)]", message: "'\(w)' is not a neighbor flag ("
+                throw FieldError(field: "\(field())[\(k)]", message: "\(ScalarBytes.quoted(w)) is not a neighbor flag ("
                                  + NeighborFlags.names.map(\.name).joined(separator: ", ") + ")")
             }
             flags.formUnion(f)

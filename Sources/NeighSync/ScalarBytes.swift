@@ -2,6 +2,8 @@
 /// Swift String for every scalar. Typing follows the YAML 1.2 core schema, narrowed: integers are `-?(0|[1-9][0-9]*)`
 /// or `0x` + hex digits; booleans `true`/`false` (also `True`/`TRUE`/`False`/`FALSE`); null is empty, `~` or `null`.
 /// libyaml equivalent: none (libyaml leaves resolution to the caller, as `yaml_parser_parse` reports plain text).
+import IpNet
+
 enum ScalarBytes {
     /// What a plain scalar looks like, for "expected …, found …" messages.
     enum Shape {
@@ -86,6 +88,17 @@ enum ScalarBytes {
         }
         return String(out) + (cut ? "…" : "")
     }
+
+    /// A value as every reader (YAML loader, plan-file and snapshot readers) quotes it in a message that is printed
+    /// as it is: cut by `shown` (40 characters plus `…`), control characters escaped (`DisplayText.escaped`), in
+    /// single quotes. A 50 MB string gives a one-line message.
+    static func quoted(_ text: String) -> String { "'" + DisplayText.escaped(shown(text)) + "'" }
+
+    /// `quoted` for raw UTF-8 bytes, decoding only what can be shown.
+    static func quoted(_ b: UnsafeBufferPointer<UInt8>) -> String { "'" + DisplayText.escaped(shown(b)) + "'" }
+
+    /// `quoted` for raw bytes of a JSON string (`JSONScanner.string()`).
+    static func quoted(_ b: UnsafeRawBufferPointer) -> String { quoted(b.assumingMemoryBound(to: UInt8.self)) }
 
     /// True for a null plain scalar.
     static func isNull(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -2,7 +2,9 @@ import IpNet
 
 /// Reads state files for `plan --state` straight from their bytes with `JSONScanner`: a neighsync snapshot
 /// (`neighsync show --output json`), or the pair `ip -j neigh show` + `ip -j link show`. Fast enough for 100,000
-/// rows well inside the offline-planning budget, and every error names the file, the item and the field. iproute2
+/// rows well inside the offline-planning budget, and every error names the file, the item and the field, quoting
+/// values cut and escaped (`ScalarBytes.quoted`). A known key twice in one object, and two links with one index or
+/// one name, are refused (as plan files refuse duplicate keys). iproute2
 /// equivalent: the reverse of `print_neigh()` (`ip/ipneigh.c`) and `print_linkinfo()` (`ip/ipaddress.c`).
 enum SnapshotReader {
     /// The links and rows of `path` (with `linksPath` for iproute2 neighbor output).
@@ -69,27 +71,61 @@ enum SnapshotReader {
         var kind = "", version: Int64 = 0
         var links: [Link] = []
         var rows: [IpNetRow2] = []
+        var seen: UInt32 = 0
         try wrap(path) {
             try s.object { s, key in
-                if JSONScanner.key(key, is: "kind") { kind = try s.text() }
-                else if JSONScanner.key(key, is: "formatVersion") { version = try s.integer() ?? -1 }
-                else if JSONScanner.key(key, is: "links") {
-                    try s.array { s, i in links.append(try link(&s, item: i, file: path)) }
-                } else if JSONScanner.key(key, is: "neighbors") {
-                    try s.array { s, i in rows.append(try row(&s, item: i, file: path)) }
-                } else { try s.skip() }
+                switch known(key, topKeys) {
+                case 0: kind = try s.text()
+                case 1: version = try s.integer() ?? -1
+                case 2: try s.array { s, i in links.append(try link(&s, item: i, file: path)) }
+                case 3: try s.array { s, i in rows.append(try row(&s, item: i, file: path)) }
+                default: try s.skip(); return
+                }
+                try once(&seen, key, topKeys) { RecordError("\(path): \($0)") }
             }
         }
         guard kind == "neighsync-snapshot" else {
-            throw RecordError("\(path): not a neighsync snapshot (kind '\(kind)'); make one with "
+            throw RecordError("\(path): not a neighsync snapshot (kind \(ScalarBytes.quoted(kind))); make one with "
                               + "'neighsync show --output json'")
         }
         guard version == 1 else { throw RecordError("\(path): unsupported snapshot formatVersion \(version)") }
+        // One link per index and per name, as in a live namespace: a row's interface index must name one link.
+        var byIndex: [UInt32: Int] = [:], byName: [String: Int] = [:]
+        for (i, l) in links.enumerated() {
+            if let first = byIndex.updateValue(i, forKey: l.index) {
+                throw bad(path, i, "link index \(l.index) is also link item \(first)'s; a namespace has one link per "
+                          + "index")
+            }
+            if let first = byName.updateValue(i, forKey: l.name) {
+                throw bad(path, i, "link name \(ScalarBytes.quoted(l.name)) is also link item \(first)'s; a namespace "
+                          + "has one link per name")
+            }
+        }
         return (links, rows)
     }
 
     static func bad(_ file: String, _ item: Int, _ what: String) -> RecordError {
         RecordError("\(file): item \(item): \(what)")
+    }
+
+    static let topKeys: [StaticString] = ["kind", "formatVersion", "links", "neighbors"]
+    static let linkKeys: [StaticString] = ["name", "index", "arphrdType", "hardwareAddressLength", "ipv4Enabled",
+                                           "ipv6Enabled", "isUp", "isLoopback", "isPointToPoint", "isNoArp"]
+    static let rowKeys: [StaticString] = ["address", "interfaceIndex", "interfaceLuid", "physicalAddress", "state",
+                                          "isRouter", "isUnreachable", "reachabilityTime", "protocol", "flags"]
+
+    /// The position of `key` in `keys`, or -1 for a key this reader skips (a later format's).
+    static func known(_ key: UnsafeRawBufferPointer, _ keys: [StaticString]) -> Int {
+        keys.firstIndex { JSONScanner.key(key, is: $0) } ?? -1
+    }
+
+    /// Marks the known `key` as seen; a second time is an error (as in plan files, `PlanFileReader.members`: the
+    /// last of two values would otherwise win silently), made by `error` from `duplicate key 'protocol'`.
+    static func once(_ seen: inout UInt32, _ key: UnsafeRawBufferPointer, _ keys: [StaticString],
+                     _ error: (String) -> RecordError) throws {
+        let bit: UInt32 = 1 << UInt32(known(key, keys))
+        guard seen & bit == 0 else { throw error("duplicate key \(ScalarBytes.quoted(key))") }
+        seen |= bit
     }
 
     static func uint32(_ s: inout JSONScanner, _ file: String, _ item: Int, _ field: String) throws -> UInt32 {
@@ -103,20 +139,22 @@ enum SnapshotReader {
         var l = Link(name: "", index: 0, arphrdType: 1, hardwareAddressLength: 6)
         var hasName = false, hasIndex = false
         var loopback: Bool? = nil
+        var seen: UInt32 = 0
         try s.object { s, key in
-            if JSONScanner.key(key, is: "name") { l.name = try s.text(); hasName = true }
-            else if JSONScanner.key(key, is: "index") { l.index = try uint32(&s, file, item, "index"); hasIndex = true }
-            else if JSONScanner.key(key, is: "arphrdType") {
-                l.arphrdType = UInt16(truncatingIfNeeded: try uint32(&s, file, item, "arphrdType"))
-            } else if JSONScanner.key(key, is: "hardwareAddressLength") {
-                l.hardwareAddressLength = Int(try uint32(&s, file, item, "hardwareAddressLength"))
-            } else if JSONScanner.key(key, is: "ipv4Enabled") { l.ipv4Enabled = try s.bool() }
-            else if JSONScanner.key(key, is: "ipv6Enabled") { l.ipv6Enabled = try s.bool() }
-            else if JSONScanner.key(key, is: "isUp") { l.isUp = try s.bool() }
-            else if JSONScanner.key(key, is: "isLoopback") { loopback = try s.bool() }
-            else if JSONScanner.key(key, is: "isPointToPoint") { l.isPointToPoint = try s.bool() }
-            else if JSONScanner.key(key, is: "isNoArp") { l.isNoArp = try s.bool() }
-            else { try s.skip() }
+            switch known(key, linkKeys) {
+            case 0: l.name = try s.text(); hasName = true
+            case 1: l.index = try uint32(&s, file, item, "index"); hasIndex = true
+            case 2: l.arphrdType = UInt16(truncatingIfNeeded: try uint32(&s, file, item, "arphrdType"))
+            case 3: l.hardwareAddressLength = Int(try uint32(&s, file, item, "hardwareAddressLength"))
+            case 4: l.ipv4Enabled = try s.bool()
+            case 5: l.ipv6Enabled = try s.bool()
+            case 6: l.isUp = try s.bool()
+            case 7: loopback = try s.bool()
+            case 8: l.isPointToPoint = try s.bool()
+            case 9: l.isNoArp = try s.bool()
+            default: try s.skip(); return
+            }
+            try once(&seen, key, linkKeys) { bad(file, item, $0) }
         }
         guard hasName, hasIndex else { throw bad(file, item, "a link needs 'name' and 'index'") }
         // Snapshots written before the flags existed: loopback follows from the ARPHRD type.
@@ -127,45 +165,54 @@ enum SnapshotReader {
     static func row(_ s: inout JSONScanner, item: Int, file: String) throws -> IpNetRow2 {
         var r = IpNetRow2(address: .v4(0))
         var hasAddress = false, hasState = false
+        var seen: UInt32 = 0
         try s.object { s, key in
-            if JSONScanner.key(key, is: "address") {
+            switch known(key, rowKeys) {
+            case 0:
                 let b = try s.string()
                 guard let a = IpAddress(utf8: b.assumingMemoryBound(to: UInt8.self)) else {
-                    throw bad(file, item, "invalid address '\(String(decoding: b, as: UTF8.self))'")
+                    throw bad(file, item, "invalid address \(ScalarBytes.quoted(b))")
                 }
                 r.address = a; hasAddress = true
-            } else if JSONScanner.key(key, is: "interfaceIndex") {
-                r.interfaceIndex = try uint32(&s, file, item, "interfaceIndex")
-            } else if JSONScanner.key(key, is: "interfaceLuid") {
-                if s.null() { return }
-                let t = try s.text()
-                guard let l = NetLuid(t) else { throw bad(file, item, "invalid interfaceLuid '\(t)'") }
-                r.interfaceLuid = l
-            } else if JSONScanner.key(key, is: "physicalAddress") {
+            case 1: r.interfaceIndex = try uint32(&s, file, item, "interfaceIndex")
+            case 2:
+                if !s.null() {
+                    let b = try s.string()
+                    guard let l = NetLuid(String(decoding: b, as: UTF8.self)) else {
+                        throw bad(file, item, "invalid interfaceLuid \(ScalarBytes.quoted(b))")
+                    }
+                    r.interfaceLuid = l
+                }
+            case 3:
                 let b = try s.string()
                 guard case .success(let p) = PhysicalAddress.parse(utf8: b.assumingMemoryBound(to: UInt8.self)) else {
-                    throw bad(file, item, "invalid physicalAddress '\(String(decoding: b, as: UTF8.self))'")
+                    throw bad(file, item, "invalid physicalAddress \(ScalarBytes.quoted(b))")
                 }
                 r.physicalAddress = p
-            } else if JSONScanner.key(key, is: "state") {
+            case 4:
                 let t = try s.text()
-                guard let st = NeighborState(name: t) else { throw bad(file, item, "invalid state '\(t)'") }
+                guard let st = NeighborState(name: t) else {
+                    throw bad(file, item, "invalid state \(ScalarBytes.quoted(t))")
+                }
                 r.state = st; hasState = true
-            } else if JSONScanner.key(key, is: "isRouter") { r.isRouter = try s.bool() }
-            else if JSONScanner.key(key, is: "isUnreachable") { r.isUnreachable = try s.bool() }
-            else if JSONScanner.key(key, is: "reachabilityTime") {
-                r.reachabilityTime = s.null() ? nil : try uint32(&s, file, item, "reachabilityTime")
-            } else if JSONScanner.key(key, is: "protocol") {
+            case 5: r.isRouter = try s.bool()
+            case 6: r.isUnreachable = try s.bool()
+            case 7: r.reachabilityTime = s.null() ? nil : try uint32(&s, file, item, "reachabilityTime")
+            case 8:
                 let p = try uint32(&s, file, item, "protocol")
                 guard p <= 255 else { throw bad(file, item, "'protocol' must be 0…255") }
                 r.protocol = UInt8(p)
-            } else if JSONScanner.key(key, is: "flags") {
+            case 9:
                 try s.array { s, _ in
                     let w = try s.text()
-                    guard let f = NeighborFlags(word: w) else { throw bad(file, item, "invalid flag '\(w)'") }
+                    guard let f = NeighborFlags(word: w) else {
+                        throw bad(file, item, "invalid flag \(ScalarBytes.quoted(w))")
+                    }
                     r.flags.formUnion(f)
                 }
-            } else { try s.skip() }
+            default: try s.skip(); return
+            }
+            try once(&seen, key, rowKeys) { bad(file, item, $0) }
         }
         guard hasAddress, hasState else { throw bad(file, item, "a neighbor needs 'address' and 'state'") }
         return r
@@ -221,14 +268,14 @@ enum SnapshotReader {
                     let b = try s.string()
                     dst = String(decoding: b, as: UTF8.self)
                     guard let a = IpAddress(utf8: b.assumingMemoryBound(to: UInt8.self)) else {
-                        throw bad(file, i, "invalid dst '\(dst!)'")
+                        throw bad(file, i, "invalid dst \(ScalarBytes.quoted(b))")
                     }
                     r.address = a
                 } else if JSONScanner.key(key, is: "dev") { dev = try s.text() }
                 else if JSONScanner.key(key, is: "lladdr") {
                     let b = try s.string()
                     guard case .success(let p) = PhysicalAddress.parse(utf8: b.assumingMemoryBound(to: UInt8.self)) else {
-                        throw bad(file, i, "invalid lladdr '\(String(decoding: b, as: UTF8.self))'")
+                        throw bad(file, i, "invalid lladdr \(ScalarBytes.quoted(b))")
                     }
                     r.physicalAddress = p
                 } else if JSONScanner.key(key, is: "state") {
@@ -249,7 +296,7 @@ enum SnapshotReader {
                     } else {
                         let t = try s.text()
                         guard let p = NeighborProtocolName.number(t) else {
-                            throw bad(file, i, "protocol '\(t)' is not a known name; take the snapshot with "
+                            throw bad(file, i, "protocol \(ScalarBytes.quoted(t)) is not a known name; take the snapshot with "
                                       + "'ip -N -j neigh show' for numbers")
                         }
                         r.protocol = p
@@ -261,7 +308,7 @@ enum SnapshotReader {
             }
             guard let dst else { throw bad(file, i, "no 'dst'; give 'ip -j neigh show' output") }
             guard let dev, let link = byName[dev] else {
-                throw bad(file, i, "\(dst) names device '\(dev ?? "")' that the links file does not list; take "
+                throw bad(file, i, "\(ScalarBytes.shown(dst)) names device \(ScalarBytes.quoted(dev ?? "")) that the links file does not list; take "
                           + "both files from the same namespace")
             }
             r.interfaceIndex = link.index

@@ -76,11 +76,19 @@ struct ApplyCommand: ParsableCommand {
                 }
                 throw Console.fail("\(error)", json: json)
             }
-            if let n = saved?.namespace {
-                if let namespace, namespace != n {
-                    throw Console.fail("\(planFile) was made for namespace '\(n)', not '\(namespace)'", json: json)
-                }
-                namespace = n
+            // The plan's `namespace` (required; null = the namespace of the process that made it) decides where it
+            // goes; a --netns that names another namespace is refused, naming both.
+            switch (saved?.namespace, namespace) {
+            case (let n?, let given?) where n != given:
+                throw Console.fail("\(planFile) was made for \(Self.namespaceLabel(n)), not "
+                                   + "\(Self.namespaceLabel(given)); apply it without --netns, or make the plan "
+                                   + "with --netns \(given)", json: json)
+            case (nil, let given?):
+                throw Console.fail("\(planFile) was made for the network namespace of the process that made it "
+                                   + "(namespace: null), not \(Self.namespaceLabel(given)); apply it without --netns "
+                                   + "in that namespace, or make the plan with --netns \(given)", json: json)
+            case (let n?, _): namespace = n
+            case (nil, nil): break
             }
         }
         // The sockets first: the lock is keyed by the namespace they live in, and the name is checked against it.
@@ -283,6 +291,11 @@ struct ApplyCommand: ParsableCommand {
     /// Recomputes a saved plan against the live table; refuses when the table changed since it was made.
     static func replan(_ saved: PlanFile, table: NeighborTable, path: String) throws -> Plan {
         let links = try table.links()
+        // The host check of `apply -f`, on every saved row before any write: one bad row refuses the whole plan.
+        if let problem = saved.hostProblem(links: links) {
+            throw RecordError("\(path): \(problem); nothing was applied. Run 'neighsync plan' again against this "
+                              + "host")
+        }
         let current = try table.table(family: .unspecified)
         let desired = try saved.desiredRows()
         let stale = "\(path) is stale: the neighbor table changed since the plan was made; run 'neighsync plan' again"

@@ -69,8 +69,25 @@ import Testing
              "desired[0].physicalAddress: empty; a permanent entry needs the neighbor's link-layer address (only "
              + "state noarp may go without one)"),
         edit("MAC too long", ["desired", 0, "physicalAddress"], Array(repeating: "02", count: 33).joined(separator: ":"),
-             "desired[0].physicalAddress: '\(Array(repeating: "02", count: 33).joined(separator: ":"))' has 33 "
-             + "bytes; a neighbor entry holds at most 32"),
+             "desired[0].physicalAddress: '\(Array(repeating: "02", count: 33).joined(separator: ":").prefix(40))…' "
+             + "has 33 bytes; a neighbor entry holds at most 32"),
+        // Read-time row rules (the loader's `NeighborRowValidator.checkFlags`): named by field, not "stale".
+        edit("router flag on an IPv4 desired row", ["desired", 0, "isRouter"], true,
+             "desired[0].isRouter: isRouter applies to IPv6 neighbors only (NTF_ROUTER, the ND router flag); "
+             + "192.0.2.10 is IPv4, so drop the flag"),
+        edit("router flag on an IPv4 change row", ["plan", "changes", 2, "after", "isRouter"], true,
+             "plan.changes[2].after.isRouter: isRouter applies to IPv6 neighbors only (NTF_ROUTER, the ND router "
+             + "flag); 192.0.2.12 is IPv4, so drop the flag"),
+        // The namespace is required: without it a plan would go to whatever namespace apply runs in.
+        edit("namespace missing", ["namespace"], nil,
+             "namespace: missing; a plan file names the namespace it was made for (null: the namespace of the "
+             + "process that made it), so it is never applied elsewhere; make one with 'neighsync plan -f PATH "
+             + "--out FILE'"),
+        // Values are quoted cut to 40 characters and escaped: a 2 MB address gives one short line.
+        edit("2 MB address", ["desired", 0, "address"], String(repeating: "A", count: 2_000_000),
+             "desired[0].address: '\(String(repeating: "A", count: 40))…' is not an IP address"),
+        edit("control characters in a value", ["prune"], "own\u{1b}[2Jed",
+             "prune: 'own\\x1b[2Jed' is not a prune mode (owned or none)"),
         edit("foreign protocol on a desired row", ["desired", 0, "protocol"], 7,
              "desired[0].protocol: 7 is not the plan's ownerProtocol 245; every row neighsync writes carries it"),
         ("no interface", { doc in
@@ -158,6 +175,7 @@ import Testing
             let got = r.stderr.replacingOccurrences(of: dir.path + "/", with: "")
             #expect(r.status == 1, "\(name)")
             #expect(r.stdout == "", "\(name)")
+            #expect(r.stderr.utf8.count < 4096, "\(name): bounded message")
             if message.contains("byte ?") {
                 let parts = message.components(separatedBy: "?")
                 #expect(got.hasPrefix("error: plan.json: " + parts[0]) && got.hasSuffix(parts[1] + "\n"),
@@ -171,5 +189,92 @@ import Testing
         let ok = try NeighsyncBinary.run(["apply", good])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ApplyCommandTests.table(ns) == SavedPlanTests.cases[2].table.union(["192.0.2.70 veth0 02:00:00:00:00:70 -"]))
+    }
+
+    /// The mixed plan saved for `ns`, as text and as a JSON object.
+    static func savedMixedPlan(_ dir: TempDir, _ ns: Netns) throws -> (path: String, doc: [String: Any]) {
+        let file = try dir.write("n.yaml", SavedPlanTests.cases[2].file)
+        let good = "\(dir.path)/good.json"
+        let r = try NeighsyncBinary.run(["plan", "-f", file, "--netns", ns.name, "--out", good])
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: good, encoding: .utf8)
+        return (good, try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]))
+    }
+
+    /// Rows that pass every rule of the file but not this host's, which `apply -f` refuses in a YAML file before any
+    /// write (`NeighborRowValidator.validate`): a MAC of the wrong length for veth0, an interface name that is not
+    /// the link at the row's index, an index no link has. The whole plan is refused before any write: the set and
+    /// the delete of the mixed plan are not made either (the old code wrote them, then failed the bad row).
+    @Test func rowsThisHostRefusesRefuseTheWholePlanBeforeAnyWrite() throws {
+        let dir = try TempDir()
+        guard let ns = try SavedPlanTests.prepared(dir) else { return }
+        let (good, doc) = try Self.savedMixedPlan(dir, ns)
+        let desired = try #require(doc["desired"] as? [[String: Any]])
+        let k = try #require(desired.firstIndex { $0["address"] as? String == "192.0.2.12" })
+        let index = try #require(desired[k]["interfaceIndex"] as? Int)
+        let changes = try #require((doc["plan"] as? [String: Any])?["changes"] as? [[String: Any]])
+        let c = try #require(changes.firstIndex { $0["address"] as? String == "192.0.2.12" })
+        let rows: [[Any]] = [["desired", k], ["plan", "changes", c, "after"]]
+        let tail = "; nothing was applied. Run 'neighsync plan' again against this host"
+        let cases: [(name: String, edit: (inout [String: Any]) -> Void, message: String)] = [
+            ("8-byte MAC on veth0", { d in
+                for r in rows { Self.set(&d, r + ["physicalAddress"], "02:00:00:00:00:00:00:41") }
+            }, "desired[\(k)]: ERROR_INVALID_PARAMETER: physical address '02:00:00:00:00:00:00:41' has the wrong length "
+               + "for the interface: it needs 6 bytes" + tail),
+            ("interface name of another link", { Self.set(&$0, ["desired", k, "interface"], "veth1") },
+             "desired[\(k)].interface: 'veth1' is not the interface with index \(index) (that is veth0)" + tail),
+            ("interface index no link has", { d in
+                for r in rows {
+                    Self.set(&d, r + ["interfaceIndex"], 999)
+                    Self.set(&d, r + ["interfaceLuid"], nil)
+                }
+                Self.set(&d, ["plan", "changes", c, "interfaceIndex"], 999)
+            }, "desired[\(k)]: ERROR_NOT_FOUND: no interface with index 999" + tail),
+        ]
+        let before = Self.snapshot(ns)
+        for e in cases {
+            var d = doc
+            e.edit(&d)
+            let data = try JSONSerialization.data(withJSONObject: d, options: [.prettyPrinted, .sortedKeys])
+            let path = try dir.write("plan.json", String(decoding: data, as: UTF8.self))
+            let r = try NeighsyncBinary.run(["apply", path])
+            #expect(r.status == 1 && r.stdout == "", "\(e.name)")
+            #expect(r.stderr.replacingOccurrences(of: dir.path + "/", with: "") == "error: plan.json: \(e.message)\n",
+                    "\(e.name)")
+            #expect(Self.snapshot(ns) == before, "\(e.name): nothing written")
+        }
+        let ok = try NeighsyncBinary.run(["apply", good])
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+
+    /// A plan goes only to the namespace it was made for: `namespace` is required (null = the namespace of the
+    /// process that made it), and a --netns naming another namespace is refused naming both, nothing written.
+    @Test func aPlanGoesOnlyToTheNamespaceItWasMadeFor() throws {
+        let dir = try TempDir()
+        guard let ns = try SavedPlanTests.prepared(dir), let other = try cliNetns(pairs: 1) else { return }
+        let (good, doc) = try Self.savedMixedPlan(dir, ns)
+        let before = (Self.snapshot(ns), Self.snapshot(other))
+        let elsewhere = try NeighsyncBinary.run(["apply", good, "--netns", other.name])
+        #expect(elsewhere.status == 1 && elsewhere.stdout == "")
+        #expect(elsewhere.stderr == "error: \(good) was made for network namespace '\(ns.name)', not network "
+                + "namespace '\(other.name)'; apply it without --netns, or make the plan with --netns \(other.name)\n")
+        var d = doc
+        Self.set(&d, ["namespace"], NSNull())
+        var data = try JSONSerialization.data(withJSONObject: d, options: [.prettyPrinted, .sortedKeys])
+        let null = try dir.write("null.json", String(decoding: data, as: UTF8.self))
+        for target in [ns, other] {
+            let r = try NeighsyncBinary.run(["apply", null, "--netns", target.name])
+            #expect(r.status == 1 && r.stdout == "")
+            #expect(r.stderr == "error: \(null) was made for the network namespace of the process that made it "
+                    + "(namespace: null), not network namespace '\(target.name)'; apply it without --netns in that "
+                    + "namespace, or make the plan with --netns \(target.name)\n")
+        }
+        Self.set(&d, ["namespace"], nil)
+        data = try JSONSerialization.data(withJSONObject: d, options: [.prettyPrinted, .sortedKeys])
+        let none = try dir.write("none.json", String(decoding: data, as: UTF8.self))
+        let r = try NeighsyncBinary.run(["apply", none, "--netns", other.name])
+        #expect(r.status == 1 && r.stdout == "")
+        #expect(r.stderr.hasPrefix("error: \(none): namespace: missing; a plan file names the namespace it was made for"))
+        #expect(Self.snapshot(ns) == before.0 && Self.snapshot(other) == before.1, "nothing written")
     }
 }

@@ -36,12 +36,50 @@ import Testing
         ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [{\"address\": \"192.0.2.1\", \"state\": \"permanent\", \"protocol\": 300}]}",
          "error: state.json: item 0: 'protocol' must be 0…255"),
         ("42", "error: state.json: expected a JSON object (neighsync snapshot) or array (ip -j neigh show)"),
+        // Duplicate keys: refused as in plan files (the last value used to win silently).
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [{\"address\": \"192.0.2.1\", \"state\": \"permanent\", \"protocol\": 0, \"protocol\": 245}]}",
+         "error: state.json: item 0: duplicate key 'protocol'"),
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [{\"name\": \"veth0\", \"index\": 2, \"index\": 3}], \"neighbors\": []}",
+         "error: state.json: item 0: duplicate key 'index'"),
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [], \"neighbors\": []}",
+         "error: state.json: duplicate key 'neighbors'"),
+        // One link per index and per name.
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [{\"name\": \"veth0\", \"index\": 3}, {\"name\": \"veth1\", \"index\": 3}], \"neighbors\": []}",
+         "error: state.json: item 1: link index 3 is also link item 0's; a namespace has one link per index"),
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [{\"name\": \"veth0\", \"index\": 3}, {\"name\": \"veth0\", \"index\": 4}], \"neighbors\": []}",
+         "error: state.json: item 1: link name 'veth0' is also link item 0's; a namespace has one link per name"),
+        // A quoted value is escaped (DisplayText) and cut to 40 characters.
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [{\"address\": \"\\u001b[31m\", \"state\": \"permanent\"}]}",
+         "error: state.json: item 0: invalid address '\\x1b[31m'"),
+        ("{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], \"neighbors\": [{\"address\": \"192.0.2.1\", \"state\": \"permanent\", \"physicalAddress\": \"\(String(repeating: "x", count: 100))\"}]}",
+         "error: state.json: item 0: invalid physicalAddress '\(String(repeating: "x", count: 40))…'"),
     ])
     func badSnapshotIsRefused(_ input: (String, String)) throws {
         let r = try plan(state: input.0)
         #expect(r.status == 1)
         #expect(r.stdout == "")
         #expect(r.stderr == input.1 + "\n")
+    }
+
+    /// A value of megabytes in a snapshot or a plan file is quoted cut to 40 characters: the message stays one short
+    /// line (it used to be the whole value: 50 MB of stderr and 163 MB of memory).
+    @Test func hugeValuesAreQuotedCutInMessages() throws {
+        let big = String(repeating: "A", count: 5_000_000)
+        let r = try plan(state: "{\"formatVersion\": 1, \"kind\": \"neighsync-snapshot\", \"links\": [], "
+                         + "\"neighbors\": [{\"address\": \"\(big)\", \"state\": \"permanent\"}]}")
+        #expect(r.status == 1 && r.stdout == "")
+        #expect(r.stderr == "error: state.json: item 0: invalid address '\(big.prefix(40))…'\n")
+        #expect(r.stderr.utf8.count < 4096)
+        let key = try plan(state: "{\"formatVersion\": 1, \"kind\": \"\(big)\", \"links\": [], \"neighbors\": []}")
+        #expect(key.stderr.hasPrefix("error: state.json: not a neighsync snapshot (kind '\(big.prefix(40))…')"))
+        #expect(key.stderr.utf8.count < 4096)
+        let dir = try TempDir()
+        let p = try dir.write("plan.json", "{\"\(big)\": 1}")
+        let planFile = try NeighsyncBinary.run(["apply", p])
+        #expect(planFile.status == 1 && planFile.stdout == "")
+        #expect(planFile.stderr == "error: \(p): \(big.prefix(40))…: unknown key '\(big.prefix(40))…' (known: "
+                + "desired, fingerprint, formatVersion, kind, maxDeletes, namespace, ownerProtocol, plan, prune, "
+                + "sources)\n")
     }
 
     @Test func iprouteNeighborOnAnUnlistedDevice() throws {

@@ -204,8 +204,8 @@ struct DesiredStateLoaderTests {
         guard case .failure(let e) = DesiredStateLoader.load(path: dir.path) else {
             Issue.record("an empty directory must not load"); return
         }
-        #expect(e.description == "error: no *.yaml or *.yml files in the directory \(dir.path); an empty desired "
-                + "state must be an explicit empty file")
+        #expect(e.description == "error: no *.yaml or *.yml files in the directory \(dir.path); to want no "
+                + "entries, add a file with 'version: 1' and 'neighbors: []'")
         guard case .failure(let m) = DesiredStateLoader.load(path: dir.path + "/nope.yaml") else {
             Issue.record("a missing file must not load"); return
         }

@@ -45,13 +45,18 @@ import Testing
                                   source: SourceMark(file: "a:b.yaml", line: 4, column: 5))]
         let plan = Planner.plan(desired: desired, current: [], links: PlannerTests.links, ownerProtocol: 245,
                                 prune: .owned)
-        let f = PlanFile(namespace: "ns1", desired: desired, links: PlannerTests.links, current: [], plan: plan)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID()).json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try f.write(to: path)
-        let back = try PlanFile.load(path: path)
-        #expect(back == f)
-        #expect(try back.desiredRows() == desired)
+        // Also a plan for the process's own namespace: written as "namespace": null (the reader requires the key).
+        for ns in ["ns1", nil] {
+            let f = PlanFile(namespace: ns, desired: desired, links: PlannerTests.links, current: [], plan: plan)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID()).json").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try f.write(to: path)
+            let back = try PlanFile.load(path: path)
+            #expect(back == f)
+            #expect(try back.desiredRows() == desired)
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(text.contains(ns == nil ? "\"namespace\" : null" : "\"namespace\" : \"ns1\""))
+        }
     }
 
     @Test func showYamlIsADesiredStateFile() {
