@@ -394,6 +394,27 @@ import Testing
         #expect(!w.log.contains("lock-failed"), "\(w.log)")
     }
 
+    /// A watcher waiting for a lock another run holds still checks its namespace at least once a second: deleting
+    /// the namespace ends the wait and the watcher exits 1 with `namespace-gone` within about a second, not when
+    /// the lock is released.
+    @Test func watchModeWaitingForTheLockNoticesItsNamespaceWasDeleted() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let lock = try ApplyLock(namespace: try Self.identity(ns), label: "test", timeout: 0)
+        let w = try WatchCommandTests.Watch(["apply", "-f", try dir.write("n.yaml", Self.desired), "--netns", ns.name,
+                                             "--watch", "--lock-timeout", "60"], dir: dir)
+        #expect(WatchCommandTests.waitFor(10) { Self.hasTheLockFileOpen(w.process.processIdentifier) } != nil)
+        let deleted = Date()
+        #expect(Netns.ip(["netns", "del", ns.name]).status == 0)
+        let gone = WatchCommandTests.waitFor(5) { !w.process.isRunning }
+        #expect(gone != nil, "still waiting for the lock 5 s after the namespace was deleted: \(w.log)")
+        #expect(Date().timeIntervalSince(deleted) < 2.5, "\(w.log)")
+        #expect(w.stop() == 1)
+        #expect(WatchCommandTests.count("event=namespace-gone", in: w.log) == 1, "\(w.log)")
+        #expect(!w.log.contains("lock-failed"), "\(w.log)")
+        withExtendedLifetime(lock) {}
+    }
+
     @Test func watchModeExitsNonZeroWhenItsNamespaceIsReplacedAndNeverWritesTheNewOne() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()
