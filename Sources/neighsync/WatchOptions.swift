@@ -118,7 +118,7 @@ struct WatchOptions: ParsableArguments {
             let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
                                             reportPath: report, lockTimeout: lockTimeout, metricsPath: metrics)
             // Every reload reads -f as the start did: regular files only, opened non-blocking, so a FIFO or a
-            // device put in its place is a reload-failed line at once, never a hang or a read of /dev/zero up to the size limit.
+            // device put in its place is a reload-failed line at once, never a hang or a read of /dev/zero.
             let reloadState = { ApplyRound.admit(DesiredStateLoader.load(path: path, regularOnly: true), table: table) }
             let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
                                   settings: settings, namespace: identity,
