@@ -82,7 +82,7 @@ def write_files(d, name, n, addr):
 
 
 def write_dir(d, name, n, addr, per_file=100_000):
-    """A directory of desired-state files, 100,000 entries each (one file may hold at most 64 MiB)."""
+    """A directory of desired-state files, 100,000 entries each, about 7 MB (one file may hold at most 16 MiB)."""
     path = os.path.join(d, name)
     os.makedirs(path)
     for k in range(0, n, per_file):

@@ -19,7 +19,7 @@ public enum NamespaceName {
         }
         if bytes.contains(0) { return "a namespace name cannot contain a NUL byte" }
         if name == "." || name == ".." || bytes.contains(UInt8(ascii: "/")) {
-            return "'\(name)' is not a namespace name (it would point outside \(directory))"
+            return "'\(DisplayText.escaped(name))' is not a namespace name (it would point outside \(directory))"
         }
         return nil
     }

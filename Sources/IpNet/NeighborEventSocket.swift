@@ -50,9 +50,11 @@ public final class NeighborEventSocket: @unchecked Sendable {
             waker = try WakePipe()
         } catch {
             let f = error
-            let place = description.map { "network namespace \($0)" } ?? "this network namespace"
+            // Names go into one-line messages and logs: escaped, so a newline cannot forge a second line.
+            let place = description.map { "network namespace \(DisplayText.escaped($0))" } ?? "this network namespace"
             if f.errno == ENOENT, let path {
-                throw IpNetError.notFound("no network namespace '\(description ?? path)' (\(path) does not exist); "
+                throw IpNetError.notFound("no network namespace '\(DisplayText.escaped(description ?? path))' "
+                                          + "(\(DisplayText.escaped(path)) does not exist); "
                                           + "create it with 'ip netns add NAME'")
             }
             throw KernelErrorTranslator.error(f, doing: "cannot listen for neighbor events in \(place)")

@@ -67,13 +67,17 @@ public final class NeighborTable: NeighborTableProtocol {
         } catch {
             let f = error
             if f.errno == ENOENT {
-                throw .notFound("no network namespace '\(description)' (\(namespacePath) does not exist); "
-                                          + "create it with 'ip netns add NAME'")
+                // Names go into one-line messages and logs: escaped, so a newline cannot forge a second line.
+                throw .notFound("no network namespace '\(DisplayText.escaped(description))' "
+                                + "(\(DisplayText.escaped(namespacePath)) does not exist); create it with "
+                                + "'ip netns add NAME'")
             }
             if f.errno == EINVAL {
-                throw .invalidParameter(.other("\(namespacePath) is not a network namespace handle"))
+                throw .invalidParameter(.other("\(DisplayText.escaped(namespacePath)) is not a network namespace "
+                                               + "handle"))
             }
-            throw KernelErrorTranslator.error(f, doing: "cannot open network namespace \(description)")
+            throw KernelErrorTranslator.error(f, doing: "cannot open network namespace "
+                                              + DisplayText.escaped(description))
         }
     }
 

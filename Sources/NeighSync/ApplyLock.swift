@@ -39,15 +39,18 @@ public final class ApplyLock {
         /// True when another run held the lock for the whole timeout (worth trying again later); false when the
         /// lock cannot be taken at all (no rights, an unsafe directory or file) or a signal ended the wait.
         public var timedOut = false
+        /// True when `abandon` ended the wait (the lock is no longer worth having: its namespace was deleted).
+        public var abandoned = false
     }
 
     /// Takes the lock for the namespace `namespace` (`label` names it in messages: `network namespace NAME`),
     /// waiting up to `timeout` seconds (0 = fail at once) and polling `interrupted` every 20 ms: when it returns a
-    /// signal name the wait ends with a `Failure` carrying it. `directory` is where lock files live (tests use
-    /// their own).
+    /// signal name the wait ends with a `Failure` carrying it. `abandon` is polled with it: when it returns a
+    /// message (watch mode: the namespace was deleted or replaced) the wait ends with a `Failure` carrying that
+    /// message, `abandoned` set. `directory` is where lock files live (tests use their own).
     public init(namespace: NamespaceIdentity, label: String, timeout: Double,
                 directory: String = ApplyLock.defaultDirectory,
-                interrupted: () -> String? = { nil }) throws(Failure) {
+                interrupted: () -> String? = { nil }, abandon: () -> String? = { nil }) throws(Failure) {
         directoryDescriptor = try Self.openDirectory(directory)
         name = "net-\(namespace.device)-\(namespace.inode).lock"
         path = "\(directory)/\(name)"
@@ -57,7 +60,7 @@ public final class ApplyLock {
             while true {
                 let fd = try Self.openFile(directoryDescriptor, name, path)
                 if let wait = try Self.lock(fd, path: path, deadline: deadline, timeout: timeout, label: label,
-                                            interrupted: interrupted) {
+                                            interrupted: interrupted, abandon: abandon) {
                     close(fd)
                     throw wait
                 }
@@ -142,7 +145,7 @@ public final class ApplyLock {
 
     /// Waits for the lock on `fd`: nil once held, else the failure that ended the wait (timeout, signal, error).
     private static func lock(_ fd: Int32, path: String, deadline: Date, timeout: Double, label: String,
-                             interrupted: () -> String?) throws(Failure) -> Failure? {
+                             interrupted: () -> String?, abandon: () -> String?) throws(Failure) -> Failure? {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 return Failure(description: "cannot lock \(path): \(reason(errno))")
@@ -151,6 +154,10 @@ public final class ApplyLock {
             if let sig = interrupted() {
                 return Failure(description: "interrupted by SIG\(sig) while waiting for the lock of \(label), held "
                                + "by another neighsync run\(holder) (\(path)); nothing was applied", signal: sig)
+            }
+            if let why = abandon() {
+                return Failure(description: "stopped waiting for the lock of \(label), held by another neighsync "
+                               + "run\(holder) (\(path)): \(why)", abandoned: true)
             }
             if Date() >= deadline {
                 return Failure(description: "another neighsync run\(holder) holds the lock of \(label) (\(path)); "

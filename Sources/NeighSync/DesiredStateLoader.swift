@@ -17,10 +17,20 @@ public enum DesiredStateLoader {
     /// The name diagnostics give standard input (`-f -`).
     public static let standardInputName = "<stdin>"
 
-    /// Loads a file or a directory of files; `-` reads standard input (shown as `<stdin>`). iproute2 equivalent:
-    /// `ip -batch FILE` (`ip -batch -` for standard input).
-    public static func load(path: String, limits: LoaderLimits = .default) -> Result<DesiredState, DiagnosticList> {
+    /// Loads a file or a directory of files; `-` reads standard input (shown as `<stdin>`). With `regularOnly`
+    /// (watch mode, at start and on every SIGHUP reload) the path itself, when it is not a directory, must be a regular
+    /// file like every directory entry: it is opened non-blocking and judged by `fstat` on that descriptor, so a FIFO,
+    /// a device or a symlink to one is refused at once (`not a regular file (a FIFO)`) instead of blocking on a
+    /// writer that never closes or reading /dev/zero up to the size limit. iproute2 equivalent: `ip -batch FILE`
+    /// (`ip -batch -` for standard input).
+    public static func load(path: String, limits: LoaderLimits = .default,
+                            regularOnly: Bool = false) -> Result<DesiredState, DiagnosticList> {
         if path == "-" {
+            if regularOnly {
+                return .failure(DiagnosticList([Diagnostic(mark: nil, message: "cannot read \(standardInputName): "
+                                                           + "not a regular file (standard input); "
+                                                           + regularOnlyAdvice)]))
+            }
             switch FileStatus.read(fd: 0, limit: limits.maxFileSize) {
             case .success(let bytes): return load(data: bytes, fileName: standardInputName, limits: limits)
             case .failure(let f):
@@ -58,7 +68,8 @@ public enum DesiredStateLoader {
         var merger = Merger(limits: limits)
         merger.expectedFiles = files.count
         if files.count == 1 {
-            merger.read(file: files[0], inDirectory: status.kind == .directory)
+            merger.read(file: files[0], inDirectory: status.kind == .directory,
+                        regularOnly: regularOnly || status.kind == .directory)
             return merger.finish()
         }
         // A directory: files are parsed two at a time on worker threads and merged in name order here, so a
@@ -70,7 +81,7 @@ public enum DesiredStateLoader {
             let path = files[next]
             next += 1
             pending.append(BackgroundWork { Merger.parseFile(path, limits: limits, budget: limits.maxErrors,
-                                                             inDirectory: true) })
+                                                             inDirectory: true, regularOnly: true) })
         }
         startNext()
         startNext()
@@ -82,6 +93,10 @@ public enum DesiredStateLoader {
         }
         return merger.finish()
     }
+
+    /// What to do about a `-f` refused by `load(path:regularOnly: true)`.
+    static let regularOnlyAdvice = "watch mode re-reads -f on SIGHUP, so it must be a regular file or a directory "
+        + "of them; write the desired state to a file and give its path"
 
     /// Why `path` cannot be reloaded on SIGHUP in watch mode, nil when it can (a regular file or a directory,
     /// symlinks followed). Standard input (`-`), a pipe such as `/dev/stdin` or a device would be at its end on the
@@ -147,9 +162,9 @@ public enum DesiredStateLoader {
 
         init(limits: LoaderLimits) { self.limits = limits }
 
-        mutating func read(file path: String, inDirectory: Bool) {
+        mutating func read(file path: String, inDirectory: Bool, regularOnly: Bool) {
             absorb(Merger.parseFile(path, limits: limits, budget: limits.maxErrors - diagnostics.count,
-                                    inDirectory: inDirectory))
+                                    inDirectory: inDirectory, regularOnly: regularOnly))
         }
 
         /// One file read and parsed on its own, on any thread: what `absorb` needs to merge it.
@@ -169,10 +184,11 @@ public enum DesiredStateLoader {
 
         /// Reads and parses `path` with an error budget; touches no merger state, so files can be parsed in
         /// parallel and merged in order.
-        static func parseFile(_ path: String, limits: LoaderLimits, budget: Int, inDirectory: Bool) -> FileParse {
+        static func parseFile(_ path: String, limits: LoaderLimits, budget: Int, inDirectory: Bool,
+                              regularOnly: Bool) -> FileParse {
             // Read into memory, never mapped: a file truncated meanwhile gives fewer bytes (a parse error at
             // worst), not SIGBUS. The buffer is sized from fstat, so a regular file takes one read(2).
-            switch FileStatus.readFile(path, limit: limits.maxFileSize, regularOnly: inDirectory) {
+            switch FileStatus.readFile(path, limit: limits.maxFileSize, regularOnly: regularOnly) {
             case .success(let bytes):
                 return bytes.withUnsafeBufferPointer { parseBuffer($0, path: path, limits: limits, budget: budget) }
             case .failure(let f):
@@ -205,6 +221,8 @@ public enum DesiredStateLoader {
             if inDirectory {
                 next = f.notRegular != nil ? "every *.yaml / *.yml file of the directory must be a regular file, "
                     + "or be removed" : "every *.yaml / *.yml file of the directory must be readable, or be removed"
+            } else if f.notRegular != nil {
+                next = regularOnlyAdvice
             } else {
                 next = "check that it is a readable file"
             }

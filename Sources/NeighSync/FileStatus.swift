@@ -97,8 +97,11 @@ struct FileStatus {
             }
             return got
         }
-        // One byte past the expected size, so the end of file is seen without growing the buffer.
-        let first = (sizeHint > 0 ? min(sizeHint, limit) : min(limit, 1 << 16)) + 1
+        // One byte past the expected size, so the end of file is seen without growing the buffer. A pipe or device
+        // (no size) with a bounded limit gets the whole limit reserved at once: the pages are only touched as bytes
+        // arrive, and the buffer is never regrown, so reading up to the limit costs the limit, not the old and the
+        // new buffer of a doubling copy (`yes | neighsync validate -f -` peaked 20 MB above the limit).
+        let first = (sizeHint > 0 ? min(sizeHint, limit) : limit <= 1 << 30 ? limit : 1 << 16) + 1
         var out = [UInt8](unsafeUninitializedCapacity: first) { buffer, initialized in
             initialized = fill(UnsafeMutableRawBufferPointer(buffer))
         }

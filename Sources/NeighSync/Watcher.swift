@@ -182,8 +182,10 @@ public final class Watcher {
         let lock: ApplyLock
         do {
             lock = try ApplyLock(namespace: namespace, label: namespaceLabel, timeout: settings.lockTimeout,
-                                 interrupted: { signals.stopRequested })
+                                 interrupted: { signals.stopRequested }, abandon: { namespaceProblem()?.message })
         } catch {
+            // The namespace went away during the wait: the loop logs it and exits 1.
+            if error.abandoned { return false }
             // Interrupted by SIGTERM/SIGINT: the loop stops cleanly, no error line. Held too long: retried soon.
             // Anything else will not get better by retrying every second: exit 1 (the service manager says why).
             if error.signal == nil {

@@ -193,7 +193,7 @@ struct ApplyCommand: ParsableCommand {
 
     /// `network namespace 'NAME'`, or `the network namespace of this process`: how messages name the namespace.
     static func namespaceLabel(_ netns: String?) -> String {
-        netns.map { "network namespace '\($0)'" } ?? "the network namespace of this process"
+        netns.map { "network namespace '\(DisplayText.escaped($0))'" } ?? "the network namespace of this process"
     }
 
     /// Takes the per-namespace lock of the namespace `table`'s socket lives in (`ApplyLock`), waiting up to

@@ -109,7 +109,7 @@ struct WatchOptions: ParsableArguments {
             // The start is judged by the same rule as a SIGHUP reload: the file's faults refuse it, pending
             // entries (interface absent) do not.
             let state: DesiredState
-            switch ApplyRound.admit(DesiredStateLoader.load(path: path), table: table) {
+            switch ApplyRound.admit(DesiredStateLoader.load(path: path, regularOnly: true), table: table) {
             case .success(let s): state = s
             case .failure(let d):
                 StandardError.write(DisplayText.sanitized(d.rendered()))
@@ -117,11 +117,14 @@ struct WatchOptions: ParsableArguments {
             }
             let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
                                             reportPath: report, lockTimeout: lockTimeout, metricsPath: metrics)
+            // Every reload reads -f as the start did: regular files only, opened non-blocking, so a FIFO or a
+            // device put in its place is a reload-failed line at once, never a hang or a read of /dev/zero.
+            let reloadState = { ApplyRound.admit(DesiredStateLoader.load(path: path, regularOnly: true), table: table) }
             let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
                                   settings: settings, namespace: identity,
                                   namespaceLabel: ApplyCommand.namespaceLabel(netns),
                                   namespaceStatus: { table.namespaceStatus() },
-                                  reload: { ApplyRound.admit(DesiredStateLoader.load(path: path), table: table) })
+                                  reload: reloadState)
             metricsRecord?.written = true       // from here on the watcher writes them
             return watcher.run()
         } catch let e as IpNetError {

@@ -173,6 +173,36 @@ import Testing
         withExtendedLifetime(lock) {}
     }
 
+    /// A namespace name is one token in a one-line message: a newline (or ESC) in `--netns` is escaped in the
+    /// not-found error and in the lock-held error of a namespace that exists, so it can never forge a second
+    /// `level=error event=…` line in the logs.
+    @Test func aNewlineInANamespaceNameCannotForgeALogLine() throws {
+        let bin = try #require(NeighsyncBinary.path)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", Self.desired)
+        let forged = "x\nlevel=error event=fake\u{1b}[31m"
+        let missing = try Self.runBounded(["apply", "-f", file, "--netns", forged, "--log-format", "text"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: ERROR_NOT_FOUND: no network namespace 'x\\nlevel=error event=fake\\x1b[31m' "
+                + "(/run/netns/x\\nlevel=error event=fake\\x1b[31m does not exist); create it with 'ip netns add NAME'\n",
+                "\(missing.stderr)")
+        // An existing namespace with a newline in its name, its lock held: the lock-held message is one line too.
+        let name = "nsx-watchfix-\(getpid())\nlevel=error event=fake"
+        try #require(Netns.ip(["netns", "add", name]).status == 0)
+        defer { _ = Netns.ip(["netns", "del", name]) }
+        var st = stat()
+        try #require(stat("/run/netns/\(name)", &st) == 0)
+        let lock = try ApplyLock(namespace: NamespaceIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)),
+                                 label: "test", timeout: 0)
+        let held = try Self.runBounded([bin, "apply", "-f", file, "--netns", name, "--lock-timeout", "0"],
+                                       program: "/usr/bin/env")
+        #expect(held.status == 1)
+        #expect(held.stderr.split(separator: "\n").count == 1, "\(held.stderr)")
+        #expect(held.stderr.contains("holds the lock of network namespace 'nsx-watchfix-\(getpid())\\nlevel=error "
+                                     + "event=fake'"), "\(held.stderr)")
+        withExtendedLifetime(lock) {}
+    }
+
     @Test func watchModeStopsCleanlyWhileWaitingForTheLock() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()
@@ -362,6 +392,27 @@ import Testing
         #expect(WatchCommandTests.count("event=namespace-gone", in: w.log) == 1, "\(w.log)")
         #expect(w.log.contains("level=error event=namespace-gone message=\"network namespace '\(ns.name)' was deleted"))
         #expect(!w.log.contains("lock-failed"), "\(w.log)")
+    }
+
+    /// A watcher waiting for a lock another run holds still checks its namespace at least once a second: deleting
+    /// the namespace ends the wait and the watcher exits 1 with `namespace-gone` within about a second, not when
+    /// the lock is released.
+    @Test func watchModeWaitingForTheLockNoticesItsNamespaceWasDeleted() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let lock = try ApplyLock(namespace: try Self.identity(ns), label: "test", timeout: 0)
+        let w = try WatchCommandTests.Watch(["apply", "-f", try dir.write("n.yaml", Self.desired), "--netns", ns.name,
+                                             "--watch", "--lock-timeout", "60"], dir: dir)
+        #expect(WatchCommandTests.waitFor(10) { Self.hasTheLockFileOpen(w.process.processIdentifier) } != nil)
+        let deleted = Date()
+        #expect(Netns.ip(["netns", "del", ns.name]).status == 0)
+        let gone = WatchCommandTests.waitFor(5) { !w.process.isRunning }
+        #expect(gone != nil, "still waiting for the lock 5 s after the namespace was deleted: \(w.log)")
+        #expect(Date().timeIntervalSince(deleted) < 2.5, "\(w.log)")
+        #expect(w.stop() == 1)
+        #expect(WatchCommandTests.count("event=namespace-gone", in: w.log) == 1, "\(w.log)")
+        #expect(!w.log.contains("lock-failed"), "\(w.log)")
+        withExtendedLifetime(lock) {}
     }
 
     @Test func watchModeExitsNonZeroWhenItsNamespaceIsReplacedAndNeverWritesTheNewOne() throws {

@@ -151,6 +151,60 @@ import NetnsTesting
         #expect(w.stop() == 0)
     }
 
+    /// A SIGHUP after `-f` was replaced by a FIFO (held open by a writer that never closes it, or holding a valid
+    /// file that would prune everything) or by a symlink to /dev/zero is refused at once (`reload-failed … not a
+    /// regular file`), never blocks or reads the device: the previous state is still repaired afterwards and
+    /// SIGTERM still ends the watcher promptly with status 0.
+    @Test func sighupRefusesAFifoOrADeviceInPlaceOfTheFile() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", Self.twoEntries)
+        let w = try start(ns, dir, file: file, extra: ["--debounce", "50ms"])
+        var held: [Int32] = []
+        defer { for fd in held { close(fd) } }
+        let cases: [(name: String, what: String, make: () throws -> Void)] = [
+            ("a FIFO held open by a writer", "a FIFO", {
+                unlink(file)
+                try #require(mkfifo(file, 0o600) == 0)
+                let fd = open(file, O_RDWR | O_CLOEXEC)
+                try #require(fd >= 0)
+                held.append(fd)
+            }),
+            ("a FIFO holding a file that would prune everything", "a FIFO", {
+                unlink(file)
+                try #require(mkfifo(file, 0o600) == 0)
+                let fd = open(file, O_RDWR | O_CLOEXEC)
+                try #require(fd >= 0)
+                held.append(fd)
+                let text = Array("version: 1\nneighbors: []\n".utf8)
+                try #require(write(fd, text, text.count) == text.count)
+            }),
+            ("a symlink to /dev/zero", "a character device", {
+                unlink(file)
+                try #require(symlink("/dev/zero", file) == 0)
+            }),
+        ]
+        for c in cases {
+            try c.make()
+            let failed = Self.count("event=reload-failed", in: w.log)
+            let t0 = Date()
+            w.signal(SIGHUP)
+            #expect(Self.waitFor { Self.count("event=reload-failed", in: w.log) > failed } != nil,
+                    "\(c.name): no reload-failed line: \(w.log)")
+            #expect(Date().timeIntervalSince(t0) < 3, "\(c.name): the reload took too long")
+            #expect(w.log.contains("cannot read \(file): not a regular file (\(c.what)); watch mode re-reads -f on "
+                                   + "SIGHUP"), "\(c.name): \(w.log)")
+            #expect(!w.log.contains("event=reload "), "\(c.name): accepted: \(w.log)")
+            // The previous desired state is still enforced: the watcher is not blocked in a read.
+            try ns.check(["neigh", "del", "192.0.2.10", "dev", "veth0"])
+            #expect(Self.waitFor { Self.converged(ns) } != nil, "\(c.name): not repaired after the reload: \(w.log)")
+        }
+        #expect(!w.log.contains("event=delete"), "\(w.log)")
+        let t0 = Date()
+        #expect(w.stop() == 0)
+        #expect(Date().timeIntervalSince(t0) < 3, "SIGTERM took too long: \(w.log)")
+    }
+
     @Test func sigtermExitsZeroWithJSONLogsAndReport() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()

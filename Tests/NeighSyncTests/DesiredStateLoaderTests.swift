@@ -223,7 +223,7 @@ struct DesiredStateLoaderTests {
         #expect(e.description == "error: \(dir.path)/big.yaml is 200 bytes, over the limit of 100 bytes; split it "
                 + "into a directory of smaller files or raise the limit")
         #expect(Self.failure(String(repeating: "#\n", count: 60), limits: limits)?.count == 1)
-        #expect(LoaderLimits.default.maxFileSize == 64 << 20)
+        #expect(LoaderLimits.default.maxFileSize == 16 << 20)
     }
 
     @Test("errors are all collected, up to maxErrors, then a final 'too many errors'")
