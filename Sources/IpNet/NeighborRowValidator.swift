@@ -7,11 +7,15 @@
 /// some of these (loopback neighbors, IPv4-mapped destinations, NTF_ROUTER on ARP entries) and answer others with a
 /// bare EINVAL.
 public enum NeighborRowValidator {
-    /// What the row is checked for: a write (create/set) also checks the physical address; a lookup
-    /// (get/delete/resolve) checks only the key. iproute2: `ip neigh add` vs `ip neigh del`/`get`.
+    /// What the row is checked for: a write (create/set) also checks the physical address; a lookup (get/delete)
+    /// and a resolve check only the key. A lookup of 0.0.0.0 is allowed where the kernel keys IPv4 neighbors under it
+    /// (to read or delete a row left there); a resolve is not a lookup there, since it writes (NUD_NONE, NTF_USE) and
+    /// would turn that row, whoever owns it, INCOMPLETE. iproute2: `ip neigh add` vs `ip neigh del`/`get` vs `ip
+    /// neigh replace … use nud none`.
     public enum Purpose: Sendable {
         case write
         case lookup
+        case resolve
     }
 
     /// What is wrong with `address` as a neighbor's address, or nil: unspecified, limited broadcast, loopback
@@ -90,6 +94,11 @@ public enum NeighborRowValidator {
                 throw .invalidParameter(.other(why))
             }
             try checkPhysicalAddress(row, on: link)
+        } else if !(unspecifiedLookup && link.keysIPv4NeighborsAsUnspecified),
+                  // A lookup or resolve checks only the key rule (an IPv4 address on a loopback or point-to-point
+                  // link): the state and link-layer address of the row are not written.
+                  let why = linkRefusal(address: row.address, state: .none, physicalAddressLength: 0, on: link) {
+            throw .invalidParameter(.other(why))
         }
         return link
     }

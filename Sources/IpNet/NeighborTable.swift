@@ -312,7 +312,7 @@ public final class NeighborTable: NeighborTableProtocol {
     /// `ResolveIpNetEntry2`; netlink: RTM_DELNEIGH, then RTM_NEWNEIGH CREATE|REPLACE, NUD_NONE, NTF_USE; iproute2:
     /// `ip neigh replace ADDR dev DEV use nud none`.
     public func resolve(_ row: IpNetRow2, timeout: Duration = .seconds(5)) throws -> IpNetRow2 {
-        let link = try NeighborRowValidator.validate(row, for: .lookup,
+        let link = try NeighborRowValidator.validate(row, for: .resolve,
                                                      links: linkMap(for: row.effectiveInterfaceIndex))
         if let e = write([.delete(row)], links: [link.index: link])[0] {
             if case .notFound = e {} else { throw e }

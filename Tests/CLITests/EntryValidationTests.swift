@@ -103,4 +103,48 @@ import Testing
         #expect(w.status == 0)
         #expect(w.stderr.hasPrefix("\(zebra):2:20: warning: 'owner.protocol' 11 is 'zebra'"))
     }
+    /// Every row on the namespace's lo and tun0 (`nud all`), as "dst dev STATE protocol".
+    static func loTunRows(_ ns: Netns) -> Set<String> {
+        let r = ns.run(["-j", "neigh", "show", "nud", "all"])
+        guard let arr = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] else { return [] }
+        return Set(arr.compactMap { e -> String? in
+            guard let dev = e["dev"] as? String, dev == "lo" || dev == "tun0" else { return nil }
+            return "\(e["dst"] ?? "") \(dev) \((e["state"] as? [String] ?? []).joined(separator: ",")) "
+                + "\(e["protocol"] ?? "-")"
+        })
+    }
+
+    /// A foreign 0.0.0.0 row on tun0 stays as it is.
+    @Test("resolve, get and delete of IPv4 on lo or tun0 are ERROR_INVALID_PARAMETER before any syscall")
+    func ipv4OnLoopbackOrPointToPoint() throws {
+        guard let ns = try cliNetns() else { return }
+        try ns.check(["link", "set", "lo", "up"])
+        try ns.check(["tuntap", "add", "mode", "tun", "tun0"])
+        try ns.check(["link", "set", "tun0", "up"])
+        try ns.check(["neigh", "add", "192.0.2.7", "dev", "tun0", "nud", "permanent", "proto", "99"])
+        let before = Self.loTunRows(ns)
+        #expect(before == ["0.0.0.0 tun0 PERMANENT openr"])  // protocol 99 is "openr" in rt_protos
+        for (dev, kind) in [("lo", "a loopback link"), ("tun0", "a point-to-point link")] {
+            let why = "error: ERROR_INVALID_PARAMETER: \(dev) is \(kind): the kernel stores every IPv4 neighbor on it "
+                + "under 0.0.0.0, so no entry can be kept there; remove 192.0.2.9 or put it on another interface\n"
+            for verb in [["resolve", "--timeout", "1"], ["get"], ["delete"]] {
+                let r = try NeighsyncBinary.run(["entry", verb[0], "--netns", ns.name, "--interface", dev,
+                                                 "--address", "192.0.2.9"] + verb.dropFirst())
+                #expect(r.status == 1, "\(verb[0]) on \(dev)")
+                #expect(r.stdout == "")
+                #expect(r.stderr == why, "\(verb[0]) on \(dev)")
+                #expect(Self.loTunRows(ns) == before, "\(verb[0]) on \(dev)")
+            }
+        }
+        // A resolve of 0.0.0.0 itself would write over the foreign row as well: refused as an address.
+        let zero = try NeighsyncBinary.run(["entry", "resolve", "--netns", ns.name, "--interface", "tun0",
+                                            "--address", "0.0.0.0", "--timeout", "1"])
+        #expect(zero.status == 1)
+        #expect(zero.stderr.hasPrefix("error: ERROR_INVALID_PARAMETER: 0.0.0.0"), "\(zero.stderr)")
+        // The row left there stays readable under 0.0.0.0.
+        let get = try NeighsyncBinary.run(["entry", "get", "--netns", ns.name, "--interface", "tun0",
+                                           "--address", "0.0.0.0"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(Self.loTunRows(ns) == before)
+    }
 }
