@@ -25,7 +25,9 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Apply even when the plan deletes more than maxDeletes entries.")
     var force = false
 
-    @Option(help: ArgumentHelp("Seconds to wait for another neighsync run on the same namespace.",
+    // `.unconditional`: a mistaken negative value (`--lock-timeout -1`) reaches validate() and its message instead of
+    // being taken for an option ("Missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to wait for another neighsync run on the same namespace.",
                                valueName: "seconds"))
     var lockTimeout: Double = 30
 
@@ -72,7 +74,7 @@ struct ApplyCommand: ParsableCommand {
             do { saved = try PlanFile.load(path: planFile) } catch {
                 if Self.looksLikeDesiredState(planFile) {
                     throw Console.fail("\(planFile) is a desired-state file (or directory), not a saved plan; apply "
-                                       + "it with 'neighsync apply -f \(planFile)'", json: json)
+                                       + "it with '\(Self.desiredStateCommand(planFile: planFile))'", json: json)
                 }
                 throw Console.fail("\(error)", json: json)
             }
@@ -370,5 +372,29 @@ struct ApplyCommand: ParsableCommand {
         }
         if changed || verbose || !report.succeeded { text += report.summary + "\n" }
         Console.out(text)
+    }
+
+    /// The command line that applies `planFile` as a desired state: this run's own arguments with the plan file given
+    /// as `-f PATH`, every other option kept (a hint that dropped `--netns` would apply to the host's namespace).
+    /// Words a shell would split or expand are double-quoted.
+    static func desiredStateCommand(planFile: String,
+                                    arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> String {
+        var rest = arguments
+        if let apply = rest.firstIndex(of: "apply") { rest.removeSubrange(...apply) }
+        if let i = rest.firstIndex(of: planFile) { rest.remove(at: i) }
+        return (["neighsync", "apply", "-f", planFile] + rest).map(shellWord).joined(separator: " ")
+    }
+
+    /// `word` as a POSIX shell reads it back: unchanged when it holds only safe characters, else double-quoted with
+    /// `"`, `$`, `` ` `` and `\` escaped.
+    static func shellWord(_ word: String) -> String {
+        let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-")
+        if !word.isEmpty && word.allSatisfy(safe.contains) { return word }
+        var out = "\""
+        for c in word {
+            if c == "\"" || c == "$" || c == "`" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out + "\""
     }
 }

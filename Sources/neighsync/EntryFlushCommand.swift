@@ -15,7 +15,7 @@ struct EntryFlushCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this interface, by name.", valueName: "name"))
     var interface: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this interface, by index.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only this interface, by index.", valueName: "n"))
     var index: UInt32?
 
     @Flag(name: .long, help: "Flush every interface (needed when no interface is given).")

@@ -12,7 +12,7 @@ struct EntryResolveCommand: ParsableCommand {
 
     @OptionGroup var entry: EntryRowOptions
 
-    @Option(name: .long, help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds to wait for an answer.", valueName: "seconds"))
     var timeout: Double = 5
 
     func validate() throws {

@@ -8,7 +8,7 @@ struct EntryRowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The interface by name (as 'dev NAME').", valueName: "name"))
     var interface: String?
 
-    @Option(name: .long, help: ArgumentHelp("The interface by index (Windows InterfaceIndex).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The interface by index (Windows InterfaceIndex).", valueName: "n"))
     var index: UInt32?
 
     @Option(name: .long, help: ArgumentHelp("The interface by LUID, e.g. 0x0006000003000000.", valueName: "luid"))
@@ -28,7 +28,7 @@ struct EntryRowOptions: ParsableArguments {
     @Flag(name: .long, help: "Mark the neighbor as a router (NTF_ROUTER).")
     var router = false
 
-    @Option(name: .long, help: ArgumentHelp("The owner protocol tag, 0-255 (NDA_PROTOCOL).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The owner protocol tag, 0-255 (NDA_PROTOCOL).", valueName: "n"))
     var `protocol`: UInt8 = 0
 
     /// The parsed address, checked in `validate()`.

@@ -14,7 +14,7 @@ struct EntryTableCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this interface, by name.", valueName: "name"))
     var interface: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this interface, by index.", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only this interface, by index.", valueName: "n"))
     var index: UInt32?
 
     func validate() throws {

@@ -23,7 +23,7 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "YAML: also write static entries of other owners; applying the file takes them over.")
     var includeForeign = false
 
-    @Option(help: ArgumentHelp("YAML: the owner protocol of the file; entries carrying it are neighsync's.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("YAML: the owner protocol of the file; entries carrying it are neighsync's.",
                                valueName: "n"))
     var ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol
 

@@ -153,11 +153,33 @@ import Testing
     @Test("--lock-timeout refuses NaN, infinities and negatives before doing anything",
           arguments: ["nan", "inf", "-inf", "infinity", "-1", "-0.5"])
     func lockTimeoutRefused(_ value: String) throws {
-        let r = try NeighsyncBinary.run(["apply", "-f", "/nonexistent.yaml", "--netns", "nonexistent",
-                                         "--lock-timeout=\(value)"])
-        #expect(r.status == 1)
-        #expect(r.stdout == "")
-        #expect(r.stderr.contains("--lock-timeout must be a number of seconds, 0 or more (e.g. 30)"), "\(r.stderr)")
+        // `--lock-timeout -1` (a separate word starting with '-') gets the same message as `--lock-timeout=-1`, not
+        // "Missing value".
+        for form in [["--lock-timeout=\(value)"], ["--lock-timeout", value]] {
+            let r = try NeighsyncBinary.run(["apply", "-f", "/nonexistent.yaml", "--netns", "nonexistent"] + form)
+            #expect(r.status == 1)
+            #expect(r.stdout == "")
+            #expect(r.stderr.contains("--lock-timeout must be a number of seconds, 0 or more (e.g. 30)"), "\(r.stderr)")
+        }
+    }
+
+    @Test("a negative number after a numeric entry option is that option's value, refused with its own message",
+          arguments: ["-1", "-0"])
+    func negativeNumericOptions(_ value: String) throws {
+        let resolve = try NeighsyncBinary.run(["entry", "resolve", "--netns", "nsx-cli-nonexistent", "--interface",
+                                               "veth0", "--address", "192.0.2.9", "--timeout", value])
+        #expect(resolve.status != 0)
+        #expect(resolve.stderr.contains("--timeout must be more than 0 and at most 600 seconds"), "\(resolve.stderr)")
+        // `-0` is read as index 0 by UInt32; only `-1` is checked for the index options. A namespace that does not
+        // exist keeps every run away from the host's table.
+        guard value == "-1" else { return }
+        for args in [["entry", "get", "--address", "192.0.2.9", "--index", value],
+                     ["entry", "table", "--index", value], ["entry", "flush", "--index", value]] {
+            let r = try NeighsyncBinary.run(args + ["--netns", "nsx-cli-nonexistent"])
+            #expect(r.status != 0)
+            #expect(!r.stderr.contains("Missing value"), "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("'--index <n>'") && r.stderr.contains("'\(value)'"), "\(args): \(r.stderr)")
+        }
     }
 
     @Test("--lock-timeout takes 0 and fractions")
@@ -249,6 +271,17 @@ import Testing
             #expect(r.stderr == "error: \(path) is a desired-state file (or directory), not a saved plan; apply it "
                     + "with 'neighsync apply -f \(path)'\n")
         }
+        // Every other option given is kept in the hint, --netns above all (without it the copied command would apply
+        // to the host's namespace); words a shell would split are quoted.
+        let withOptions = try NeighsyncBinary.run(["apply", "--netns", "nsx-cli-other", yaml, "--lock-timeout", "5",
+                                                   "--output", "json", "--force"])
+        #expect(withOptions.status == 1)
+        #expect(withOptions.stderr == "error: \(yaml) is a desired-state file (or directory), not a saved plan; apply "
+                + "it with 'neighsync apply -f \(yaml) --netns nsx-cli-other --lock-timeout 5 --output json --force'\n")
+        let spaced = try dir.write("my neighbors.yaml", "version: 1\nneighbors: []\n")
+        let q = try NeighsyncBinary.run(["apply", spaced, "--netns=nsx-cli-other"])
+        #expect(q.stderr == "error: \(spaced) is a desired-state file (or directory), not a saved plan; apply it with "
+                + "'neighsync apply -f \"\(spaced)\" --netns=nsx-cli-other'\n")
         // A broken JSON plan keeps its own message.
         let json = try dir.write("plan.json", "{")
         let r = try NeighsyncBinary.run(["apply", json])
