@@ -11,7 +11,7 @@ struct EntryDeleteCommand: ParsableCommand {
     @OptionGroup var entry: EntryRowOptions
 
     func validate() throws {
-        try entry.check(needsAddress: true, needsInterface: true)
+        try entry.check(needsAddress: true, needsInterface: true, lookupVerb: "delete")
     }
 
     func run() throws {

@@ -16,7 +16,7 @@ struct EntryResolveCommand: ParsableCommand {
     var timeout: Double = 5
 
     func validate() throws {
-        try entry.check(needsAddress: true, needsInterface: true)
+        try entry.check(needsAddress: true, needsInterface: true, lookupVerb: "resolve")
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be more than 0 and at most 600 seconds") }
     }
 

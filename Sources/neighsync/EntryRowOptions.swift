@@ -21,15 +21,17 @@ struct EntryRowOptions: ParsableArguments {
                                             + "0200.0000.0010.", valueName: "mac"))
     var lladdr: String?
 
-    @Option(name: .long, help: ArgumentHelp("The state: permanent, noarp, reachable, stale, delay, probe, "
-                                            + "incomplete, unreachable (FAILED).", valueName: "state"))
-    var state: String = "permanent"
+    @Option(name: .long, help: ArgumentHelp("The state (default permanent): permanent, noarp, reachable, stale, "
+                                            + "delay, probe, incomplete, unreachable (FAILED).", valueName: "state"))
+    var state: String?
 
     @Flag(name: .long, help: "Mark the neighbor as a router (NTF_ROUTER).")
     var router = false
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The owner protocol tag, 0-255 (NDA_PROTOCOL).", valueName: "n"))
-    var `protocol`: UInt8 = 0
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The protocol tag written as it is, 0-255 "
+                                                                       + "(NDA_PROTOCOL; 0 or absent: none).",
+                                                                       valueName: "n"))
+    var `protocol`: UInt8?
 
     /// The parsed address, checked in `validate()`.
     var parsedAddress: IpAddress? { address.flatMap(IpAddress.init) }
@@ -38,8 +40,20 @@ struct EntryRowOptions: ParsableArguments {
     var parsedLuid: NetLuid? { luid.flatMap(NetLuid.init).flatMap { $0.isZero ? nil : $0 } }
 
     /// Checks the syntax of what was given; `needsAddress` for every call but table/flush, `needsInterface` for
-    /// calls on one entry.
-    func check(needsAddress: Bool, needsInterface: Bool) throws {
+    /// calls on one entry. `lookupVerb` names a call that only finds an entry (get, delete, resolve): the options that
+    /// describe what to write are refused there rather than silently ignored.
+    func check(needsAddress: Bool, needsInterface: Bool, lookupVerb: String? = nil) throws {
+        if let lookupVerb {
+            var given: [String] = []
+            if lladdr != nil { given.append("--lladdr") }
+            if state != nil { given.append("--state") }
+            if router { given.append("--router") }
+            if `protocol` != nil { given.append("--protocol") }
+            if !given.isEmpty {
+                throw ValidationError("'entry \(lookupVerb)' finds the entry by interface and address only; drop "
+                                      + given.joined(separator: ", ") + " (they apply to 'entry create' and 'entry set')")
+            }
+        }
         if let luid, NetLuid(luid) == nil {
             throw ValidationError("--luid '\(luid)' is not a LUID; write it as 0x0006000003000000")
         }
@@ -68,7 +82,7 @@ struct EntryRowOptions: ParsableArguments {
                 throw ValidationError("--lladdr '\(lladdr)' is malformed; write it as 02:00:00:00:00:10")
             }
         }
-        if NeighborState(name: state) == nil {
+        if let state, NeighborState(name: state) == nil {
             throw ValidationError("--state '\(state)' is not a state; use permanent, noarp, reachable, stale, delay, "
                                   + "probe, incomplete or unreachable")
         }
@@ -86,7 +100,8 @@ struct EntryRowOptions: ParsableArguments {
         return IpNetRow2(address: parsedAddress ?? .v4(0), interfaceIndex: index,
                          interfaceLuid: parsedLuid ?? NetLuid(value: 0),
                          physicalAddress: lladdr.flatMap(PhysicalAddress.init) ?? .empty,
-                         state: NeighborState(name: state) ?? .permanent, isRouter: router, protocol: `protocol`)
+                         state: state.flatMap(NeighborState.init(name:)) ?? .permanent, isRouter: router,
+                         protocol: `protocol` ?? 0)
     }
 
     /// The interface index the options select for a table/flush filter (0 = all), resolving a name.

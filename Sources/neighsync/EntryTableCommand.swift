@@ -2,7 +2,8 @@ import ArgumentParser
 import IpNet
 
 /// `neighsync entry table`: prints every entry of a family (both by default), optionally of one interface. Windows
-/// equivalent: `GetIpNetTable2`; netlink: RTM_GETNEIGH dump; iproute2: `ip neigh show [dev DEV]`.
+/// equivalent: `GetIpNetTable2` (filtered by `--interface`, `--index` or `--luid` as the other entry calls);
+/// netlink: RTM_GETNEIGH dump; iproute2: `ip neigh show [dev DEV]`.
 struct EntryTableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "table", abstract: "Print the neighbor table (GetIpNetTable2, 'ip neigh show').")
 
@@ -17,9 +18,25 @@ struct EntryTableCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Only this interface, by index.", valueName: "n"))
     var index: UInt32?
 
+    @Option(name: .long, help: ArgumentHelp("Only this interface, by LUID (0 means 'use the index').",
+                                            valueName: "luid"))
+    var luid: String?
+
+    /// The parsed `--luid`, nil when absent or zero (a zero LUID means "use the index", as in Windows).
+    var parsedLuid: NetLuid? { luid.flatMap(NetLuid.init).flatMap { $0.isZero ? nil : $0 } }
+
     func validate() throws {
-        if interface != nil && index != nil { throw ValidationError("give --interface or --index, not both") }
+        if let luid, NetLuid(luid) == nil {
+            throw ValidationError("--luid '\(luid)' is not a LUID; write it as 0x0006000003000000")
+        }
+        if interface != nil && (index != nil || parsedLuid != nil) {
+            throw ValidationError("give --interface, or --index and/or --luid, not both")
+        }
         if index == 0 { throw ValidationError("--index takes an interface index (1 or more); omit it for all") }
+        if let l = parsedLuid, let index, l.netLuidIndex != index {
+            throw ValidationError("--luid \(l) names interface index \(l.netLuidIndex) but --index is \(index); give "
+                                  + "only one of them")
+        }
     }
 
     func run() throws {
@@ -38,6 +55,13 @@ struct EntryTableCommand: ParsableCommand {
         if let interface {
             guard let link = links.first(where: { $0.name == interface }) else {
                 throw IpNetError.notFound("no interface named \(interface)")
+            }
+            return link.index
+        }
+        if let l = parsedLuid {
+            // The whole LUID must match, IfType included (as `ConvertInterfaceLuidToIndex`).
+            guard let link = links.first(where: { $0.luid == l }) else {
+                throw IpNetError.notFound("no interface with LUID \(l)")
             }
             return link.index
         }

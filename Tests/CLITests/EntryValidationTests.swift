@@ -147,4 +147,46 @@ import Testing
         #expect(get.status == 0, "\(get.stderr)")
         #expect(Self.loTunRows(ns) == before)
     }
+
+    @Test("get, delete and resolve refuse the options that describe a write instead of ignoring them")
+    func lookupsRefuseWriteOptions() throws {
+        guard let ns = try cliNetns() else { return }
+        try ns.check(["neigh", "add", "192.0.2.50", "dev", "veth0", "lladdr", "02:00:00:00:00:50", "nud", "permanent"])
+        let before = Self.table(ns)
+        for verb in ["get", "delete", "resolve"] {
+            for (extra, named) in [(["--lladdr", "02:00:00:00:00:51"], "--lladdr"), (["--state", "noarp"], "--state"),
+                                   (["--router"], "--router"), (["--protocol", "0"], "--protocol"),
+                                   (["--state", "stale", "--protocol", "9"], "--state, --protocol")] {
+                let r = try NeighsyncBinary.run(["entry", verb, "--netns", ns.name, "--interface", "veth0",
+                                                 "--address", "192.0.2.50"] + extra)
+                #expect(r.status != 0)
+                #expect(r.stdout == "")
+                #expect(r.stderr.contains("'entry \(verb)' finds the entry by interface and address only; drop "
+                                          + "\(named) (they apply to 'entry create' and 'entry set')"), "\(r.stderr)")
+            }
+        }
+        #expect(Self.table(ns) == before)
+        let get = try NeighsyncBinary.run(["entry", "get", "--netns", ns.name, "--interface", "veth0",
+                                           "--address", "192.0.2.50"])
+        #expect(get.status == 0 && get.stdout == "192.0.2.50 dev veth0 lladdr 02:00:00:00:00:50 PERMANENT\n")
+    }
+
+    @Test("entry table filters by --luid like the other entry calls; a LUID of another IfType finds nothing")
+    func tableByLuid() throws {
+        guard let ns = try cliNetns() else { return }
+        try ns.check(["neigh", "add", "192.0.2.50", "dev", "veth0", "lladdr", "02:00:00:00:00:50", "nud", "permanent"])
+        try ns.check(["neigh", "add", "192.0.2.51", "dev", "veth1", "lladdr", "02:00:00:00:00:51", "nud", "permanent"])
+        let veth0 = ns.index(of: "veth0")
+        let luid = "0x0006" + String(format: "%06x", veth0) + "000000"
+        let byLuid = try NeighsyncBinary.run(["entry", "table", "--netns", ns.name, "--family", "ipv4", "--luid", luid])
+        #expect(byLuid.status == 0, "\(byLuid.stderr)")
+        #expect(byLuid.stdout == "192.0.2.50 dev veth0 lladdr 02:00:00:00:00:50 PERMANENT\n")
+        let both = try NeighsyncBinary.run(["entry", "table", "--netns", ns.name, "--family", "ipv4", "--luid", luid,
+                                            "--index", "\(veth0)"])
+        #expect(both.stdout == byLuid.stdout)
+        let loopbackType = "0x0018" + String(format: "%06x", veth0) + "000000"
+        let wrong = try NeighsyncBinary.run(["entry", "table", "--netns", ns.name, "--luid", loopbackType])
+        #expect(wrong.status == 1 && wrong.stderr == "error: ERROR_NOT_FOUND: no interface with LUID \(loopbackType)\n",
+                "\(wrong.stderr)")
+    }
 }
