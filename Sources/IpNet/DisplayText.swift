@@ -14,6 +14,7 @@ public enum DisplayText {
             else if u == "\n" { out += "\\n" }
             else if u == "\t" { out += "\\t" }
             else if u == "\r" { out += "\\r" }
+            else if u.value >= Link.rawByteBase { out += hexByte(UInt8(u.value - Link.rawByteBase)) }
             else if needsEscape(u) {
                 let h = String(u.value, radix: 16)
                 if u.value < 0x100 { out += "\\x" + (h.count < 2 ? "0" : "") + h } else { out += "\\u{\(h)}" }
@@ -22,8 +23,19 @@ public enum DisplayText {
         return out
     }
 
-    /// True for the scalars `escaped` rewrites.
+    /// `\xHH` for one byte.
+    static func hexByte(_ b: UInt8) -> String {
+        let h = String(b, radix: 16)
+        return "\\x" + (h.count < 2 ? "0" : "") + h
+    }
+
+    /// True for the scalars `escaped` rewrites: also the ones standing for a byte of an interface name that is not
+    /// UTF-8 (`Link.name(fromBytes:)`), written as that byte (`\xff`).
     public static func needsEscape(_ u: Unicode.Scalar) -> Bool {
+        u.value >= Link.rawByteBase || needsEscapeOther(u)
+    }
+
+    private static func needsEscapeOther(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         return v < 0x20 || (v >= 0x7f && v <= 0x9f) || v == 0x5c || (v >= 0x202a && v <= 0x202e)
             || (v >= 0x2066 && v <= 0x2069) || v == 0x2028 || v == 0x2029 || v == 0x200e || v == 0x200f
@@ -35,11 +47,13 @@ public enum DisplayText {
     public static func sanitized(_ s: String) -> String {
         func bad(_ u: Unicode.Scalar) -> Bool {
             (u.value < 0x20 && u != "\n" && u != "\t") || (u.value >= 0x7f && u.value <= 0x9f)
+                || u.value >= Link.rawByteBase
         }
         guard s.unicodeScalars.contains(where: bad) else { return s }
         var out = ""
         for u in s.unicodeScalars {
-            if bad(u) {
+            if u.value >= Link.rawByteBase { out += hexByte(UInt8(u.value - Link.rawByteBase)) }
+            else if bad(u) {
                 let h = String(u.value, radix: 16)
                 out += "\\x" + (h.count < 2 ? "0" : "") + h
             } else { out.unicodeScalars.append(u) }

@@ -3,7 +3,10 @@
 /// `CreateIpNetEntry2` consults; netlink: `RTM_NEWLINK` (`ifi_index`, `ifi_type`, `IFLA_IFNAME`, `IFLA_ADDRESS`)
 /// plus the per-family state; iproute2: one entry of `ip -j link show`.
 public struct Link: Hashable, Sendable, Codable {
-    /// The interface name (`IFLA_IFNAME`), e.g. `veth0`.
+    /// The interface name (`IFLA_IFNAME`), e.g. `veth0`. The kernel allows any bytes (`dev_valid_name()`), not
+    /// only UTF-8: each byte that is not part of valid UTF-8 is held as the private-use scalar U+10FF00 + byte (see
+    /// `Link.name(fromBytes:)`), so the name keeps the exact bytes, `DisplayText.escaped` prints it as `b\xffc`, and
+    /// `isNameExact` is false.
     public var name: String
     /// The interface index (`ifi_index`).
     public var index: UInt32
@@ -76,6 +79,44 @@ public struct Link: Hashable, Sendable, Codable {
                   isLoopback: try c.decodeIfPresent(Bool.self, forKey: .isLoopback),
                   isPointToPoint: try c.decodeIfPresent(Bool.self, forKey: .isPointToPoint) ?? false,
                   isNoArp: try c.decodeIfPresent(Bool.self, forKey: .isNoArp) ?? false)
+    }
+
+    /// The first scalar of the range standing for a byte of an interface name that is not valid UTF-8.
+    public static let rawByteBase: UInt32 = 0x10FF00
+
+    /// True when the name is valid UTF-8 and can therefore be written in a desired-state file (YAML strings are
+    /// Unicode): false for a name decoded with raw bytes (`name(fromBytes:)`). Such a link is never selected by
+    /// name, only by index or LUID.
+    public var isNameExact: Bool { !Self.holdsRawBytes(name) }
+
+    /// True when `s` holds a scalar standing for a raw byte (U+10FF00…U+10FFFF).
+    public static func holdsRawBytes(_ s: String) -> Bool {
+        s.unicodeScalars.contains { $0.value >= rawByteBase }
+    }
+
+    /// Decodes `IFLA_IFNAME` bytes: valid UTF-8 as it is, every other byte as the scalar U+10FF00 + byte, so no
+    /// two different names decode alike (as `String(decoding:)` would: `b\xffc` and `b\xfec` would both be
+    /// `b\u{FFFD}c`) and the bytes can be recovered. Python's `surrogateescape` does the same with lone surrogates,
+    /// which a Swift string cannot hold. iproute2 equivalent: none (`ip link` prints the bytes raw).
+    public static func name<C: Collection>(fromBytes bytes: C) -> String where C.Element == UInt8 {
+        let b = Array(bytes)
+        if let s = String(validating: b, as: UTF8.self) { return s }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < b.count {
+            let lead = b[i]
+            let length = lead < 0x80 ? 1 : lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0
+            if length > 0, i + length <= b.count,
+               let s = String(validating: b[i..<(i + length)], as: UTF8.self), s.unicodeScalars.count == 1 {
+                out.append(s.unicodeScalars.first!)
+                i += length
+            } else {
+                out.append(Unicode.Scalar(rawByteBase + UInt32(lead))!)
+                i += 1
+            }
+        }
+        return String(out)
     }
 
     /// The LUID derived as DESIGN.md says: NetLuidIndex = ifindex, IfType from the ARPHRD type. Windows equivalent:

@@ -48,7 +48,7 @@ enum LinkMessageCodec {
         NetlinkAttribute.forEach(in: UnsafeRawBufferPointer(rebasing: p[16...])) { a in
             switch a.type {
             case NetlinkConstants.iflaName:
-                name = a.string
+                name = a.interfaceName
             case NetlinkConstants.iflaAddress:
                 hwLength = a.payload.count
             case NetlinkConstants.iflaAfSpec:

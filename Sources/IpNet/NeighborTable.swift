@@ -133,7 +133,8 @@ public final class NeighborTable: NeighborTableProtocol {
     /// One interface by name, or nil. Netlink equivalent: RTM_GETLINK dump filtered by `IFLA_IFNAME`; iproute2:
     /// `ip link show dev NAME`; Windows: `ConvertInterfaceNameToLuidA`.
     public func link(named name: String) throws -> Link? {
-        try links().first { $0.name == name }
+        // A name that is not UTF-8 cannot be given (`Link.isNameExact`); never match one by its decoded form.
+        try links().first { $0.isNameExact && $0.name == name }
     }
 
     private func linkMap(for index: UInt32) throws -> [UInt32: Link] {

@@ -8,6 +8,12 @@ struct NetlinkAttribute {
     let payload: UnsafeRawBufferPointer
 
     /// The payload as a NUL-terminated string (`IFLA_IFNAME`, `NLMSGERR_ATTR_MSG`).
+    /// The payload up to its NUL as an interface name (`Link.name(fromBytes:)`: bytes that are not UTF-8 kept).
+    var interfaceName: String {
+        let end = payload.firstIndex(of: 0) ?? payload.count
+        return Link.name(fromBytes: UnsafeRawBufferPointer(rebasing: payload[..<end]))
+    }
+
     var string: String {
         let end = payload.firstIndex(of: 0) ?? payload.count
         return String(decoding: UnsafeRawBufferPointer(rebasing: payload[..<end]), as: UTF8.self)

@@ -44,7 +44,9 @@ extension DesiredState {
         var byName: [String: Link] = [:]
         var byIndex: [UInt32: Link] = [:]
         for l in links {
-            byName[l.name] = l
+            // A name that is not UTF-8 cannot be written in a file (`Link.isNameExact`): such a link is selected by
+            // index or LUID only, never by a name that merely decodes alike.
+            if l.isNameExact { byName[l.name] = l }
             byIndex[l.index] = l
         }
         var diagnostics: [Diagnostic] = []

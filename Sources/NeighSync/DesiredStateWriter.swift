@@ -11,7 +11,7 @@ public enum DesiredStateWriter {
     public static func yaml(rows: [IpNetRow2], links: [Link], ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol,
                             header: [String] = []) -> String {
         var names: [UInt32: String] = [:]
-        for l in links { names[l.index] = l.name }
+        for l in links where l.isNameExact { names[l.index] = l.name }
         var out = header.map { "# \(DisplayText.escaped($0))\n" }.joined()
         out += "version: 1\n"
         if ownerProtocol != DesiredState.defaultOwnerProtocol { out += "owner: { protocol: \(ownerProtocol) }\n" }
@@ -29,6 +29,17 @@ public enum DesiredStateWriter {
             if r.isRouter { out += "    isRouter: true\n" }
         }
         return out
+    }
+
+    /// What `yaml` says on stderr beside the file: one line per link of `rows` whose name is not valid UTF-8 (its
+    /// entries are written with `interfaceIndex: N`).
+    public static func notes(rows: [IpNetRow2], links: [Link]) -> [String] {
+        let used = Set(rows.map(\.effectiveInterfaceIndex))
+        return links.filter { !$0.isNameExact && used.contains($0.index) }.sorted { $0.index < $1.index }.map {
+            "interface \(DisplayText.escaped($0.name)) (index \($0.index)) has a name that is not valid UTF-8, which a "
+                + "YAML file cannot hold: its entries are written with 'interfaceIndex: \($0.index)'; an index changes "
+                + "when the link is re-created, so rename the link (ip link set … name NEW) to select it by name"
+        }
     }
 
     /// A YAML scalar that every YAML 1.1 and 1.2 reader reads back as exactly `s`: plain when `s` is a letter

@@ -53,7 +53,7 @@ struct EntryTableCommand: ParsableCommand {
     /// either way (as `GetIpNetTable2` filtered by a missing interface, and `ip neigh show dev NOSUCH`).
     func interfaceFilter(_ links: [Link]) throws -> UInt32 {
         if let interface {
-            guard let link = links.first(where: { $0.name == interface }) else {
+            guard let link = links.first(where: { $0.isNameExact && $0.name == interface }) else {
                 throw IpNetError.notFound("no interface named \(interface)")
             }
             return link.index

@@ -54,7 +54,7 @@ struct ShowCommand: ParsableCommand {
         }
         var shownLinks = links
         if let interface {
-            guard let link = links.first(where: { $0.name == interface }) else {
+            guard let link = links.first(where: { $0.isNameExact && $0.name == interface }) else {
                 throw Console.fail("ERROR_NOT_FOUND: no interface named '\(DisplayText.escaped(interface))' in this "
                                    + "namespace; see 'ip link show'")
             }
@@ -70,6 +70,7 @@ struct ShowCommand: ParsableCommand {
             let ns = common.netns.map { "namespace \($0)" } ?? "the current namespace"
             Console.out(DesiredStateWriter.yaml(rows: chosen.rows, links: links, ownerProtocol: ownerProtocol,
                                                 header: ["Written by 'neighsync show --output yaml' from \(ns)."]))
+            for note in DesiredStateWriter.notes(rows: chosen.rows, links: links) { Console.err("note: \(note)\n") }
             let left = chosen.foreignLeftOut.values.reduce(0, +)
             if left > 0 {
                 let per = chosen.foreignLeftOut.keys.sorted().map {
