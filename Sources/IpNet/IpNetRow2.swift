@@ -25,7 +25,8 @@ public struct IpNetRow2: Hashable, Sendable {
     /// The owner tag, 0 for none. Linux only (no Windows twin); netlink: `NDA_PROTOCOL`; iproute2: `protocol N`.
     public var `protocol`: UInt8
     /// The entry's other flags (`extern_learn`, `managed`, …; NTF_ROUTER is `isRouter`). Linux only; netlink:
-    /// `ndm_flags` and `NDA_FLAGS_EXT`; iproute2: the flag words of `ip neigh show`. neighsync never writes them.
+    /// `ndm_flags` and `NDA_FLAGS_EXT`; iproute2: the flag words of `ip neigh show`. A write sends the
+    /// `NeighborFlags.writable` ones (neighsync's noarp entries carry `extern_learn`).
     public var flags: NeighborFlags
 
     /// Builds a row. Defaults give a permanent entry with no owner tag. Windows equivalent:

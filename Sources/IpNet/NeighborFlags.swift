@@ -44,6 +44,11 @@ public struct NeighborFlags: OptionSet, Hashable, Sendable {
     /// `net/core/neighbour.c`). A write of neighsync's, which carries neither, drops these.
     public static let clearedByReplace: NeighborFlags = [.externallyLearned, .managed]
 
+    /// The flags a create/set request carries when the row has them: those `neigh_add()` in
+    /// `net/core/neighbour.c` stores from a request (NTF_EXT_LEARNED, NTF_EXT_MANAGED, NTF_EXT_EXT_VALIDATED). The
+    /// others are request verbs (NTF_USE, NTF_PROXY), bridge-FDB flags or set by drivers (NTF_OFFLOADED), never sent.
+    public static let writable: NeighborFlags = [.externallyLearned, .managed, .externallyValidated]
+
     /// The flags from the `ndm_flags` byte (without `NTF_ROUTER`) and the `NDA_FLAGS_EXT` word.
     public init(ndmFlags: UInt8, extended: UInt32) {
         rawValue = UInt32(ndmFlags & ~Self.ndmRouter) | (extended & 0x00ff_ffff) << 8

@@ -5,11 +5,13 @@ internal import CNetlink
 /// captured from the kernel. Netlink equivalent: `struct ndmsg` + `NDA_DST`, `NDA_LLADDR`, `NDA_CACHEINFO`,
 /// `NDA_PROTOCOL` (ip/ipneigh.c `ipneigh_modify()` and `print_neigh()`).
 enum NeighborMessageCodec {
-    /// The largest request `encode` writes: header, ndmsg, NDA_DST (16), NDA_LLADDR (32), NDA_PROTOCOL.
-    static let maxRequestSize = 16 + 12 + 20 + 36 + 8
+    /// The largest request `encode` writes: header, ndmsg, NDA_DST (16), NDA_LLADDR (32), NDA_PROTOCOL,
+    /// NDA_FLAGS_EXT.
+    static let maxRequestSize = 16 + 12 + 20 + 36 + 8 + 8
 
     /// Writes one request for `row` on interface `interfaceIndex` at `buffer` (at least `maxRequestSize` bytes)
-    /// and returns its length. Create/set carry the state, NTF_ROUTER, NDA_LLADDR (when non-empty) and
+    /// and returns its length. Create/set carry the state, NTF_ROUTER and the row's `NeighborFlags.writable` flags (`ndm_flags`, and
+    /// NDA_FLAGS_EXT when it has extended ones: `ip neigh add … extern_learn`), NDA_LLADDR (when non-empty) and
     /// NDA_PROTOCOL (when non-zero); delete/get carry only the key; resolve asks for NUD_NONE + NTF_USE.
     /// Netlink equivalent: `ipneigh_modify()` / `ipneigh_get()` building RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH.
     @discardableResult
@@ -25,7 +27,8 @@ enum NeighborMessageCodec {
         switch verb {
         case .create, .set, .upsert:
             ndm.pointee.ndm_state = row.state.nudValue
-            ndm.pointee.ndm_flags = row.isRouter ? NetlinkConstants.ntfRouter : 0
+            ndm.pointee.ndm_flags = UInt8(truncatingIfNeeded: row.flags.intersection(.writable).rawValue)
+                | (row.isRouter ? NetlinkConstants.ntfRouter : 0)
         case .resolve:
             ndm.pointee.ndm_state = NeighborState.none.nudValue
             ndm.pointee.ndm_flags = NetlinkConstants.ntfUse
@@ -40,6 +43,8 @@ enum NeighborMessageCodec {
                 }
             }
             if row.protocol != 0 { mnl_attr_put_u8(nlh, NetlinkConstants.ndaProtocol, row.protocol) }
+            let extended = row.flags.intersection(.writable).rawValue >> 8
+            if extended != 0 { mnl_attr_put_u32(nlh, NetlinkConstants.ndaFlagsExtended, extended) }
         }
         return Int(nlh.pointee.nlmsg_len)
     }

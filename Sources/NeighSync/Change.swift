@@ -30,7 +30,8 @@ public struct Change: Hashable, Sendable {
     /// (interface, address) of the entry.
     public var key: NeighborKey { (after ?? before!).key }
 
-    /// For a set: the fields that differ (physical address, state, router flag, owner protocol).
+    /// For a set: the fields that differ (physical address, state, router flag, owner protocol, `flags` when a noarp
+    /// entry lacks extern_learn).
     public var fields: [FieldChange] {
         guard action == .set, let before, let after else { return [] }
         return Planner.differences(before, after)

@@ -127,7 +127,7 @@ extension DesiredState {
             }
             let row = IpNetRow2(address: n.address, interfaceIndex: link.index, interfaceLuid: link.luid,
                                 physicalAddress: n.physicalAddress, state: n.state, isRouter: n.isRouter,
-                                protocol: ownerProtocol)
+                                protocol: ownerProtocol, flags: DesiredRules.writtenFlags(for: n.state))
             emit(n, row, link)
         }
         return diagnostics.isEmpty ? nil : DiagnosticList(diagnostics)

@@ -340,9 +340,10 @@ enum PlanFileReader {
                         v[m] = try text(&s, at: "\(g).\(fieldKeys[m].description)")
                     }
                     try require(given, fieldKeys, at: g)
-                    guard ["physicalAddress", "state", "isRouter", "protocol"].contains(v[2]) else {
-                        throw FieldError(field: "\(g).field", message: "\(ScalarBytes.quoted(v[2])) is not a row field "
-                                         + "(physicalAddress, state, isRouter or protocol)")
+                    guard FieldChange.names.contains(v[2]) else {
+                        throw FieldError(field: "\(g).field", message: "\(ScalarBytes.quoted(v[2])) is not a row "
+                                         + "field (" + FieldChange.names.dropLast().joined(separator: ", ") + " or "
+                                         + FieldChange.names.last! + ")")
                     }
                     c.fields.append(FieldChange(field: v[2], before: v[1], after: v[0]))
                 }
@@ -440,7 +441,8 @@ enum PlanFileReader {
     }
 
     /// What a row neighsync writes needs beyond any row: a desired state (permanent or noarp), a MAC unless noarp,
-    /// the owner protocol, and no kernel-only fields (unreachable, reachability time).
+    /// the owner protocol, exactly the flags neighsync writes for its state (`DesiredRules.writtenFlags`:
+    /// `extern_learn` on noarp, none on permanent), and no kernel-only fields (unreachable, reachability time).
     static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
         let r = d.row
         guard DesiredRules.states.contains(r.state) else {
@@ -459,9 +461,13 @@ enum PlanFileReader {
         do throws(IpNetError) { try NeighborRowValidator.checkFlags(address: r.address, isRouter: r.isRouter) } catch {
             throw FieldError(field: "\(d.field).isRouter", message: error.reason)
         }
-        guard r.flags.isEmpty else {
-            throw FieldError(field: "\(d.field).flags", message: "\(r.flags.words.joined(separator: " ")): "
-                             + "neighsync writes no flags")
+        let flags = DesiredRules.writtenFlags(for: r.state)
+        guard r.flags == flags else {
+            let found = r.flags.isEmpty ? "none" : r.flags.words.joined(separator: " ")
+            let rule = flags.isEmpty ? "neighsync writes no flags on a \(r.state.rawValue) entry"
+                : "neighsync writes a \(r.state.rawValue) entry with exactly \(flags.words.joined(separator: " ")) "
+                  + "(which keeps it from the kernel's garbage collection)"
+            throw FieldError(field: "\(d.field).flags", message: "\(found): \(rule)")
         }
         guard !r.isUnreachable, !d.hasReachabilityTime else {
             throw FieldError(field: d.field, message: "a row to write has no 'isUnreachable: true' or "

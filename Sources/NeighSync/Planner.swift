@@ -47,6 +47,7 @@ public enum Planner {
             i += 1
             var want = d.row
             want.protocol = ownerProtocol
+            want.flags = DesiredRules.writtenFlags(for: want.state)
             want.isUnreachable = false
             want.reachabilityTime = nil
             var have: IpNetRow2? = nil
@@ -80,7 +81,9 @@ public enum Planner {
         return sorted ? Array(keys.indices) : keys.indices.sorted { keys[$0] < keys[$1] }
     }
 
-    /// The fields in which `have` differs from `want` (physical address, state, router flag, owner protocol). A
+    /// The fields in which `have` differs from `want` (physical address, state, router flag, owner protocol, and
+    /// the flags neighsync writes that `have` lacks: `extern_learn` on a noarp entry, which keeps it from the
+    /// kernel's garbage collection; other flags of `have` are not compared, a write reports what it drops). A
     /// `noarp` entry wanted without a link-layer address leaves the address to the kernel (which supplies the mapped
     /// multicast, the link's own or its broadcast address, or keeps the one it has), so its address is not compared.
     /// The one row comparison: the watch loop's event filter uses it too.
@@ -101,18 +104,32 @@ public enum Planner {
             f.append(FieldChange(field: "protocol", before: have.protocol == 0 ? "none" : "\(have.protocol)",
                                  after: "\(want.protocol)"))
         }
+        if !have.flags.isSuperset(of: want.flags) {
+            f.append(FieldChange(field: "flags", before: flagText(have.flags),
+                                 after: flagText(have.flags.subtracting(NeighborFlags.clearedByReplace)
+                                                     .union(want.flags))))
+        }
         return f
     }
 
     static func text(_ p: PhysicalAddress) -> String { p.count == 0 ? "none" : p.description }
 
+    static func flagText(_ f: NeighborFlags) -> String { f.isEmpty ? "none" : f.words.joined(separator: " ") }
+
     /// The display reason of a set: the changed fields; `takes over from protocol 11 (zebra)` when the entry carries
-    /// another owner's protocol; an adoption note when only a missing owner tag differs; `drops flags extern_learn`
+    /// another owner's protocol; an adoption note when only a missing owner tag differs; `add extern_learn: keeps the
+    /// noarp entry from the kernel's garbage collection` when a noarp entry lacks the flag; `drops flags extern_learn`
     /// when the write clears flags the entry carries (`Change.droppedFlags`).
     static func reason(_ fields: [FieldChange], have: IpNetRow2, want: IpNetRow2) -> String {
-        var parts = fields.filter { $0.field != "protocol" }.map { f in
+        var parts = fields.filter { $0.field != "protocol" && $0.field != "flags" }.map { f in
             let label = ["physicalAddress": "lladdr", "isRouter": "router"][f.field] ?? f.field
             return "\(label) \(f.before) → \(f.after)"
+        }
+        let added = want.flags.subtracting(have.flags)
+        if added.contains(.externallyLearned) && want.state == .noarp {
+            parts.append("add extern_learn: keeps the noarp entry from the kernel's garbage collection")
+        } else if !added.isEmpty {
+            parts.append("add flags " + added.words.joined(separator: " "))
         }
         if have.protocol != want.protocol {
             if have.protocol != 0 {

@@ -100,8 +100,16 @@ import Testing
         edit("reachability time on a desired row", ["desired", 0, "reachabilityTime"], 5,
              "desired[0]: a row to write has no 'isUnreachable: true' or 'reachabilityTime' (those describe a kernel "
              + "entry)"),
-        edit("flags on a desired row", ["desired", 0, "flags"], ["extern_learn"],
-             "desired[0].flags: extern_learn: neighsync writes no flags"),
+        edit("flags on a permanent desired row", ["desired", 0, "flags"], ["extern_learn"],
+             "desired[0].flags: extern_learn: neighsync writes no flags on a permanent entry"),
+        edit("a noarp desired row without extern_learn", ["desired", 0, "state"], "noarp",
+             "desired[0].flags: none: neighsync writes a noarp entry with exactly extern_learn (which keeps it from "
+             + "the kernel's garbage collection)"),
+        ("a noarp desired row with another flag too", { doc in
+            set(&doc, ["desired", 0, "state"], "noarp")
+            set(&doc, ["desired", 0, "flags"], ["managed", "extern_learn"])
+        }, "desired[0].flags: managed extern_learn: neighsync writes a noarp entry with exactly extern_learn (which "
+           + "keeps it from the kernel's garbage collection)"),
         edit("unknown flag word", ["plan", "changes", 1, "before", "flags"], ["sticky", "bogus"],
              "plan.changes[1].before.flags[1]: 'bogus' is not a neighbor flag (use, self, master, proxy, managed, "
              + "extern_learn, offload, extern_valid, sticky, locked)"),

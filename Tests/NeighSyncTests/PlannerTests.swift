@@ -135,10 +135,45 @@ import Testing
 
     @Test func noarpWithoutMacLeavesTheAddressToTheKernel() {
         let want = IpNetRow2(address: IpAddress("ff05::fb")!, interfaceIndex: 3, state: .noarp)
-        let supplied = Self.row("ff05::fb", "33:33:00:00:00:fb", state: .noarp, proto: 245)
+        var supplied = Self.row("ff05::fb", "33:33:00:00:00:fb", state: .noarp, proto: 245)
+        supplied.flags = .externallyLearned
         #expect(Self.plan([want], [supplied]).isEmpty)
         let p = Self.plan([want], [Self.row("ff05::fb", "02:00:00:00:00:99", proto: 245)])
-        #expect(p.changes.map(\.reason) == ["state permanent → noarp"])
+        #expect(p.changes.map(\.reason) == ["state permanent → noarp, add extern_learn: keeps the noarp entry from the "
+                                            + "kernel's garbage collection"])
+    }
+
+    /// A noarp entry is written with extern_learn (NTF_EXT_LEARNED), which alone keeps a non-permanent entry from the
+    /// kernel's garbage collection; a noarp entry without it at a desired key is a set that says why, and no write of
+    /// a noarp entry reports dropping the flag it keeps. Permanent entries are written and compared as before.
+    @Test func noarpEntriesCarryExternLearnAndAnEntryWithoutItIsASet() {
+        let want = Self.row("192.0.2.40", "02:00:00:00:00:40", state: .noarp)
+        let bare = Self.row("192.0.2.40", "02:00:00:00:00:40", state: .noarp, proto: 245)
+        let p = Self.plan([want], [bare])
+        #expect(Self.actions(p) == ["~192.0.2.40@3"])
+        #expect(p.changes.map(\.reason) == ["add extern_learn: keeps the noarp entry from the kernel's garbage "
+                                            + "collection"])
+        #expect(p.changes.first?.after?.flags == .externallyLearned)
+        #expect(p.changes.first?.droppedFlags == [])
+        #expect(p.changes.first?.fields.map(\.field) == ["flags"])
+        var kept = bare
+        kept.flags = .externallyLearned
+        #expect(Self.plan([want], [kept]).isEmpty)
+        // An FRR entry (extern_learn, protocol zebra) taken over as noarp keeps the flag: nothing dropped.
+        var frr = kept
+        frr.protocol = 11
+        #expect(Self.plan([want], [frr]).changes.map(\.reason) == ["takes over from protocol 11 (zebra)"])
+        // Created noarp rows carry it; permanent ones carry no flags, and a permanent entry of ours that has the
+        // flag stays unchanged (nothing garbage-collects a permanent entry).
+        #expect(Self.plan([want], []).changes.first?.after?.flags == .externallyLearned)
+        let perm = Self.row("192.0.2.41", "02:00:00:00:00:41")
+        #expect(Self.plan([perm], []).changes.first?.after?.flags == [])
+        var permFlagged = Self.row("192.0.2.41", "02:00:00:00:00:41", proto: 245)
+        permFlagged.flags = .externallyLearned
+        #expect(Self.plan([perm], [permFlagged]).isEmpty)
+        // noarp → permanent is a state change whose write clears the flag, and says so.
+        #expect(Self.plan([Self.row("192.0.2.40", "02:00:00:00:00:40")], [kept]).changes.map(\.reason)
+                == ["state noarp → permanent, drops flags extern_learn"])
     }
 
     @Test func maxDeletesIsReported() {
