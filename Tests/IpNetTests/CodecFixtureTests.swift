@@ -161,6 +161,23 @@ import Testing
         #expect(NeighborMessageCodec.encoded(.get, row: row, interfaceIndex: 3, sequence: 9)[4..<6] == [0x1e, 0x00])
     }
 
+    /// The writable flags go out (`ip neigh add … nud noarp extern_learn`: NTF_EXT_LEARNED in ndm_flags; `managed`
+    /// in NDA_FLAGS_EXT), request verbs and driver flags never do (NTF_PROXY would make it a proxy entry).
+    @Test func encodesWritableFlagsOnly() {
+        var row = IpNetRow2(address: IpAddress("192.0.2.10")!, interfaceIndex: 3,
+                            physicalAddress: PhysicalAddress("02:00:00:00:00:10")!, state: .noarp, protocol: 245,
+                            flags: [.externallyLearned, .proxy, .offloaded, .use])
+        let m = NeighborMessageCodec.encoded(.set, row: row, interfaceIndex: 3, sequence: 7)
+        #expect(m[24..<27] == [0x40, 0x00, 0x10])  // ndm_state NUD_NOARP, ndm_flags NTF_EXT_LEARNED
+        #expect(m.count == 0x38)  // no NDA_FLAGS_EXT
+        row.flags = .managed
+        row.isRouter = true
+        let e = NeighborMessageCodec.encoded(.upsert, row: row, interfaceIndex: 3, sequence: 7)
+        #expect(e[26] == 0x80)  // NTF_ROUTER only
+        #expect(Array(e.suffix(8)) == [0x08, 0x00, 0x0f, 0x00, 0x01, 0x00, 0x00, 0x00])  // NDA_FLAGS_EXT NTF_EXT_MANAGED
+        #expect(e.count <= NeighborMessageCodec.maxRequestSize)
+    }
+
     @Test func encodesResolveAndIpv6Router() {
         let row = IpNetRow2(address: IpAddress("2001:db8::1")!, interfaceIndex: 3,
                             physicalAddress: PhysicalAddress("02:00:00:00:00:11")!, isRouter: true)
