@@ -10,9 +10,9 @@ enum NeighborMessageCodec {
     static let maxRequestSize = 16 + 12 + 20 + 36 + 8 + 8
 
     /// Writes one request for `row` on interface `interfaceIndex` at `buffer` (at least `maxRequestSize` bytes)
-    /// and returns its length. Create/set carry the state, NTF_ROUTER and the row's `NeighborFlags.writable` flags (`ndm_flags`, and
-    /// NDA_FLAGS_EXT when it has extended ones: `ip neigh add … extern_learn`), NDA_LLADDR (when non-empty) and
-    /// NDA_PROTOCOL (when non-zero); delete/get carry only the key; resolve asks for NUD_NONE + NTF_USE.
+    /// and returns its length. Create/set carry the state, NTF_ROUTER, the row's `NeighborFlags.writable` flags
+    /// (`ndm_flags`, and NDA_FLAGS_EXT when it has extended ones: `ip neigh add … extern_learn`), NDA_LLADDR (when
+    /// non-empty) and NDA_PROTOCOL (when non-zero); delete/get carry only the key; resolve asks for NUD_NONE + NTF_USE.
     /// Netlink equivalent: `ipneigh_modify()` / `ipneigh_get()` building RTM_NEWNEIGH / RTM_DELNEIGH / RTM_GETNEIGH.
     @discardableResult
     static func encode(_ verb: NeighborVerb, row: IpNetRow2, interfaceIndex: UInt32, sequence: UInt32,
