@@ -90,28 +90,18 @@ public struct PlanFile: Codable, Hashable, Sendable {
         }
     }
 
-    /// Why the links no longer resolve the saved plan as they did when it was made, nil when they still do: a link
-    /// one of its desired rows uses is gone (the writes would fail `ERROR_NOT_FOUND`) or has another name; an
-    /// interface its pending entries waited for exists now (they would stay unwritten, reported as waiting for an
-    /// interface that exists); a link whose family was unusable is gone or can hold it now. Compared by index and
-    /// name, as `DesiredState.resolve(links:)` resolves them. iproute2 equivalent: none (`ip -batch` re-resolves
-    /// `dev NAME` each time).
+    /// Why the links no longer resolve the saved plan's pending entries as they did when it was made, nil when they
+    /// still do: an interface its pending entries waited for exists now (they would stay unwritten, reported as
+    /// waiting for an interface that exists); a link whose family was unusable is gone, renamed, or can hold it now.
+    /// (The links of its desired rows are checked by `hostProblem`.) Compared by index and name, as
+    /// `DesiredState.resolve(links:)` resolves them. iproute2 equivalent: none (`ip -batch` re-resolves `dev NAME`
+    /// each time).
     public func linkChange(links: [Link]) -> String? {
         var byIndex: [UInt32: Link] = [:]
         var names = Set<String>()
         for l in links {
             byIndex[l.index] = l
             names.insert(l.name)
-        }
-        for r in desired {
-            let shown = r.interface.map { "\($0) (index \(r.interfaceIndex))" } ?? "index \(r.interfaceIndex)"
-            guard let l = byIndex[r.interfaceIndex] else {
-                return "interface \(DisplayText.escaped(shown)), which the plan writes to, no longer exists"
-            }
-            if let name = r.interface, name != l.name {
-                return "interface \(DisplayText.escaped(shown)), which the plan writes to, is now named "
-                    + DisplayText.escaped(l.name)
-            }
         }
         for p in (plan.pending ?? []).compactMap(\.pendingNeighbor) {
             let name = DisplayText.escaped(p.interfaceName)
