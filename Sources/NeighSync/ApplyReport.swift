@@ -56,7 +56,7 @@ public struct ApplyReport: Hashable, Sendable {
     public var failures: Int { results.reduce(0) { if case .failed = $1 { return $0 + 1 } else { return $0 } } }
 
     /// The pending entries not marked `optional: true`.
-    public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isOptional } }
+    public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isExpected } }
 
     /// True when nothing failed and no entry that is not optional is pending.
     public var succeeded: Bool { failures == 0 && requiredPending.isEmpty }

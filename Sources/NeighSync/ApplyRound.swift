@@ -4,7 +4,9 @@ import IpNet
 /// One reconcile pass of watch mode against a desired state already loaded: read the links, resolve the desired
 /// entries against them, read the whole neighbor table, plan, apply (refusing too many deletes without `force`),
 /// and keep what the next pass and the logs need: the report or the reason nothing could be applied, the scope for
-/// event filtering, and the duration. Every pass reads the kernel afresh, so a pass after an event, a periodic
+/// event filtering, and the duration. An entry that a link refuses in a pass (the host changed since the file was
+/// admitted: a link switched `arp on`, an interface appeared with another hardware-address length) is blocked for
+/// the pass (`PendingNeighbor.Cause.linkRefuses`): every other entry is written. Every pass reads the kernel afresh, so a pass after an event, a periodic
 /// resync and a pass after an overrun are the same full reconcile; a converged table writes nothing. Equivalent:
 /// `neighsync apply` once; netlink: RTM_GETLINK + RTM_GETNEIGH dumps, then batched RTM_NEWNEIGH / RTM_DELNEIGH.
 public struct ApplyRound: Sendable {
@@ -40,7 +42,9 @@ public struct ApplyRound: Sendable {
         }
         let resolved: [ResolvedNeighbor]
         let pending: [PendingNeighbor]
-        switch state.resolve(links: links) {
+        // The file was admitted against the links (`admit`) when it was read: an entry a link refuses now is the
+        // host's change, blocked for this pass, not a reason to stop repairing every other entry.
+        switch state.resolve(links: links, linkRefusals: .blocked) {
         case .success(let r):
             resolved = r.entries
             pending = r.pending

@@ -43,6 +43,7 @@ public struct Change: Hashable, Sendable {
         switch action {
         case .create:
             var r = "absent" + (before.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? "")
+            if let before, let after, let takeover = Planner.takeover(before, after) { r += ", " + takeover }
             if !droppedFlags.isEmpty { r += ", drops flags " + droppedFlags.words.joined(separator: " ") }
             return r
         case .set: return Planner.reason(fields, have: before!, want: after!)

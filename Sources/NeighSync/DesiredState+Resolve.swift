@@ -15,11 +15,19 @@ extension DesiredState {
     /// link-layer address. Windows equivalent: `ConvertInterfaceNameToLuid` / `ConvertInterfaceLuidToIndex` and the
     /// checks of `CreateIpNetEntry2`; netlink: `ndm_ifindex` from RTM_GETLINK; iproute2: `ll_name_to_index()` for
     /// `dev NAME` ("Cannot find device").
-    public func resolve(links: [Link]) -> Result<DesiredResolution<ResolvedNeighbor>, DiagnosticList> {
+    ///
+    /// `linkRefusals` says what the checks against a link that exists are (the link type cannot keep the entry,
+    /// the MAC length is not the link's, the zone id is not the link's index): `.errors` (the default) whenever the
+    /// file is read and judged (validate, plan, a one-shot apply, watch mode's start and SIGHUP reload); `.blocked`
+    /// in a watch pass of a file already admitted against the links, where only the host can have changed (a link
+    /// switched `arp on`, a pending interface appeared with another hardware-address length or type): the entry is
+    /// then pending with cause `linkRefuses` and the check's message, and every other entry is written.
+    public func resolve(links: [Link], linkRefusals: LinkRefusals = .errors)
+        -> Result<DesiredResolution<ResolvedNeighbor>, DiagnosticList> {
         var out: [ResolvedNeighbor] = []
         out.reserveCapacity(neighbors.count)
         var pending: [PendingNeighbor] = []
-        if let failure = resolveEach(links: links, pending: &pending, { n, row, link in
+        if let failure = resolveEach(links: links, linkRefusals: linkRefusals, pending: &pending, { n, row, link in
             out.append(ResolvedNeighbor(row: row, desired: n, interfaceName: link.name))
         }) { return .failure(failure) }
         return .success(DesiredResolution(entries: out, pending: pending))
@@ -31,7 +39,7 @@ extension DesiredState {
         var out: [DesiredRow] = []
         out.reserveCapacity(neighbors.count)
         var pending: [PendingNeighbor] = []
-        if let failure = resolveEach(links: links, pending: &pending, { n, row, _ in
+        if let failure = resolveEach(links: links, linkRefusals: .errors, pending: &pending, { n, row, _ in
             out.append(DesiredRow(row: row, source: n.mark))
         }) { return .failure(failure) }
         return .success(DesiredResolution(entries: out, pending: pending))
@@ -39,7 +47,7 @@ extension DesiredState {
 
     /// The checks of `resolve(links:)`, calling `emit` for each entry that passes and collecting pending ones; the
     /// diagnostics, if any.
-    private func resolveEach(links: [Link], pending: inout [PendingNeighbor],
+    private func resolveEach(links: [Link], linkRefusals: LinkRefusals, pending: inout [PendingNeighbor],
                              _ emit: (DesiredNeighbor, IpNetRow2, Link) -> Void) -> DiagnosticList? {
         var byName: [String: Link] = [:]
         var byIndex: [UInt32: Link] = [:]
@@ -75,6 +83,8 @@ extension DesiredState {
             let addressMark = n.mark(of: "address") ?? n.mark
             let macMark = n.mark(of: "physicalAddress") ?? n.mark
             var ok = true
+            // The checks against the link: errors, or (`.blocked`) the entry's reason to wait.
+            let linkErrorsFrom = diagnostics.count
             let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
                                                            physicalAddressLength: n.physicalAddress.count, on: link)
             if let refusal {
@@ -108,6 +118,15 @@ extension DesiredState {
                     ok = false
                 }
             }
+            if !ok && linkRefusals == .blocked {
+                let why = diagnostics[linkErrorsFrom...].map(\.message).joined(separator: "; ")
+                diagnostics.removeSubrange(linkErrorsFrom...)
+                pending.append(PendingNeighbor(address: n.address, interfaceName: link.name, interfaceIndex: link.index,
+                                               physicalAddress: n.physicalAddress, state: n.state,
+                                               isRouter: n.isRouter, isOptional: n.isOptional,
+                                               cause: .linkRefuses, reason: "blocked: " + why, source: n.mark))
+                continue
+            }
             guard ok else { continue }
             if let blocked {
                 pending.append(PendingNeighbor(address: n.address, interfaceName: link.name, interfaceIndex: link.index,
@@ -131,6 +150,16 @@ extension DesiredState {
             emit(n, row, link)
         }
         return diagnostics.isEmpty ? nil : DiagnosticList(diagnostics)
+    }
+
+    /// What the checks of an entry against a link that exists give: diagnostics that stop everything (the file's
+    /// fault, when the file is judged), or a blocked entry (`PendingNeighbor.Cause.linkRefuses`) in a pass of a file
+    /// already admitted, where only the host can have changed. See `resolve(links:linkRefusals:)`.
+    public enum LinkRefusals: Sendable {
+        /// The file's fault: diagnostics, nothing is applied.
+        case errors
+        /// The host changed: the entry is blocked, every other entry is written.
+        case blocked
     }
 
     /// What an entry's interface selectors find: one link, no link at all (the interface is absent: pending, with

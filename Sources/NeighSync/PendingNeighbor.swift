@@ -15,6 +15,10 @@ public struct PendingNeighbor: Hashable, Sendable {
         case interfaceAbsent
         /// The link exists, but the entry's family is unusable on it (IPv6 disabled, no IPv4 configuration).
         case familyUnavailable
+        /// The link exists, but a check against it refuses the entry since the file was admitted: the host changed
+        /// (the link switched `arp on`, an interface appeared with another hardware-address length or type). Only
+        /// in a watch pass; never expected (`optional: true` does not make it so), since it is a conflict to fix.
+        case linkRefuses
     }
 
     /// The neighbor address.
@@ -54,6 +58,10 @@ public struct PendingNeighbor: Hashable, Sendable {
         self.source = source
     }
 
+    /// True when the wait is expected (`optional: true`, and the entry waits for its interface or family rather
+    /// than being refused by its link): `apply` does not fail for it.
+    public var isExpected: Bool { isOptional && cause != .linkRefuses }
+
     /// The entry's identity when its link exists (so the planner never prunes an owned entry there); nil while the
     /// interface is absent (the kernel then holds no entry for it anyway).
     public var key: NeighborKey? { interfaceIndex.map { NeighborKey(interfaceIndex: $0, address: address) } }
@@ -79,7 +87,7 @@ public struct DesiredResolution<Entry: Hashable & Sendable>: Hashable, Sendable 
 extension PendingNeighbor {
     /// The entries grouped by interface and reason, one line each, in order of first appearance: `3 entries
     /// waiting for interface vlan100, which does not exist in this namespace`, `1 entry on veth0 blocked: IPv6 is
-    /// disabled on veth0 (…)`. iproute2 equivalent: `Cannot find device "vlan100"` once per line of a batch.
+    /// disabled on veth0 (…)`; names and reasons escaped (`DisplayText`). iproute2 equivalent: `Cannot find device "vlan100"` once per line of a batch.
     public static func problems(_ entries: [PendingNeighbor]) -> [String] {
         var order: [String] = []
         var counts: [String: Int] = [:]
@@ -92,9 +100,11 @@ extension PendingNeighbor {
         return order.map { k in
             let n = counts[k]!, p = first[k]!
             let entries = n == 1 ? "1 entry" : "\(n) entries"
+            let reason = DisplayText.escaped(p.reason)
             switch p.cause {
-            case .interfaceAbsent: return "\(entries) \(p.reason), which does not exist in this namespace"
-            case .familyUnavailable: return "\(entries) on \(p.interfaceName) \(p.reason)"
+            case .interfaceAbsent: return "\(entries) \(reason), which does not exist in this namespace"
+            case .familyUnavailable, .linkRefuses:
+                return "\(entries) on \(DisplayText.escaped(p.interfaceName)) \(reason)"
             }
         }
     }

@@ -22,7 +22,7 @@ public struct PendingRecord: Codable, Hashable, Sendable {
     public var isRouter: Bool
     /// `optional: true` in the file.
     public var `optional`: Bool
-    /// `interfaceAbsent` or `familyUnavailable`.
+    /// `interfaceAbsent`, `familyUnavailable` or `linkRefuses` (watch mode only).
     public var cause: String
     /// The reason for people.
     public var reason: String

@@ -29,7 +29,7 @@ public struct Plan: Hashable, Sendable {
     }
 
     /// The pending entries not marked `optional: true`: while there are any, `apply` exits 1.
-    public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isOptional } }
+    public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isExpected } }
 
     /// How many changes have the action.
     public func count(_ action: Action) -> Int { changes.reduce(0) { $0 + ($1.action == action ? 1 : 0) } }

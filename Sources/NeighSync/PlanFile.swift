@@ -90,6 +90,42 @@ public struct PlanFile: Codable, Hashable, Sendable {
         }
     }
 
+    /// Why the links no longer resolve the saved plan's pending entries as they did when it was made, nil when they
+    /// still do: an interface its pending entries waited for exists now (they would stay unwritten, reported as
+    /// waiting for an interface that exists); a link whose family was unusable is gone, renamed, or can hold it now.
+    /// (The links of its desired rows are checked by `hostProblem`.) Compared by index and name, as
+    /// `DesiredState.resolve(links:)` resolves them. iproute2 equivalent: none (`ip -batch` re-resolves `dev NAME`
+    /// each time).
+    public func linkChange(links: [Link]) -> String? {
+        var byIndex: [UInt32: Link] = [:]
+        var names = Set<String>()
+        for l in links {
+            byIndex[l.index] = l
+            names.insert(l.name)
+        }
+        for p in (plan.pending ?? []).compactMap(\.pendingNeighbor) {
+            let name = DisplayText.escaped(p.interfaceName)
+            guard let index = p.interfaceIndex else {
+                let byNumber = p.interfaceName.hasPrefix("if")
+                    && UInt32(p.interfaceName.dropFirst(2)).map { byIndex[$0] != nil } == true
+                if names.contains(p.interfaceName) || byNumber {
+                    return "interface \(name), which pending entries waited for, exists now"
+                }
+                continue
+            }
+            guard let l = byIndex[index], l.name == p.interfaceName else {
+                return "interface \(name) (index \(index)), which pending entries are blocked on, no longer exists"
+                    + " or has another name"
+            }
+            if p.cause == .familyUnavailable
+                && (p.address.family == .ipv6 ? l.ipv6Enabled : l.ipv4Enabled) {
+                return "\(p.address.family == .ipv6 ? "IPv6" : "IPv4") is usable on \(name) now, so its pending "
+                    + "entries can be written"
+            }
+        }
+        return nil
+    }
+
     /// The prune mode, nil when `prune` names none.
     public var pruneMode: PruneMode? { PruneMode(rawValue: prune) }
 

@@ -48,15 +48,16 @@ public struct PlanRenderer: Sendable {
     }
 
     /// One pending entry: `  ? 198.51.100.10 dev vlan100 lladdr 02:00:00:00:00:10 permanent  # waiting for interface
-    /// vlan100 (n.yaml:12:5)`, with `, optional` after the reason for an `optional: true` entry.
+    /// vlan100 (n.yaml:12:5)`, with `, optional` after the reason for an `optional: true` entry. The name, reason
+    /// and source are escaped (`DisplayText`), as in a change's line.
     public func line(_ p: PendingNeighbor) -> String {
-        var s = "  ? \(p.address.withoutScope) dev \(p.interfaceName)"
+        var s = "  ? \(p.address.withoutScope) dev \(DisplayText.escaped(p.interfaceName))"
         if p.physicalAddress.count > 0 { s += " lladdr \(p.physicalAddress)" }
         s += " \(p.state.rawValue)"
         if p.isRouter { s += " router" }
-        s += "  # \(p.reason)"
+        s += "  # \(DisplayText.escaped(p.reason))"
         if p.isOptional { s += ", optional" }
-        if let src = p.source { s += " (\(src))" }
+        if let src = p.source { s += " (\(DisplayText.escaped(src.description)))" }
         return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
     }
 }

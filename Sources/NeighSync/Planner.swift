@@ -132,8 +132,8 @@ public enum Planner {
             parts.append("add flags " + added.words.joined(separator: " "))
         }
         if have.protocol != want.protocol {
-            if have.protocol != 0 {
-                parts.append("takes over from protocol \(NeighborProtocolName.described(have.protocol))")
+            if let takeover = takeover(have, want) {
+                parts.append(takeover)
             } else if parts.isEmpty {
                 parts.append("adopt: entry exists without owner tag")
             }
@@ -141,6 +141,13 @@ public enum Planner {
         let dropped = droppedFlags(have, want)
         if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }
         return parts.joined(separator: ", ")
+    }
+
+    /// `takes over from protocol 11 (zebra)` when writing `want` over the kernel's `have` (a set, or a create over
+    /// an INCOMPLETE/FAILED leftover) replaces another owner's protocol; nil when `have` carries none or ours.
+    static func takeover(_ have: IpNetRow2, _ want: IpNetRow2) -> String? {
+        guard have.protocol != 0 && have.protocol != want.protocol else { return nil }
+        return "takes over from protocol \(NeighborProtocolName.described(have.protocol))"
     }
 
     /// The flags of `have` that writing `want` over it clears: those a REPLACE clears when not asked for

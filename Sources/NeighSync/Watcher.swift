@@ -59,7 +59,9 @@ public final class Watcher {
     private var state: DesiredState
     private var scope: WatchScope?
     /// The pending entries per interface as last logged (`event=pending`), so each change is logged once.
-    private var waiting: [String: Int] = [:]
+    private var waiting: [String: (count: Int, reason: String)] = [:]
+    /// The link index of those interfaces, when the link existed (family or link blocked).
+    private var waitingIndex: [String: UInt32] = [:]
     /// For `--metrics`: the passes so far by trigger, and when the last converged pass ended (read back from the
     /// previous metrics file at the start, so a restart keeps it).
     private var passes: [String: Int] = [:]
@@ -279,22 +281,37 @@ public final class Watcher {
     }
 
     /// One line per interface when its entries become pending (`event=pending interface=vlan100 entries=3`, level
-    /// warn, info when all are optional) or their number changes, and one when none waits any more
-    /// (`event=pending-resolved`): never one per pass.
+    /// warn, info when all are optional) or their number or reason changes (waiting → blocked), and one when none
+    /// waits any more (`event=pending-resolved`), or `event=pending-dropped` when a reload removed its entries from
+    /// the desired state: never one per pass.
     private func logPending(_ pending: [PendingNeighbor]) {
         var now: [String: [PendingNeighbor]] = [:]
         for p in pending { now[p.interfaceName, default: []].append(p) }
         for name in now.keys.sorted() {
             let entries = now[name]!
-            guard waiting[name] != entries.count else { continue }
-            let optional = entries.allSatisfy(\.isOptional)
+            guard waiting[name]?.count != entries.count || waiting[name]?.reason != entries[0].reason else { continue }
+            let optional = entries.allSatisfy(\.isExpected)
             logger.log(optional ? "info" : "warn", "pending", [("interface", name), ("entries", "\(entries.count)"),
                                                                ("reason", entries[0].reason),
                                                                ("optional", optional ? "true" : nil)])
         }
         for name in waiting.keys.sorted() where now[name] == nil {
-            logger.log("info", "pending-resolved", [("interface", name), ("entries", "\(waiting[name]!)")])
+            // After a reload that removed the interface's entries, they did not get written: they are gone.
+            let event = stillWanted(name) ? "pending-resolved" : "pending-dropped"
+            logger.log("info", event, [("interface", name), ("entries", "\(waiting[name]!.count)"),
+                                       ("reason", event == "pending-dropped" ? "no longer in the desired state" : nil)])
         }
-        waiting = now.mapValues(\.count)
+        waiting = now.mapValues { ($0.count, $0[0].reason) }
+        waitingIndex = now.compactMapValues { $0.first?.interfaceIndex }
+    }
+
+    /// True when an entry of the desired state selects the interface that pending entries were shown under: by
+    /// name, as `if7` (an index or LUID without a name), or by the link index they were blocked on.
+    private func stillWanted(_ name: String) -> Bool {
+        let index = waitingIndex[name]
+        return state.neighbors.contains { n in
+            let i = n.interface.index ?? n.interface.luid?.netLuidIndex
+            return n.interface.name == name || i.map { "if\($0)" == name || $0 == index } ?? false
+        }
     }
 }

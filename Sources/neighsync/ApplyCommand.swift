@@ -304,6 +304,9 @@ struct ApplyCommand: ParsableCommand {
         guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
                                   ownerProtocol: saved.ownerProtocol) == saved.fingerprint
         else { throw RecordError(stale) }
+        if let change = saved.linkChange(links: links) {
+            throw RecordError("\(path) is stale: \(change) since the plan was made; run 'neighsync plan' again")
+        }
         guard let prune = saved.pruneMode else { throw RecordError("\(path): unknown prune mode '\(saved.prune)'") }
         let plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: saved.ownerProtocol,
                                 prune: prune, maxDeletes: saved.maxDeletes)

@@ -50,6 +50,26 @@ import Testing
                 + "Apply: 1 created, 0 set, 0 deleted, 0 already converged, 3 unchanged, 0 failed.\n", "\(text.stdout)")
     }
 
+    /// A create over another owner's INCOMPLETE leftover takes that entry over, and the plan says so, in text and
+    /// JSON, as for a STALE entry of that owner.
+    @Test func aCreateOverAForeignLeftoverSaysItTakesItOver() throws {
+        guard let ns = try cliNetns() else { return }
+        try ns.check(["neigh", "add", "192.0.2.33", "dev", "veth0", "nud", "incomplete", "proto", "zebra"])
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", Self.file)
+        let plan = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name])
+        #expect(plan.stdout.contains("  + 192.0.2.33 dev veth0 lladdr 02:00:00:00:00:33 permanent  # absent (replaces "
+                                     + "INCOMPLETE leftover), takes over from protocol 11 (zebra) (\(f):"),
+                "\(plan.stdout)")
+        #expect(plan.stdout.contains("  + 192.0.2.30 dev veth0 lladdr 02:00:00:00:00:30 permanent  # absent ("),
+                "\(plan.stdout)")
+        let json = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--output", "json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let changes = try #require(doc["changes"] as? [[String: Any]])
+        let c = try #require(changes.first { $0["address"] as? String == "192.0.2.33" })
+        #expect(c["reason"] as? String == "absent (replaces INCOMPLETE leftover), takes over from protocol 11 (zebra)")
+    }
+
     @Test func appliesRacingAnotherWriterNeverFail() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()

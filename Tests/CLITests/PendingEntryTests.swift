@@ -178,6 +178,37 @@ import Testing
         #expect(w.stop() == 0)
     }
 
+    /// Interface names with terminal escapes and C1 controls, pending since no such link exists: the `?` lines of
+    /// `plan` and `apply -v`, and apply's note on stderr, print them escaped (`DisplayText`), never raw.
+    @Test func pendingLinesEscapeControlCharacters() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let f = try dir.write("esc.yaml", """
+            version: 1
+            neighbors:
+              - {address: 198.51.100.5, interface: "e\\x1b[2J\\x1b[31mX", physicalAddress: "02:00:00:00:00:05"}
+              - {address: 198.51.100.6, interface: "e\\u0085Y", physicalAddress: "02:00:00:00:00:06"}
+
+            """)
+        let plan = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout == #"""
+              ? 198.51.100.5 dev e\x1b[2J\x1b[31mX lladdr 02:00:00:00:00:05 permanent  # waiting for interface e\x1b[2J\x1b[31mX (\#(f):3:5)
+              ? 198.51.100.6 dev e\x85Y lladdr 02:00:00:00:00:06 permanent  # waiting for interface e\x85Y (\#(f):4:5)
+
+            No changes. 0 entries match the desired state; 2 pending.
+
+            """#, "\(plan.stdout)")
+        let apply = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name, "-v"])
+        #expect(apply.status == 1)
+        for text in [apply.stdout, apply.stderr] {
+            #expect(!text.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x85 }, "\(text)")
+        }
+        #expect(apply.stdout.contains(#"198.51.100.5 dev e\x1b[2J\x1b[31mX lladdr 02:00:00:00:00:05 permanent  # "#
+                                      + #"waiting for interface e\x1b[2J\x1b[31mX"#), "\(apply.stdout)")
+        #expect(apply.stderr.contains(#"1 entry waiting for interface e\x85Y, which does not exist"#), "\(apply.stderr)")
+    }
+
     // MARK: Watch mode
 
     func startWatch(_ ns: Netns, _ dir: TempDir, file: String) throws -> WatchCommandTests.Watch {
@@ -235,6 +266,112 @@ import Testing
         #expect(WatchCommandTests.waitFor { Self.owned(ns).contains("198.51.100.10 veth2 02:00:00:00:01:10 PERMANENT") }
                 != nil, "\(w.log)")
         #expect(WatchCommandTests.waitFor { w.log.contains("event=pending-resolved interface=veth2 entries=1") } != nil)
+        #expect(w.stop() == 0)
+    }
+
+    // MARK: The host changes under an admitted file
+
+    /// A link switched `arp on` under a watched file: its noarp entry without a MAC is now one the link cannot keep.
+    /// That is the host's change, not the file's: the entry is blocked (logged once, with the validator's reason),
+    /// and veth0 is still repaired; `arp off` again writes it and logs the resolution once.
+    @Test func watchKeepsRepairingWhenALinkStartsRefusingAnEntry() throws {
+        guard let ns = try cliNetns(pairs: 2) else { return }
+        try ns.check(["link", "set", "veth2", "arp", "off"])
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - {address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10"}
+              - {address: 198.51.100.70, interface: veth2, state: noarp}
+
+            """)
+        let w = try startWatch(ns, dir, file: f)
+        #expect(WatchCommandTests.waitFor { Self.owned(ns).contains("192.0.2.10 veth0 02:00:00:00:00:10 PERMANENT") }
+                != nil, "\(w.log)")
+        #expect(WatchCommandTests.waitFor { w.log.contains("event=create address=198.51.100.70") } != nil, "\(w.log)")
+        try ns.check(["link", "set", "veth2", "arp", "on"])
+        #expect(WatchCommandTests.waitFor { w.log.contains("event=pending interface=veth2") } != nil, "\(w.log)")
+        try ns.check(["neigh", "del", "192.0.2.10", "dev", "veth0"])
+        #expect(WatchCommandTests.waitFor { Self.owned(ns).contains("192.0.2.10 veth0 02:00:00:00:00:10 PERMANENT") }
+                != nil, "veth0 was not repaired while veth2 refused its entry: \(w.log)")
+        sleep(2)
+        #expect(!w.log.contains("event=apply-failed"), "\(w.log)")
+        #expect(w.log.contains("level=warn event=pending interface=veth2 entries=1 reason=\"blocked: veth2 resolves "
+                               + "neighbors with ARP, so the kernel keeps a noarp entry for the unicast address "
+                               + "198.51.100.70 only with a link-layer address"), "\(w.log)")
+        #expect(WatchCommandTests.count("event=pending ", in: w.log) == 1, "\(w.log)")
+        try ns.check(["link", "set", "veth2", "arp", "off"])
+        #expect(WatchCommandTests.waitFor { w.log.contains("event=pending-resolved interface=veth2 entries=1") } != nil,
+                "\(w.log)")
+        // Written again (`ip neigh show` lists a NOARP entry only with `nud all`: the log is the oracle here).
+        #expect(WatchCommandTests.waitFor {
+            WatchCommandTests.count("event=create address=198.51.100.70 interface=veth2", in: w.log) == 2
+        } != nil, "\(w.log)")
+        #expect(WatchCommandTests.count("event=pending", in: w.log) == 2, "\(w.log)")
+        #expect(w.stop() == 0)
+    }
+
+    /// Entries accepted as pending for an absent vlan100 that turn out wrong for the link once it appears (a MAC of
+    /// the wrong length; noarp without a MAC for a unicast address on an ARP link): blocked with the validator's
+    /// reason, logged once, while veth0 is still repaired. A one-shot apply of the same file now judges it as the
+    /// file's fault (positioned errors, nothing applied).
+    @Test func aPendingLinkThatAppearsWrongForItsEntriesBlocksOnlyThem() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - {address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10"}
+              - {address: 198.51.100.10, interface: vlan100, physicalAddress: "02:00"}
+              - {address: 198.51.100.11, interface: vlan100, state: noarp}
+
+            """)
+        let w = try startWatch(ns, dir, file: f)
+        #expect(WatchCommandTests.waitFor { Self.owned(ns) == ["192.0.2.10 veth0 02:00:00:00:00:10 PERMANENT"] }
+                != nil, "\(w.log)")
+        #expect(WatchCommandTests.waitFor { w.log.contains("reason=\"waiting for interface vlan100\"") } != nil,
+                "\(w.log)")
+        try ns.check(["link", "add", "vlan100", "type", "veth", "peer", "name", "x"])
+        try ns.check(["link", "set", "vlan100", "up"])
+        #expect(WatchCommandTests.waitFor { w.log.contains("reason=\"blocked: ") } != nil, "\(w.log)")
+        try ns.check(["neigh", "del", "192.0.2.10", "dev", "veth0"])
+        #expect(WatchCommandTests.waitFor { Self.owned(ns) == ["192.0.2.10 veth0 02:00:00:00:00:10 PERMANENT"] }
+                != nil, "veth0 was not repaired after vlan100 appeared wrong for its entries: \(w.log)")
+        sleep(2)
+        #expect(!w.log.contains("event=apply-failed"), "\(w.log)")
+        #expect(w.log.contains("level=warn event=pending interface=vlan100 entries=2 reason=\"blocked: physicalAddress "
+                               + "02:00 has 2 bytes, but vlan100 uses 6-byte hardware addresses\""), "\(w.log)")
+        #expect(WatchCommandTests.count("event=pending ", in: w.log) == 2, "\(w.log)")
+        #expect(!w.log.contains("pending-resolved"), "\(w.log)")
+        #expect(w.stop() == 0)
+        // A one-shot apply reads the file afresh: the file's fault, positioned, nothing written.
+        try ns.check(["neigh", "del", "192.0.2.10", "dev", "veth0"])
+        let r = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("n.yaml:4:"), "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was applied"), "\(r.stderr)")
+        #expect(Self.owned(ns).isEmpty)
+    }
+
+    /// A reload that removes the entries of a pending interface: they are dropped, not resolved.
+    @Test func aReloadWithoutThePendingEntriesLogsThemDropped() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let f = try dir.write("n.yaml", Self.file())
+        let w = try startWatch(ns, dir, file: f)
+        #expect(WatchCommandTests.waitFor { w.log.contains("event=pending interface=vlan100 entries=2") } != nil,
+                "\(w.log)")
+        _ = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - {address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10"}
+
+            """)
+        w.signal(SIGHUP)
+        #expect(WatchCommandTests.waitFor { w.log.contains("event=pending-dropped interface=vlan100 entries=2 "
+                                                           + "reason=\"no longer in the desired state\"") } != nil,
+                "\(w.log)")
+        #expect(!w.log.contains("pending-resolved"), "\(w.log)")
         #expect(w.stop() == 0)
     }
 }

@@ -114,6 +114,40 @@ import Testing
         #expect(after == before, "\(d.name): nothing written")
     }
 
+    /// The links a saved plan resolved its entries against changed: an interface its entries waited for exists now
+    /// (apply would report them waiting for an interface that exists), or an interface it writes to was deleted
+    /// (the create would fail ERROR_NOT_FOUND). Both make it stale; nothing is written.
+    @Test func aSavedPlanIsStaleWhenItsLinksChanged() throws {
+        guard let ns = try cliNetns(pairs: 2) else { return }
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - { address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10" }
+              - { address: 198.51.100.10, interface: veth2, physicalAddress: "02:00:00:00:01:10" }
+              - { address: 198.51.100.20, interface: vlan100, physicalAddress: "02:00:00:00:02:10" }
+
+            """)
+        let out = "\(dir.path)/plan.json"
+        #expect(try NeighsyncBinary.run(["plan", "-f", file, "--netns", ns.name, "--out", out]).status == 0)
+        try ns.check(["link", "add", "vlan100", "type", "veth", "peer", "name", "x"])
+        var r = try NeighsyncBinary.run(["apply", out])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: \(out) is stale: interface vlan100, which pending entries waited for, exists now "
+                + "since the plan was made; run 'neighsync plan' again\n")
+        #expect(ns.neighbors().filter { "\($0["protocol"] ?? "")" == "245" }.isEmpty)
+        try ns.check(["link", "del", "vlan100"])
+        // Back as it was: the plan applies... but not after veth2, which it writes to, is deleted.
+        try ns.check(["link", "del", "veth2"])
+        r = try NeighsyncBinary.run(["apply", out])
+        #expect(r.status == 1)
+        // The host check of every saved row (`PlanFile.hostProblem`) finds the link gone before any write.
+        #expect(r.stderr.hasPrefix("error: \(out): desired[1]: ERROR_NOT_FOUND"), "\(r.stderr)")
+        #expect(r.stderr.hasSuffix("nothing was applied. Run 'neighsync plan' again against this host\n"),
+                "\(r.stderr)")
+        #expect(ns.neighbors().filter { "\($0["protocol"] ?? "")" == "245" }.isEmpty)
+    }
+
     /// Entries the plan cannot touch: a foreign static entry elsewhere, a dynamic one, an owned entry's reachability
     /// time. None of them makes the plan stale.
     @Test func unrelatedEntriesDoNotMakeAPlanStale() throws {
