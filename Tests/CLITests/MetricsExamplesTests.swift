@@ -39,8 +39,9 @@ import Testing
             let text = try OperationsExamplesTests.read(unit)
             let exec = try #require(text.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
             #expect(exec.hasSuffix(" --metrics \(prom)"), "\(unit)")
-            // ProtectSystem=strict: the directory must be writable for the unit.
-            #expect(text.contains("\nReadWritePaths=-\(Self.textfileDirectory)\n"), "\(unit)")
+            // ProtectSystem=strict: the directory must be writable for the unit, and created when missing (a host
+            // without node_exporter would otherwise fail every run on the metrics write).
+            #expect(text.contains("\nStateDirectory=node_exporter/textfile_collector\n"), "\(unit)")
         }
         // The timer's service command line is accepted by the parser too.
         let apply = try OperationsExamplesTests.read("examples/systemd/neighsync-apply.service")
