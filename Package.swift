@@ -5,7 +5,9 @@ let package = Package(
     name: "neighsync",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "IpNetCore", targets: ["IpNetCore"]),
         .library(name: "IpNet", targets: ["IpNet"]),
+        .library(name: "NeighSyncCore", targets: ["NeighSyncCore"]),
         .library(name: "NeighSync", targets: ["NeighSync"]),
         .executable(name: "neighsync", targets: ["neighsync"]),
     ],
@@ -23,20 +25,30 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        .target(name: "IpNet", dependencies: ["CNetlink"]),
-        .target(name: "NeighSync", dependencies: ["IpNet", "CYAML"]),
+        // The pure layers (no C module, no Glibc, no Foundation; .ci/purity.sh checks it): the Windows-shaped model,
+        // and the desired state, diagnostics, planner, applier and rendering over it.
+        .target(name: "IpNetCore"),
+        .target(name: "NeighSyncCore", dependencies: ["IpNetCore"]),
+        // The adapters: the kernel (rtnetlink over libmnl), and the files, locks, signals and loops around the core.
+        .target(name: "IpNet", dependencies: ["IpNetCore", "CNetlink"]),
+        .target(name: "NeighSync", dependencies: ["NeighSyncCore", "IpNetCore", "IpNet", "CYAML"]),
         .executableTarget(
             name: "neighsync",
             dependencies: [
-                "NeighSync", "IpNet",
+                "NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Shared by the test targets: fresh network namespaces with veth pairs, and the CI=true skip rule.
         .target(name: "NetnsTesting", path: "Tests/NetnsTesting"),
-        .testTarget(name: "IpNetTests", dependencies: ["IpNet", "NetnsTesting"]),
-        .testTarget(name: "NeighSyncTests", dependencies: ["NeighSync", "IpNet", "NetnsTesting"],
+        // Pure tests: no root, no network namespace, no libmnl/libyaml.
+        .testTarget(name: "IpNetCoreTests", dependencies: ["IpNetCore"]),
+        .testTarget(name: "NeighSyncCoreTests", dependencies: ["NeighSyncCore", "IpNetCore"]),
+        .testTarget(name: "IpNetTests", dependencies: ["IpNet", "IpNetCore", "NetnsTesting"]),
+        .testTarget(name: "NeighSyncTests", dependencies: ["NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
+                                                           "NetnsTesting"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["NeighSync", "IpNet", "NetnsTesting"]),
+        .testTarget(name: "CLITests", dependencies: ["NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
+                                                     "NetnsTesting"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NeighSyncCore
 
 /// Runs a program with `posix_spawn` and reaps it with `wait4`, so a test learns that one child's peak memory
 /// (`ru_maxrss`) and how it ended; stdout/stderr go to temporary files (no pipe can fill up). Also starts a child

@@ -1,6 +1,7 @@
 import Foundation
 import NetnsTesting
 import Testing
+import NeighSyncCore
 
 /// Plans say what apply will do, and apply converges even against another writer: a create over an
 /// INCOMPLETE/FAILED/NONE leftover is planned, written and counted as a create; and 50 applies racing a loop of

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NeighSyncCore
 
 /// `neighsync plan --hosts DIR`: a generated fleet directory (one host with changes, one converged, one with an
 /// invalid file), checked for the text (headers in name order, the summary table), the JSON document (each host's

@@ -3,6 +3,8 @@ import IpNet
 import NeighSync
 import NetnsTesting
 import Testing
+import IpNetCore
+import NeighSyncCore
 
 /// The per-namespace lock and the namespace a run works in, attacked as a local user would: files planted where the
 /// old lock lived (/run/lock, /tmp: symlink, directory, file, FIFO), a held lock, a lock directory or file that is

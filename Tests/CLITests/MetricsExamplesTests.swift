@@ -1,5 +1,6 @@
 import Foundation
 import NeighSync
+import NeighSyncCore
 import NetnsTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import NetnsTesting
 import Testing
+import NeighSyncCore
 
 /// One entry must not block the others: entries whose interface is absent (or whose family is disabled on their
 /// link) are pending. `plan` lists them apart (`?`, and `pending` in JSON), `apply` writes every other entry and exits

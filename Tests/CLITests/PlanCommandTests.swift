@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NeighSyncCore
 
 /// `neighsync plan` offline (`--state`): golden text, JSON shape, exit codes 0/1/2. Needs no root.
 @Suite struct PlanCommandTests {

@@ -1,6 +1,7 @@
 import Foundation
 import NetnsTesting
 import Testing
+import NeighSyncCore
 
 /// Privileges: `apply` without CAP_NET_ADMIN fails early with ERROR_ACCESS_DENIED and a hint, writing nothing;
 /// `plan --state` and `validate --offline` work as nobody. Privileges are dropped with util-linux `setpriv` for the

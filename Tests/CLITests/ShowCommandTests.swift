@@ -1,6 +1,7 @@
 import Foundation
 import NetnsTesting
 import Testing
+import NeighSyncCore
 
 /// `neighsync show` against real namespaces: bootstrapping a desired state (`--output yaml`) and taking a snapshot
 /// (`--output json`) from a host that holds owned, foreign, NOARP-multicast, link-local and dynamic entries, on links

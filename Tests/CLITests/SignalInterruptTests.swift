@@ -2,6 +2,7 @@ import Foundation
 import IpNet
 import NetnsTesting
 import Testing
+import IpNetCore
 
 /// SIGINT / SIGTERM in the middle of a 100,000-entry apply: every entry is one netlink message, so each entry in
 /// our range is either absent or exact (desired MAC, PERMANENT, protocol 245) — never half-written — and the next

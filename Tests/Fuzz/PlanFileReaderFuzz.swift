@@ -3,6 +3,7 @@
 import FoundationEssentials
 import IpNet
 @testable import NeighSync
+import NeighSyncCore
 
 /// Reads one fuzzer input as a plan file. A rejection must be a `RecordError` naming the file; an accepted plan
 /// must be one `apply` can carry out safely: an owner protocol in 1…255, a known prune mode, desired rows in a

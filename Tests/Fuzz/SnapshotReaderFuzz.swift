@@ -2,6 +2,7 @@
 // libNeighSync.a (built with -enable-testing), never by SwiftPM. Each input is one state file.
 import IpNet
 @testable import NeighSync
+import NeighSyncCore
 
 /// The links an `ip -j neigh show` input is resolved against.
 let fuzzLinks = Array(#"[{"ifindex":3,"ifname":"veth0","link_type":"ether","address":"02:00:00:00:00:01","flags":["UP"]}]"#.utf8)

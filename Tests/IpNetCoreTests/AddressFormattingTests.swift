@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-@testable import IpNet
+@testable import IpNetCore
 
 /// IPv6 text against the C library: our allocation-free parser and formatter must agree with `inet_pton` /
 /// `inet_ntop` (RFC 5952) on random addresses with runs of zero groups.

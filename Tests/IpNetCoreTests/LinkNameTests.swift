@@ -1,5 +1,5 @@
-import IpNet
 import Testing
+import IpNetCore
 
 /// `Link.name(fromBytes:)` keeps the bytes of a name that is not UTF-8 (no two names decode alike) and marks it;
 /// `DisplayText` prints those bytes as `\xHH`.

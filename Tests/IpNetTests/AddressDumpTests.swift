@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import IpNet
 import NetnsTesting
+@testable import IpNetCore
 
 /// `NeighborTable.addresses()` (RTM_GETADDR dump) against a fresh namespace, with `ip -j addr show` as the oracle,
 /// and the request's bytes.

@@ -1,5 +1,6 @@
 import Testing
 @testable import IpNet
+@testable import IpNetCore
 
 /// Encode/decode against bytes captured from this kernel (6.18) with a dump in a test namespace, committed as hex.
 /// Capture: `ip -n NS neigh add 192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 protocol 245`,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import IpNet
 import NetnsTesting
+@testable import IpNetCore
 
 /// The event listener: decoding of notifications from encoded bytes (pure), and real notifications in a fresh
 /// namespace for neighbor add/replace/delete, link down and address removal, plus `wake()`.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import IpNet
 import NetnsTesting
+@testable import IpNetCore
 
 /// Kernel tests: each case gets a fresh network namespace with veth0/veth1 and talks real rtnetlink.
 @Suite struct NeighborTableKernelTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import IpNet
 import NetnsTesting
+@testable import IpNetCore
 
 /// Faults injected under `NetlinkSocket` through its `io` seam (`NetlinkIO`) while it talks to a real kernel in a
 /// fresh namespace: failing sends, an error ack in the middle of a batch, NLM_F_DUMP_INTR, ENOBUFS during a dump,

@@ -1,6 +1,7 @@
 import Testing
 @testable import IpNet
 import NetnsTesting
+@testable import IpNetCore
 
 /// Pure tests (no root): text round-trips of addresses, MACs and LUIDs, and the validation rules one by one.
 @Suite struct ValidationAndParsingTests {

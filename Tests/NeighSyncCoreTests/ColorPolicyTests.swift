@@ -1,5 +1,5 @@
 import Testing
-import NeighSync
+import NeighSyncCore
 
 /// The colour rule of the CLI (no-color.org): only a terminal gets colour, `--no-color` and a non-empty `NO_COLOR`
 /// turn it off, an empty `NO_COLOR=` does not.

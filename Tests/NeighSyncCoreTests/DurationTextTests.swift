@@ -1,5 +1,5 @@
 import Testing
-@testable import NeighSync
+@testable import NeighSyncCore
 
 /// `--debounce` / `--resync` values.
 @Suite struct DurationTextTests {

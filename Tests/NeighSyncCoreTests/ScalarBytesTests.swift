@@ -1,5 +1,5 @@
 import Testing
-@testable import NeighSync
+@testable import NeighSyncCore
 
 /// The loader's byte-level scalar typing and key suggestions, which the error messages and the schema's Python
 /// resolver both depend on.

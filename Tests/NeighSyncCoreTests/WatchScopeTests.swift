@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import IpNet
-@testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// The pure rule of watch mode: which kernel events make the loop re-plan.
 @Suite struct WatchScopeTests {

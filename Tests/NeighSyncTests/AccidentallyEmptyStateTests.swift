@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IpNet
 @testable import NeighSync
+@testable import NeighSyncCore
 
 /// A desired state that is empty by accident must never load as "zero neighbors" (which would prune every owned
 /// entry): a 0-byte, comment-only, `---`, `{}` or truncated file, a file without `version` or without `neighbors`,

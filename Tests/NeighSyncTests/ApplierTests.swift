@@ -1,6 +1,8 @@
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// Applier rules against an in-memory table with kernel semantics: converge on EEXIST, fall back on ENOENT,
 /// partial failures, the delete ceiling.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NeighSync
+@testable import NeighSyncCore
 
 /// What a hostile file can make neighsync print is bounded: each snippet is a window of at most
 /// `SourceExcerpt.width` columns around the caret (the caret still under the right character), values quoted in

@@ -2,6 +2,8 @@ import Foundation
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// `CoexistenceCheck` (pure) and `NetworkdLinkState` against fake networkd state files: each warning fires exactly
 /// for its case, at the entry's position, and says the reason and the fix; what is not known is not checked.

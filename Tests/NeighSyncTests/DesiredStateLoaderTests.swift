@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import IpNet
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// The loader against the shipped examples (entry by entry, positions included), the accepted spellings, merging of
 /// directories, limits, and a 100,000-entry file.

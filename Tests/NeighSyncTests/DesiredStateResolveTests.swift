@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import IpNet
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// `DesiredState.resolve(links:)` against hand-built link lists: rows built from the link, and every host check
 /// positioned at the value at fault.

@@ -3,6 +3,8 @@ import Testing
 import IpNet
 import NeighSync
 import NetnsTesting
+import IpNetCore
+import NeighSyncCore
 
 /// Hostile desired-state input handed to the loader in memory: each must give a positioned, readable error (never
 /// a crash, a hang or an accepted file), quickly. The golden fixtures in `Fixtures/bad` (alias, too-deep, nul-byte,

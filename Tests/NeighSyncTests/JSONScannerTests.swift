@@ -2,6 +2,8 @@ import Foundation
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// The one JSON reader of snapshots, `--links` files and plan files: strict RFC 8259 strings and numbers, one
 /// document per file, errors with the byte offset.

@@ -1,5 +1,6 @@
 import IpNet
 @testable import NeighSync
+import IpNetCore
 
 /// An in-memory table with the kernel's write semantics (EEXIST on CREATE|EXCL, ENOENT on REPLACE/DEL of a missing
 /// entry) and injectable failures per address, for testing `Applier` without root. Not a stand-in for the kernel

@@ -3,6 +3,8 @@ import IpNet
 import NetnsTesting
 @testable import NeighSync
 import Testing
+import IpNetCore
+@testable import NeighSyncCore
 
 /// `apply --metrics FILE`: the rendering of `RunMetrics` in the Prometheus text format (golden text, no IO), the
 /// escaping of hostile interface names, the strict read-back of the last success, and the atomic write.

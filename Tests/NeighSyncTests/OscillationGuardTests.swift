@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import IpNet
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// The oscillation brake of watch mode, without a kernel: two writers with one owner protocol and different desired
 /// states over one in-memory table stop fighting; re-creating an entry the kernel dropped (a flapping link) is never

@@ -2,6 +2,8 @@ import IpNet
 import NetnsTesting
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// Table-driven tests of the pure planner: no kernel, no files.
 @Suite struct PlannerTests {

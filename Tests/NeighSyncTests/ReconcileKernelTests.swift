@@ -3,6 +3,8 @@ import IpNet
 import NetnsTesting
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// Library-level reconcile runs against a real namespace, where the CLI cannot reach in between plan and apply.
 @Suite struct ReconcileKernelTests {

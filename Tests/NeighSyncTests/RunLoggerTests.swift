@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import IpNet
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// Log lines (text and JSON), quiet runs, the `--report` file and one apply pass against the in-memory table.
 @Suite struct RunLoggerTests {

@@ -3,6 +3,8 @@ import IpNet
 import NetnsTesting
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// What `show` writes, without a kernel: the YAML scalar writer against names YAML would misread, which rows each
 /// output selects, protocol names, flags, the takeover notes of a plan, and escaping of control characters in every

@@ -2,6 +2,8 @@ import Foundation
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// Snapshots and iproute2 JSON: what `plan --state` reads.
 @Suite struct SnapshotTests {

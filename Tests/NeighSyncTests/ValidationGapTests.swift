@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import IpNet
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// The loader runs the row validator's rules (`NeighborRowValidator`, `OwnerProtocolRule`) and reports their reasons
 /// at the value at fault: IPv4-mapped addresses, zone ids (selecting the interface, or disagreeing with it), the zero

@@ -1,4 +1,5 @@
 internal import Glibc
+import IpNetCore
 
 /// Which network namespace a socket lives in: the device and inode of its nsfs handle. Two handles of one namespace
 /// (`/run/netns/NAME`, `/proc/PID/ns/net`) have the same identity; a namespace deleted and created again under the

@@ -1,4 +1,5 @@
 internal import Glibc
+import IpNetCore
 
 /// A listener for neighbor-table changes in one network namespace: a NETLINK_ROUTE socket (opened inside the
 /// namespace the way `NeighborTable` opens its own, without moving the caller) joined to the neighbor, link and

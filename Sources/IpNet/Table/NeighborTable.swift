@@ -1,4 +1,5 @@
 internal import Glibc
+import IpNetCore
 
 /// The kernel neighbor table (ARP/NDP) of one network namespace, with the calls of Windows' IP Helper API. Each
 /// call validates its row first (`NeighborRowValidator`), then talks rtnetlink over one socket bound to the

@@ -1,4 +1,5 @@
 internal import CNetlink
+import IpNetCore
 
 /// Pure encode/decode of address messages: the RTM_GETADDR dump request and RTM_NEWADDR answers decoded into
 /// `InterfaceAddress`. The local address is `IFA_LOCAL` when present (on IPv4 and point-to-point links `IFA_ADDRESS`

@@ -1,4 +1,5 @@
 internal import Glibc
+import IpNetCore
 
 /// Turns a kernel failure for one row into the Windows-shaped `IpNetError`, with a one-line reason naming the
 /// address and the interface (`192.0.2.10 already exists on veth0`). Pure. Netlink equivalent: the errno of the

@@ -1,4 +1,5 @@
 internal import CNetlink
+import IpNetCore
 
 /// Pure encode/decode of link messages: RTM_GETLINK requests (dump, or one link by index) and RTM_NEWLINK answers
 /// decoded into `Link`. IPv4 is usable when `IFLA_AF_SPEC` holds an `AF_INET` nest (the link has an in_device);

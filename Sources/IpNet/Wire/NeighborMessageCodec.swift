@@ -1,4 +1,5 @@
 internal import CNetlink
+import IpNetCore
 
 /// Pure encode/decode of neighbor messages: requests are written straight into a caller's buffer (the batch
 /// buffer, no intermediate arrays) and answers are decoded from bytes into `IpNetRow2`. No IO; tested against bytes

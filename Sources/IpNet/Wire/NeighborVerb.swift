@@ -1,3 +1,4 @@
+import IpNetCore
 /// Each neighbor call mapped, in this one place, to its netlink message type and header flags. Netlink
 /// equivalent: the `nlmsg_type`/`nlmsg_flags` pairs iproute2 uses in ip/ipneigh.c (`ip neigh add` = NEWNEIGH
 /// CREATE|EXCL, `change` = NEWNEIGH REPLACE, `replace` = NEWNEIGH CREATE|REPLACE, `del` = DELNEIGH, `get`,

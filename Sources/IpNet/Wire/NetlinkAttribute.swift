@@ -1,3 +1,4 @@
+import IpNetCore
 /// A view of one netlink attribute (`struct nlattr`: length, type, payload) inside a message buffer. The type has
 /// the `NLA_F_NESTED` / `NLA_F_NET_BYTEORDER` bits stripped. Netlink equivalent: `struct nlattr` / `struct rtattr`
 /// walked with `RTA_OK`/`RTA_NEXT` (libmnl: `mnl_attr_for_each`).

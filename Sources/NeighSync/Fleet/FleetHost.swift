@@ -1,4 +1,5 @@
 import Glibc
+import NeighSyncCore
 
 /// One host of a GitOps fleet directory for `plan --hosts DIR`: `DIR/NAME/neighbors.yaml` (or a `neighbors/`
 /// directory of `*.yaml`) and `DIR/NAME/state.json` (the host's `neighsync show --output json`). A host whose

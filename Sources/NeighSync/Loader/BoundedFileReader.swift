@@ -1,4 +1,5 @@
 import Glibc
+import NeighSyncCore
 
 /// Reads an untrusted state file (a snapshot, a `--links` file, a saved plan) whole, only when it is a regular file
 /// of at most `limit` bytes, and never blocks: the file is opened with `O_NONBLOCK` (a FIFO without a writer opens

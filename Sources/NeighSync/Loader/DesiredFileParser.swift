@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// Turns the libyaml event stream of one desired-state file into a `ParsedFile`, collecting every problem as a
 /// positioned `Diagnostic`. It walks the events directly (no generic tree), compares keys as bytes and parses

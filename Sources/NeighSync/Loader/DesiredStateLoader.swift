@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import IpNet
+import NeighSyncCore
 
 /// Reads desired-state YAML (format version 1, DESIGN.md § File format) into a `DesiredState`, or returns every
 /// problem found as a `DiagnosticList`. `load(path:)` takes a file, or a directory whose `*.yaml` / `*.yml` files

@@ -1,4 +1,5 @@
 import Glibc
+import NeighSyncCore
 
 /// What a path is (a directory, a regular file or something else such as a pipe) and its size, from `stat(2)`;
 /// and the whole content of a file read with `read(2)` into memory (never mapped: a file truncated while it is read

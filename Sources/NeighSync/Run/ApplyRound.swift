@@ -1,5 +1,7 @@
 import FoundationEssentials
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// One reconcile pass of watch mode against a desired state already loaded: read the links, resolve the desired
 /// entries against them, read the whole neighbor table, plan, apply (refusing too many deletes without `force`),

@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// Warnings about the other writers of the neighbor table a desired state has to live with, each with the reason and
 /// the fix, positioned at the entry (`file:line:col: warning: …`). Pure: the caller gathers what it can (the current

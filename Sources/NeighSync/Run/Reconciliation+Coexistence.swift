@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 extension Reconciliation {
     /// `CoexistenceCheck` over this run's desired and current rows (the other-owner check works offline from a

@@ -1,5 +1,7 @@
 import FoundationEssentials
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// One reconcile run's inputs gathered in one place: the desired state loaded and resolved, the links and the
 /// current rows from the kernel (or a snapshot). The CLI's `validate`, `plan` and `apply` all start here, so the

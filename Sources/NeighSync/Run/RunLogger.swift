@@ -1,5 +1,7 @@
 import FoundationEssentials
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// The operational log of apply runs: one line per change written and per failure, on stderr, as `key=value` pairs
 /// or JSON (`LogFormat`), with a UTC timestamp and a level; nothing at all for a run that changed nothing, so cron

@@ -1,4 +1,5 @@
 import IpNet
+import IpNetCore
 
 /// The names iproute2 prints in its JSON (`ip -j link show` link types, `ip -j neigh show` protocol names and
 /// states), mapped back to numbers for `SnapshotReader`, so CI can plan from a snapshot taken with stock tools.

@@ -1,5 +1,7 @@
 import Glibc
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// `apply --metrics FILE`: the `RunMetrics` of the last run in the Prometheus text exposition format, for
 /// node_exporter's textfile collector (`--collector.textfile.directory`, files named `*.prom`). Rendering is pure

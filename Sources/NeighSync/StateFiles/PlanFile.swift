@@ -1,5 +1,7 @@
 import FoundationEssentials
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// A saved plan (`plan --out FILE`, then `apply FILE`): the desired rows and settings it was made from, the
 /// fingerprint of the table it was made against, and the plan itself for review. `apply FILE` re-reads the table,
@@ -158,16 +160,5 @@ public struct PlanFile: Codable, Hashable, Sendable {
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try enc.encode(self) + Data("\n".utf8)
         try PrivateFile.write(Array(data), to: path, what: "the plan file")
-    }
-}
-
-extension SourceMark {
-    /// Parses `file:line:col` (the file may itself contain colons).
-    init?(parsing text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let c = Int(parts[parts.count - 1]), let l = Int(parts[parts.count - 2]) else {
-            return nil
-        }
-        self.init(file: parts.dropLast(2).joined(separator: ":"), line: l, column: c)
     }
 }

@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// Reads a saved plan (`plan --out FILE`) as untrusted input (it may be a CI artifact anyone could have edited):
 /// with the same `JSONScanner` as snapshots, every key known and given once, every value of the right type, and
@@ -578,15 +580,5 @@ extension JSONScanner {
             throw PlanFileReader.FieldError(field: field(), message: "expected an array, found \(PlanFileReader.phrase(k))")
         }
         try array(body)
-    }
-}
-
-extension PlanDocument {
-    /// A document from its parts, as `PlanFileReader` reads them.
-    init(formatVersion: Int, summary: Summary, ownerProtocol: UInt8, changes: [ChangeRecord]) {
-        self.formatVersion = formatVersion
-        self.summary = summary
-        self.ownerProtocol = ownerProtocol
-        self.changes = changes
     }
 }

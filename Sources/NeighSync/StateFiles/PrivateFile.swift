@@ -1,4 +1,5 @@
 import Glibc
+import NeighSyncCore
 
 /// Writes a file only its owner may read (mode 0600), atomically (`AtomicFile`: a new `mkstemp` file next to the
 /// target, never an existing file or a planted symlink, renamed over the target). Used for saved plans, which show

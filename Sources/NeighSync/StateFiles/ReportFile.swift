@@ -1,4 +1,5 @@
 import FoundationEssentials
+import NeighSyncCore
 
 /// Writes the JSON result of each apply run (`--report FILE`) for monitoring: an `ApplyDocument` (counts, every
 /// change with its outcome, failures with their Windows status, duration, end time, trigger) written atomically

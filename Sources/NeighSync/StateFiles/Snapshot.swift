@@ -1,5 +1,7 @@
 import FoundationEssentials
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// A saved kernel state: the links and the neighbor rows of one namespace, so `plan --state` can plan with no
 /// privileges and no netlink. Written by `neighsync show --output json`; also read from the pair `ip -j neigh show` +

@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// Reads state files for `plan --state` straight from their bytes with `JSONScanner`: a neighsync snapshot
 /// (`neighsync show --output json`), or the pair `ip -j neigh show` + `ip -j link show`. Fast enough for 100,000

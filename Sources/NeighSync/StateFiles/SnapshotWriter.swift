@@ -1,4 +1,5 @@
 import IpNet
+import IpNetCore
 
 /// Writes a snapshot (`neighsync show --output json`) as text directly, one neighbor per line, so 100,000 rows take
 /// a fraction of a second and little memory (a generic encoder builds a tree of every value first). The shape is

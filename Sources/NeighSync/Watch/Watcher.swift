@@ -1,6 +1,8 @@
 import FoundationEssentials
 import Glibc
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// Watch mode (`neighsync apply --watch`): applies once, then listens for kernel events and re-converges whenever
 /// one touches the desired state (`WatchScope.touches`), debounced so that a burst (a link going down flushes every

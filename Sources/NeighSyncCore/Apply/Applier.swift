@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Carries out a plan against a neighbor table with the Windows calls' semantics, where "already exists" counts as
 /// converged: creates go out as CREATE|EXCL (over a leftover: CREATE|REPLACE); a create that meets EEXIST re-reads

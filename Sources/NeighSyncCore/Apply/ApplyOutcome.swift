@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// What happened to one planned change: applied as planned, applied as another action (a create that found the
 /// entry and replaced it), found already converged (a create that found an equal entry, a delete of an entry

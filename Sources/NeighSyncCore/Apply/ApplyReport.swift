@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The result of an apply run: one outcome per planned change and the unchanged count. The run succeeded when no
 /// outcome failed. Windows equivalent: the statuses of the individual calls; iproute2: `ip -batch -force` output.

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The figures of one apply run (one-shot, or one pass of watch mode) for `apply --metrics FILE`, as plain values:
 /// when it ended and how long it took, whether it converged, what it planned and what became of each change, what

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// One entry of the desired state as written in the file, before its interface is resolved against a live or
 /// snapshot link list: the address, the interface selector(s), the link-layer address, state and router flag, with
@@ -51,8 +51,8 @@ public struct DesiredNeighbor: Hashable, Sendable {
     }
 
     /// The loader's initializer: marks already compact.
-    init(address: IpAddress, interface: InterfaceRef, physicalAddress: PhysicalAddress, state: NeighborState,
-         isRouter: Bool, isOptional: Bool, mark: SourceMark, valueMarks: ValueMarks) {
+    package init(address: IpAddress, interface: InterfaceRef, physicalAddress: PhysicalAddress, state: NeighborState,
+                 isRouter: Bool, isOptional: Bool, mark: SourceMark, valueMarks: ValueMarks) {
         self.address = address
         self.interface = interface
         self.physicalAddress = physicalAddress

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// A desired entry ready for planning: the row to write (interface resolved, owner protocol set) and where it is
 /// defined. `ResolvedNeighbor`s from the loader and rows read back from a plan file both become these. iproute2

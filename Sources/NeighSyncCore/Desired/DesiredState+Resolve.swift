@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 extension DesiredState {
     /// Finds each entry's interface in `links` and builds its row; entries that cannot be written yet for a reason

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// What a desired-state file (or a directory of them, merged) asks for: the settings and the list of neighbors, each
 /// with its position. Produced by `DesiredStateLoader`; turned into rows by `resolve(links:)`. iproute2 equivalent:

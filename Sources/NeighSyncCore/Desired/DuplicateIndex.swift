@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Finds entries that name the same neighbor twice before any link list is known: two entries collide when they
 /// share the address (scope id ignored) and an interface selector — the same name, or the same index (an
@@ -6,7 +6,7 @@ import IpNet
 /// compared after resolution (`DesiredState.resolve(links:)`). Keys are packed integers (names numbered on first
 /// sight) so 100,000 entries hash quickly. Kernel equivalent: the (ifindex, address) key of `neigh_lookup()`, which
 /// makes the second `ip neigh add` fail with EEXIST.
-struct DuplicateIndex {
+package struct DuplicateIndex {
     private struct Key: Equatable {
         /// Bit 63: IPv6; bit 62: selector is a name number (else an ifindex); low 32 bits: the number.
         var selector: UInt64
@@ -29,6 +29,8 @@ struct DuplicateIndex {
     private var ids: [Int32] = []
     private var used = 0
 
+    package init() {}
+
     /// A small number for an interface name; a file names few interfaces, so a short list is searched first.
     private mutating func number(of name: String) -> UInt64 {
         for (i, n) in names.enumerated() where n == name { return UInt64(i) }
@@ -40,7 +42,7 @@ struct DuplicateIndex {
     }
 
     /// Makes room for `n` more entries (most have one key; entries with two grow the table as needed).
-    mutating func reserve(_ n: Int) { grow(to: used + n) }
+    package mutating func reserve(_ n: Int) { grow(to: used + n) }
 
     private mutating func grow(to count: Int) {
         var capacity = max(16, keys.count)
@@ -81,13 +83,13 @@ struct DuplicateIndex {
 
     /// Records entry number `id` (any caller-chosen number in 0…Int32.max, e.g. its index in a list); returns the number of
     /// the earlier entry it duplicates, if any (then it is not recorded).
-    mutating func insert(_ n: DesiredNeighbor, id: Int) -> Int? {
+    package mutating func insert(_ n: DesiredNeighbor, id: Int) -> Int? {
         return insert(address: n.address, name: n.interface.name,
                       index: n.interface.luid?.netLuidIndex ?? n.interface.index, id: id)
     }
 
     /// Records a neighbor by address and selectors; returns the earlier id it duplicates, if any.
-    mutating func insert(address: IpAddress, name: String?, index: UInt32?, id: Int) -> Int? {
+    package mutating func insert(address: IpAddress, name: String?, index: UInt32?, id: Int) -> Int? {
         var family: UInt64 = 0, high: UInt64 = 0, low: UInt64 = 0
         switch address {
         case .v4(let v): low = UInt64(v)

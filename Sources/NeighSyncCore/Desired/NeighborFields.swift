@@ -1,20 +1,20 @@
-import IpNet
+import IpNetCore
 
 /// The keys of one neighbor entry (or of `defaults`) as read from a file, before defaults are applied and required
 /// keys are checked: each value is nil when absent or invalid, each mark is the position of the value. The loader
 /// turns it into a `DesiredNeighbor`. iproute2 equivalent: the words of one `neigh replace …` line before
 /// `ipneigh_modify()` checks them.
-struct NeighborFields {
+package struct NeighborFields {
     /// The keys an entry may hold, in the order of `names`.
-    enum Field: Int, CaseIterable {
+    package enum Field: Int, CaseIterable {
         case address, interface, interfaceIndex, interfaceLuid, physicalAddress, isRouter, state, optional
 
         /// The key names as written in a file.
-        static let names: [StaticString] = allCases.map(\.staticName)
+        package static let names: [StaticString] = allCases.map(\.staticName)
 
         /// The field whose key name is `b`, by length then bytes (the names have distinct lengths).
         @inline(__always)
-        init?(bytes b: UnsafeBufferPointer<UInt8>) {
+        package init?(bytes b: UnsafeBufferPointer<UInt8>) {
             let f: Field
             switch b.count {
             case 5: f = .state
@@ -31,7 +31,7 @@ struct NeighborFields {
         }
 
         /// The key name as a static string (no array access on the hot path).
-        var staticName: StaticString {
+        package var staticName: StaticString {
             switch self {
             case .address: return "address"
             case .interface: return "interface"
@@ -45,59 +45,65 @@ struct NeighborFields {
         }
 
         /// The key name.
-        var name: String { NeighborFields.Field.allNames[rawValue] }
+        package var name: String { NeighborFields.Field.allNames[rawValue] }
 
-        static let allNames = names.map { $0.description }
+        package static let allNames = names.map { $0.description }
     }
 
-    var address: IpAddress?
-    var name: String?
-    var index: UInt32?
-    var luid: NetLuid?
-    var physicalAddress: PhysicalAddress?
-    var isRouter: Bool?
-    var state: NeighborState?
-    var optional: Bool?
+    package var address: IpAddress?
+    package var name: String?
+    package var index: UInt32?
+    package var luid: NetLuid?
+    package var physicalAddress: PhysicalAddress?
+    package var isRouter: Bool?
+    package var state: NeighborState?
+    package var optional: Bool?
 
     /// Where the mapping starts (for an entry: the list item), packed as `Position`.
-    var mark = Position.none
+    package var mark = Position.none
     /// Position of each key's value; set when the key was present (even if invalid).
-    var positions = Positions()
+    package var positions = Positions()
     /// True when some value of this mapping was reported as an error.
-    var hadError = false
+    package var hadError = false
+
+    package init() {}
 
     /// True when the key was written (valid or not).
-    func has(_ f: Field) -> Bool { positions[f] != .none }
+    package func has(_ f: Field) -> Bool { positions[f] != .none }
 
     /// The position of a key's value in `file`.
-    func mark(_ f: Field, file: String) -> SourceMark? { positions[f].mark(file: file) }
+    package func mark(_ f: Field, file: String) -> SourceMark? { positions[f].mark(file: file) }
 
     /// True when any interface selector key was written.
-    var hasSelector: Bool { has(.interface) || has(.interfaceIndex) || has(.interfaceLuid) }
+    package var hasSelector: Bool { has(.interface) || has(.interfaceIndex) || has(.interfaceLuid) }
 
     /// A 1-based line and column packed in 64 bits, so an entry's positions cost no allocation; `none` is absent.
-    struct Position: Hashable, Sendable {
-        var packed: UInt64
+    package struct Position: Hashable, Sendable {
+        package var packed: UInt64
 
-        static let none = Position(packed: 0)
+        package static let none = Position(packed: 0)
 
         /// From libyaml's 0-based line and column.
-        init(line0: Int, column0: Int) { packed = UInt64(line0 + 1) << 32 | UInt64(UInt32(truncatingIfNeeded: column0 + 1)) }
+        package init(line0: Int, column0: Int) {
+            packed = UInt64(line0 + 1) << 32 | UInt64(UInt32(truncatingIfNeeded: column0 + 1))
+        }
 
-        init(packed: UInt64) { self.packed = packed }
+        package init(packed: UInt64) { self.packed = packed }
 
         /// The mark in `file`, nil for `none`.
-        func mark(file: String) -> SourceMark? {
+        package func mark(file: String) -> SourceMark? {
             packed == 0 ? nil : SourceMark(file: file, line: Int(packed >> 32), column: Int(packed & 0xffff_ffff))
         }
     }
 
     /// One `Position` per `Field`, stored inline.
-    struct Positions: Hashable, Sendable {
+    package struct Positions: Hashable, Sendable {
         private var p0 = Position.none, p1 = Position.none, p2 = Position.none, p3 = Position.none
         private var p4 = Position.none, p5 = Position.none, p6 = Position.none, p7 = Position.none
 
-        subscript(f: Field) -> Position {
+        package init() {}
+
+        package subscript(f: Field) -> Position {
             get {
                 switch f {
                 case .address: return p0

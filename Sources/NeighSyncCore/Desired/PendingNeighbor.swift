@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// A desired entry that cannot be written yet, for a reason outside the file: its interface does not exist (a VLAN
 /// or tunnel created later at boot, a link renamed away), or the link exists but cannot hold the entry's family now

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// A desired entry whose interface has been found in a link list: the row to write (interface index and LUID from
 /// the link, owner protocol, state, router flag, link-layer address), the entry as the file wrote it, and the link's

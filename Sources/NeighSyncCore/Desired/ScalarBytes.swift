@@ -2,15 +2,15 @@
 /// Swift String for every scalar. Typing follows the YAML 1.2 core schema, narrowed: integers are `-?(0|[1-9][0-9]*)`
 /// or `0x` + hex digits; booleans `true`/`false` (also `True`/`TRUE`/`False`/`FALSE`); null is empty, `~` or `null`.
 /// libyaml equivalent: none (libyaml leaves resolution to the caller, as `yaml_parser_parse` reports plain text).
-import IpNet
+import IpNetCore
 
-enum ScalarBytes {
+package enum ScalarBytes {
     /// What a plain scalar looks like, for "expected …, found …" messages.
-    enum Shape {
+    package enum Shape {
         case null, boolean, integer, number, string
 
         /// `a string`, `an integer`, …
-        var phrase: String {
+        package var phrase: String {
             switch self {
             case .null: return "null (an empty value)"
             case .boolean: return "a boolean"
@@ -22,7 +22,7 @@ enum ScalarBytes {
     }
 
     /// The result of reading an integer.
-    enum IntegerValue: Equatable {
+    package enum IntegerValue: Equatable {
         /// A value ≥ 0.
         case value(UInt64)
         /// A negative value (its magnitude, saturated).
@@ -37,7 +37,7 @@ enum ScalarBytes {
 
     /// True when `b` holds exactly the ASCII text `s`.
     @inline(__always)
-    static func equals(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+    package static func equals(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
         guard b.count == s.utf8CodeUnitCount else { return false }
         let p = s.utf8Start
         for i in 0..<b.count where b[i] != p[i] { return false }
@@ -46,14 +46,14 @@ enum ScalarBytes {
 
     /// The index in `table` of the name equal to `b`.
     @inline(__always)
-    static func index(of b: UnsafeBufferPointer<UInt8>, in table: [StaticString]) -> Int? {
+    package static func index(of b: UnsafeBufferPointer<UInt8>, in table: [StaticString]) -> Int? {
         for (i, s) in table.enumerated() where equals(b, s) { return i }
         return nil
     }
 
     /// True when `s` holds exactly the bytes of `b`.
     @inline(__always)
-    static func equals(_ b: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
+    package static func equals(_ b: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
         guard s.utf8.count == b.count else { return false }
         return s.utf8.withContiguousStorageIfAvailable { u in
             for i in 0..<u.count where u[i] != b[i] { return false }
@@ -62,17 +62,17 @@ enum ScalarBytes {
     }
 
     /// The scalar as a String (for messages and interface names).
-    static func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
+    package static func string(_ b: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: b, as: UTF8.self)
     }
 
     /// The longest value, in characters, quoted whole in a message; longer ones are cut with `…`.
-    static let shownLength = 40
+    package static let shownLength = 40
 
     /// A scalar's value as quoted in a message: decoded (invalid UTF-8 as U+FFFD) and cut to `shownLength`
     /// characters plus `…`, so a 10 kB key or address gives a one-line message. Control characters are escaped
     /// later, when the diagnostic is printed (`Diagnostic.printable`).
-    static func shown(_ b: UnsafeBufferPointer<UInt8>) -> String {
+    package static func shown(_ b: UnsafeBufferPointer<UInt8>) -> String {
         // Decode only what can be shown (a code point takes at most 4 bytes), never the whole value.
         let head = String(decoding: UnsafeBufferPointer(rebasing: b[0..<min(b.count, 4 * shownLength + 4)]),
                           as: UTF8.self)
@@ -80,7 +80,7 @@ enum ScalarBytes {
     }
 
     /// `text` cut to `shownLength` characters plus `…` (also when `cut` says it was already shortened).
-    static func shown(_ text: String, cut: Bool = false) -> String {
+    package static func shown(_ text: String, cut: Bool = false) -> String {
         var out = String.UnicodeScalarView()
         for (i, s) in text.unicodeScalars.enumerated() {
             if i == shownLength { return String(out) + "…" }
@@ -92,35 +92,35 @@ enum ScalarBytes {
     /// A value as every reader (YAML loader, plan-file and snapshot readers) quotes it in a message that is printed
     /// as it is: cut by `shown` (40 characters plus `…`), control characters escaped (`DisplayText.escaped`), in
     /// single quotes. A 50 MB string gives a one-line message.
-    static func quoted(_ text: String) -> String { "'" + DisplayText.escaped(shown(text)) + "'" }
+    package static func quoted(_ text: String) -> String { "'" + DisplayText.escaped(shown(text)) + "'" }
 
     /// `quoted` for raw UTF-8 bytes, decoding only what can be shown.
-    static func quoted(_ b: UnsafeBufferPointer<UInt8>) -> String { "'" + DisplayText.escaped(shown(b)) + "'" }
+    package static func quoted(_ b: UnsafeBufferPointer<UInt8>) -> String { "'" + DisplayText.escaped(shown(b)) + "'" }
 
     /// `quoted` for raw bytes of a JSON string (`JSONScanner.string()`).
-    static func quoted(_ b: UnsafeRawBufferPointer) -> String { quoted(b.assumingMemoryBound(to: UInt8.self)) }
+    package static func quoted(_ b: UnsafeRawBufferPointer) -> String { quoted(b.assumingMemoryBound(to: UInt8.self)) }
 
     /// True for a null plain scalar.
-    static func isNull(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isNull(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         b.isEmpty || equals(b, "~") || equals(b, "null") || equals(b, "Null") || equals(b, "NULL")
     }
 
     /// `true`/`false` (and their capitalised forms) as a Bool; nil otherwise.
-    static func boolean(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+    package static func boolean(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
         if equals(b, "true") || equals(b, "True") || equals(b, "TRUE") { return true }
         if equals(b, "false") || equals(b, "False") || equals(b, "FALSE") { return false }
         return nil
     }
 
     /// True for the YAML 1.1 booleans neighsync refuses (`yes`, `no`, `on`, `off`, `y`, `n`, any case).
-    static func isYAML11Boolean(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isYAML11Boolean(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count <= 3 else { return false }
         let lower = String(decoding: b, as: UTF8.self).lowercased()
         return ["yes", "no", "on", "off", "y", "n"].contains(lower)
     }
 
     /// Reads `-?(0|[1-9][0-9]*)` or `0x[0-9a-fA-F]+`.
-    static func integer(_ b: UnsafeBufferPointer<UInt8>) -> IntegerValue {
+    package static func integer(_ b: UnsafeBufferPointer<UInt8>) -> IntegerValue {
         guard !b.isEmpty else { return .notInteger }
         if b.count > 2 && b[0] == 48 && (b[1] == 120 || b[1] == 88) {
             var v: UInt64 = 0
@@ -160,7 +160,7 @@ enum ScalarBytes {
     }
 
     /// How a plain scalar would be typed.
-    static func shape(_ b: UnsafeBufferPointer<UInt8>) -> Shape {
+    package static func shape(_ b: UnsafeBufferPointer<UInt8>) -> Shape {
         // Fast path: null, booleans and numbers all start with one of `~tTfFnN+-.` or a digit.
         if let c = b.first {
             switch c {
@@ -179,7 +179,7 @@ enum ScalarBytes {
 
     /// True for `[-+]?(\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?`: a number with a fraction (YAML 1.2 core
     /// floats, narrowed to need a dot, so `1e10::1` stays an IPv6 address).
-    static func isFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isFloat(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = b.count
         func digits() -> Int {

@@ -3,8 +3,8 @@
 /// `DesiredNeighbor.keyMarks` presents it as a `[String: SourceMark]`. Marks that do not fit that shape (other key
 /// names, several files) are kept in `other`. The representation is canonical, so equality is equality of the
 /// dictionaries. iproute2 equivalent: none (`ip -batch` keeps only the line number).
-struct ValueMarks: Hashable, Sendable {
-    typealias Field = NeighborFields.Field
+package struct ValueMarks: Hashable, Sendable {
+    package typealias Field = NeighborFields.Field
 
     /// The file all `positions` are in; nil when there are none.
     private var file: String?
@@ -12,17 +12,17 @@ struct ValueMarks: Hashable, Sendable {
     private var other: [String: SourceMark]?
 
     /// No marks.
-    init() {}
+    package init() {}
 
     /// Marks of the known fields in one file.
-    init(file: String, positions: NeighborFields.Positions) {
+    package init(file: String, positions: NeighborFields.Positions) {
         self.file = file
         self.positions = positions
         if Field.allCases.allSatisfy({ positions[$0] == .none }) { self.file = nil }
     }
 
     /// Marks from a dictionary, stored compactly when they fit.
-    init(_ marks: [String: SourceMark]) {
+    package init(_ marks: [String: SourceMark]) {
         guard let first = marks.first?.value else { return }
         var p = NeighborFields.Positions()
         for (k, m) in marks {
@@ -38,14 +38,14 @@ struct ValueMarks: Hashable, Sendable {
     }
 
     /// The mark of one key's value.
-    func mark(_ key: String) -> SourceMark? {
+    package func mark(_ key: String) -> SourceMark? {
         if let other { return other[key] }
         guard let file, let i = Field.allNames.firstIndex(of: key), let f = Field(rawValue: i) else { return nil }
         return positions[f].mark(file: file)
     }
 
     /// All marks by key name.
-    var dictionary: [String: SourceMark] {
+    package var dictionary: [String: SourceMark] {
         if let other { return other }
         guard let file else { return [:] }
         var d: [String: SourceMark] = [:]

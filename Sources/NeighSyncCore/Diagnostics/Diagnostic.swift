@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// One problem found in a desired-state file, positioned like a compiler error: `file:line:col: error: message`
 /// (or `warning:` for something allowed but probably unintended), followed by the source line and a caret under the

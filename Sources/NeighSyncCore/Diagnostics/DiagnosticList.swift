@@ -1,11 +1,11 @@
 /// Every problem found while loading or resolving a desired state, in file and position order, as one error value.
 /// It keeps, for each position it points at, the snippet the loader cut from the text while it had it in memory
 /// (`SourceExcerpt`: a window of the line around the caret, never a whole file), so `rendered()` prints each
-/// diagnostic compiler-style with its source line and caret; for positions without one it reads the line from the
-/// file on disk (a regular file only, never standard input or a pipe). What is printed is bounded: at most
-/// `renderedLimit` positioned diagnostics, each snippet at most `SourceExcerpt.width` columns, each message with its
-/// control characters escaped. iproute2 equivalent: the messages of `ip -batch FILE`, which stops at the first
-/// (`Command failed FILE:LINE`).
+/// diagnostic compiler-style with its source line and caret; for positions without one `rendered()` (in NeighSync,
+/// beside the loader) reads the line from the file on disk (a regular file only, never standard input or a pipe).
+/// What is printed is bounded: at most `renderedLimit` positioned diagnostics, each snippet at most
+/// `SourceExcerpt.width` columns, each message with its control characters escaped. iproute2 equivalent: the
+/// messages of `ip -batch FILE`, which stops at the first (`Command failed FILE:LINE`).
 public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible {
     /// The diagnostics, sorted by file, line and column (those without a position last, in their order).
     /// iproute2 equivalent: the error lines `ip -batch` prints.
@@ -48,51 +48,11 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// Every position a diagnostic or one of its notes points at.
-    var marks: [SourceMark] { diagnostics.flatMap { d in (d.mark.map { [$0] } ?? []) + d.notes.map(\.mark) } }
+    package var marks: [SourceMark] { diagnostics.flatMap { d in (d.mark.map { [$0] } ?? []) + d.notes.map(\.mark) } }
 
     /// One `file:line:col: error: message` line per diagnostic, without snippets. iproute2 equivalent: `Command
     /// failed FILE:LINE`.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
-
-    /// The compiler-style text of every diagnostic (header, source line, caret, notes), snippets from `snippets` or,
-    /// failing that, cut from the file on disk; after `renderedLimit` positioned diagnostics, one line counts the
-    /// rest. iproute2 equivalent: none (it prints the failing line number only).
-    public func rendered() -> String {
-        var all = snippets
-        let missing = marks.filter { all[$0] == nil && $0.file != DesiredStateLoader.standardInputName }
-        for file in Set(missing.map(\.file)) {
-            // Only a regular file is read again: a pipe (/dev/stdin) would block or give other bytes.
-            guard case .success(let bytes) = FileStatus.readFile(file, limit: LoaderLimits.default.maxFileSize,
-                                                                  regularOnly: true) else { continue }
-            var text = bytes[...]
-            if text.starts(with: [0xEF, 0xBB, 0xBF]) { text = text.dropFirst(3) }
-            let found = text.withUnsafeBufferPointer {
-                SourceExcerpt.snippets(for: missing.filter { $0.file == file }, in: $0)
-            }
-            all.merge(found) { a, _ in a }
-        }
-        var out = ""
-        var shown = 0
-        var hidden: [Diagnostic] = []
-        for d in diagnostics {
-            if d.mark != nil {
-                if shown >= DiagnosticList.renderedLimit {
-                    hidden.append(d)
-                    continue
-                }
-                shown += 1
-            }
-            out += d.rendered { all[$0] }
-        }
-        if !hidden.isEmpty {
-            let e = hidden.reduce(0) { $0 + ($1.isError ? 1 : 0) }, w = hidden.count - e
-            var parts: [String] = []
-            if e > 0 { parts.append("\(e) more error\(e == 1 ? "" : "s")") }
-            if w > 0 { parts.append("\(w) more warning\(w == 1 ? "" : "s")") }
-            out += "… and \(parts.joined(separator: " and ")) not shown\n"
-        }
-        return out
-    }
 
     /// The compiler-style text of every diagnostic with snippets from `snippet` (position → rendered snippet).
     /// iproute2 equivalent: none.

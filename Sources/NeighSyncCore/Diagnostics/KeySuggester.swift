@@ -2,9 +2,9 @@
 /// 'physicalAddress'?". Distance is Levenshtein over characters, compared case-insensitively; a candidate is offered
 /// only when the distance is at most a third of the longer name (at least 2), so unrelated keys get no suggestion.
 /// iproute2 equivalent: the "Command line is not complete. Try option \"help\"" hint of `ip`, minus the guessing.
-enum KeySuggester {
+package enum KeySuggester {
     /// The closest of `candidates` to `key`, or nil when none is close enough.
-    static func suggestion(for key: String, among candidates: [String]) -> String? {
+    package static func suggestion(for key: String, among candidates: [String]) -> String? {
         // A key far longer than every candidate is too far from all of them (and a 10 kB key must not cost a
         // 10 kB × n distance table).
         guard key.utf8.count <= 2 * (candidates.map(\.utf8.count).max() ?? 0) + 2 else { return nil }
@@ -20,7 +20,7 @@ enum KeySuggester {
     }
 
     /// The Levenshtein distance (insert, delete, substitute, each 1).
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    package static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

@@ -4,13 +4,14 @@
 /// Lines are split as libyaml counts them (LF, CR LF, CR) and columns are code points, as in libyaml's marks.
 /// Built from the bytes while the loader holds them, so nothing keeps a file's text after loading. clang
 /// equivalent: the snippet line of a diagnostic, which clang likewise clips around the caret for long lines.
-enum SourceExcerpt {
+package enum SourceExcerpt {
     /// The widest window of source shown, in columns.
-    static let width = 120
+    package static let width = 120
 
     /// The rendered snippet (`  text\n  ^\n`) for each of `marks` (1-based line and column) found in `bytes`; a mark
     /// past the end of the text gets none. One pass over the bytes up to the last line asked for.
-    static func snippets(for marks: [SourceMark], in bytes: UnsafeBufferPointer<UInt8>) -> [SourceMark: String] {
+    package static func snippets(for marks: [SourceMark], in bytes: UnsafeBufferPointer<UInt8>)
+        -> [SourceMark: String] {
         var out: [SourceMark: String] = [:]
         let wanted = Set(marks.map(\.line))
         guard let last = wanted.max(), last >= 1 else { return out }
@@ -37,13 +38,13 @@ enum SourceExcerpt {
 
     /// `  text\n  ^\n` for one line's bytes (no line break) and a 1-based code-point column; the text is cut to
     /// `width` columns around the caret when longer.
-    static func snippet(line: UnsafeBufferPointer<UInt8>, column: Int) -> String {
+    package static func snippet(line: UnsafeBufferPointer<UInt8>, column: Int) -> String {
         snippets(columns: [column], line: line)[column] ?? ""
     }
 
     /// The snippet for each of `columns` (1-based code points) on one line, in two walks over the line whatever the
     /// number of columns: one counts its code points, one finds the byte offsets of every window's ends.
-    static func snippets(columns: [Int], line: UnsafeBufferPointer<UInt8>) -> [Int: String] {
+    package static func snippets(columns: [Int], line: UnsafeBufferPointer<UInt8>) -> [Int: String] {
         // A code point starts at every byte that is not a UTF-8 continuation byte.
         var total = 0
         for b in line where b & 0xC0 != 0x80 { total += 1 }

@@ -22,4 +22,13 @@ public struct SourceMark: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// `file:line:col`.
     public var description: String { "\(file):\(line):\(column)" }
+
+    /// Parses `file:line:col` (the file may itself contain colons).
+    package init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let c = Int(parts[parts.count - 1]), let l = Int(parts[parts.count - 2]) else {
+            return nil
+        }
+        self.init(file: parts.dropLast(2).joined(separator: ":"), line: l, column: c)
+    }
 }

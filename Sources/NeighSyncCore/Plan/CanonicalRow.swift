@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The part of a neighbor row that decides what a plan does with it, and nothing else: the key (interface index,
 /// family, address), the MAC, the state (non-static INCOMPLETE/FAILED/NONE leftovers folded into one, since the

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// One planned change: the action, the entry's identity, the row before (nil for a create) and after (nil for a
 /// delete), the changed fields of a set, a display-only reason, and where the desired entry is written. Terraform

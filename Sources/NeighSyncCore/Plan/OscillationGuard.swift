@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Watch mode's brake for a fight with another writer. Two writers with the same owner protocol and different desired
 /// states (typically a second `neighsync apply --watch` with another file) undo each other's writes forever: each

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The result of `Planner.plan`: the ordered changes, how many desired entries already match, and the settings the
 /// plan was made with. A plan with no changes means the table has converged. Terraform equivalent: `plans.Plan`;

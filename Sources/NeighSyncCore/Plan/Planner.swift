@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The pure planning function of the reconciler: desired rows × current rows × owner protocol × prune mode →
 /// `Plan`. No IO, no clock, no C. The rules are DESIGN.md's: identity is (interface, family, address); non-static

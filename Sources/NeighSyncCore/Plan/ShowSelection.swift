@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Which rows `neighsync show` prints in each output, in one place. Text: the static entries, except those the kernel
 /// makes itself; JSON (a snapshot for `plan --state`): every row, so an offline plan sees what a live plan sees;

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// A 64-bit digest of the part of a neighbor table a plan depends on: every static entry carrying the owner
 /// protocol (what pruning may delete) and every entry at a desired key, each reduced to its `CanonicalRow` (leftover

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// What a watch loop manages, and the pure rule that decides whether a kernel event concerns it: the desired rows
 /// by key, the interfaces they live on (by index, and by the names the file gives so that a re-created interface

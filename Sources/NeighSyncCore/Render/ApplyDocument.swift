@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The JSON shape of an apply run (`apply --output json`, and the `--report` file): counts, one record per change
 /// with its outcome and, for failures, the Windows status name and message, and the duration. Terraform equivalent:

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Writes static rows as a desired-state file (version 1), so `neighsync show --output yaml > neighbors.yaml`
 /// bootstraps a repository from a running host. Every string goes through one scalar writer (`scalar`), which

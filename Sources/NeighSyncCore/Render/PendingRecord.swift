@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The JSON shape of one pending entry, in `plan --output json`, plan files and `apply --output json` / `--report`:
 /// `{"address": "198.51.100.10", "interface": "vlan100", "family": "ipv4", "physicalAddress": "02:00:00:00:00:10",

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The JSON shape of a plan (`plan --output json`): format version, the summary counts and each change with its
 /// before/after rows, and the pending entries apart. Stable for machines: keys are only ever added. Terraform equivalent: `terraform show -json
@@ -16,6 +16,14 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var unchanged: Int
         /// Desired entries waiting for their interface (always written; absent in plan files of older versions).
         public var pending: Int?
+
+        package init(create: Int, set: Int, delete: Int, unchanged: Int, pending: Int? = nil) {
+            self.create = create
+            self.set = set
+            self.delete = delete
+            self.unchanged = unchanged
+            self.pending = pending
+        }
     }
 
     /// One change.
@@ -42,6 +50,22 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var after: RowRecord?
         /// `file:line:col` of the desired entry.
         public var source: String?
+
+        package init(action: Action, address: String, interface: String, interfaceIndex: UInt32, family: String,
+                     reason: String, fields: [FieldChange], droppedFlags: [String]? = nil, before: RowRecord? = nil,
+                     after: RowRecord? = nil, source: String? = nil) {
+            self.action = action
+            self.address = address
+            self.interface = interface
+            self.interfaceIndex = interfaceIndex
+            self.family = family
+            self.reason = reason
+            self.fields = fields
+            self.droppedFlags = droppedFlags
+            self.before = before
+            self.after = after
+            self.source = source
+        }
     }
 
     /// The document format version (1).
@@ -54,6 +78,14 @@ public struct PlanDocument: Codable, Hashable, Sendable {
     public var changes: [ChangeRecord]
     /// The pending entries, in file order (always written; absent in plan files of older versions).
     public var pending: [PendingRecord]?
+
+    /// A document from its parts, as `PlanFileReader` reads them.
+    package init(formatVersion: Int, summary: Summary, ownerProtocol: UInt8, changes: [ChangeRecord]) {
+        self.formatVersion = formatVersion
+        self.summary = summary
+        self.ownerProtocol = ownerProtocol
+        self.changes = changes
+    }
 
     /// The document of a plan.
     public init(_ plan: Plan) {

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Renders a plan for people, Terraform style: one `+`/`~`/`-` line per change with its reason, a `?` line per
 /// pending entry (`# waiting for interface vlan100`), then the summary line, or `No changes.` Colour

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The JSON shape of one neighbor row, shared by `show --output json` snapshots, plan files, plan JSON and the
 /// `entry` commands: `{"address": "192.0.2.10", "interface": "veth0", "interfaceIndex": 3, "interfaceLuid":

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// One row as `ip neigh show` prints it: `192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 router extern_learn
 /// PERMANENT proto zebra`. Used by `show` and the `entry` commands so both read like iproute2; the interface name is

@@ -5,6 +5,8 @@ import Glibc
 import FoundationEssentials
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `neighsync apply`: makes the kernel table equal to the desired state (or carries out a saved plan, refused when
 /// the table changed since), under a per-namespace lock. Quiet when nothing drifted, so cron mail stays empty.

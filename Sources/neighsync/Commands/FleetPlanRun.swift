@@ -2,6 +2,8 @@ import ArgumentParser
 import FoundationEssentials
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `neighsync plan --hosts DIR`: plans every host of a GitOps fleet directory offline (`DIR/NAME/neighbors.yaml` or
 /// `neighbors/`, and `DIR/NAME/state.json`), each exactly as `plan -f F --state S` would (`Reconciliation.gather`),

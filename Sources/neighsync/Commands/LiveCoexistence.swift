@@ -1,5 +1,7 @@
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// The coexistence warnings of `validate` and `plan` against a live namespace (`CoexistenceCheck`): other owners'
 /// entries at desired keys, desired addresses the host holds on that link (RTM_GETADDR dump) and, only in the initial

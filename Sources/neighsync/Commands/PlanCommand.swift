@@ -1,6 +1,8 @@
 import ArgumentParser
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `neighsync plan`: what apply would do, as a Terraform-style diff or JSON, from the live table of a namespace or,
 /// with `--state`, from a saved snapshot without privileges or netlink. `--detailed-exitcode` exits 2 when there

@@ -1,6 +1,8 @@
 import ArgumentParser
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `neighsync show`: the current neighbor table of a namespace (`ShowSelection` says which rows each output holds).
 /// Text: the static entries as `ip neigh show` prints them, except the NOARP multicast entries the kernel makes

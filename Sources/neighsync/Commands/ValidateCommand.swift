@@ -1,6 +1,8 @@
 import ArgumentParser
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `neighsync validate`: checks a desired-state file or directory and prints every problem at `file:line:col`;
 /// with a namespace (default: the current one) also checks that interfaces exist, MAC lengths fit the links and the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IpNet
+import IpNetCore
 
 /// The `--family ipv4|ipv6|all` values of `neighsync entry table|flush`. iproute2 equivalent: `ip -4` / `ip -6` /
 /// neither.

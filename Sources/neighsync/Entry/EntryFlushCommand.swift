@@ -1,5 +1,6 @@
 import ArgumentParser
 import IpNet
+import IpNetCore
 
 /// `neighsync entry flush`: deletes every entry of a family (both by default) on one interface, or on all with
 /// `--all`, except kernel-made NOARP entries, and prints how many went. Windows equivalent: `FlushIpNetTable2`;

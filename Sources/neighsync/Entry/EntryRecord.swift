@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// The JSON object of one row printed by the `entry` commands: every key always present (`null` when unknown), so
 /// scripts can rely on the shape; `flags` is the list of iproute2 flag words (`["extern_learn"]`, `[]`). iproute2

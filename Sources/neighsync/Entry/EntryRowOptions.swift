@@ -1,5 +1,6 @@
 import ArgumentParser
 import IpNet
+import IpNetCore
 
 /// The options that describe one neighbor row for `neighsync entry …`: the interface (`--interface NAME`,
 /// `--index N` or `--luid X`), `--address`, `--lladdr`, `--state`, `--router`, `--protocol`. iproute2 equivalent:

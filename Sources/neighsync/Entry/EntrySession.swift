@@ -2,6 +2,8 @@ import ArgumentParser
 import FoundationEssentials
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// What every `neighsync entry …` subcommand does around its one call: opens the table of
 /// `--netns`, runs the call, prints rows as `ip neigh show` lines or as JSON, and turns an `IpNetError` into

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IpNet
+import IpNetCore
 
 /// `neighsync entry table`: prints every entry of a family (both by default), optionally of one interface. Windows
 /// equivalent: `GetIpNetTable2` (filtered by `--interface`, `--index` or `--luid` as the other entry calls);

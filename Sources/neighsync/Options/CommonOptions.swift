@@ -1,5 +1,6 @@
 import ArgumentParser
 import IpNet
+import IpNetCore
 
 /// The options every subcommand shares: the network namespace to work in, the output format (`text` or `json`) and
 /// `--no-color`. `show`, which also writes YAML, has its own `ShowOptions` with the same names. iproute2 equivalent:

@@ -2,6 +2,8 @@ import ArgumentParser
 import FoundationEssentials
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// The operations options of `neighsync apply`: `--watch` (keep running and repair drift on kernel events),
 /// `--debounce`, `--resync`, `--log-format text|json` (one line per change and per failure on stderr) and

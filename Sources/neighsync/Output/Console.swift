@@ -4,6 +4,8 @@ import IpNet
 import NeighSync
 #if canImport(Glibc)
 import Glibc
+import IpNetCore
+import NeighSyncCore
 #endif
 
 /// Output helpers shared by the subcommands: results to stdout, errors to stderr, JSON with sorted keys,

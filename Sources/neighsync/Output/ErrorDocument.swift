@@ -1,4 +1,5 @@
 import NeighSync
+import NeighSyncCore
 
 /// The JSON a command prints on stdout under `--output json` when it fails before it has a result (a file that does
 /// not load or resolve, a `maxDeletes` refusal, a lock held, a kernel error): `{"formatVersion": 1, "ok": false,

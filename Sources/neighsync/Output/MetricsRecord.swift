@@ -1,6 +1,8 @@
 import FoundationEssentials
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `apply --metrics FILE` for a run outside the watcher's loop (a one-shot apply, a watch-mode start that fails):
 /// written once, whatever ends the run. `write` records a run that planned (and applied, or was refused);
