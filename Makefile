@@ -6,7 +6,7 @@ PREFIX      ?= /usr/local
 BIN_DEBUG    = .build/debug/neighsync
 BIN_RELEASE  = .build/release/neighsync
 
-.PHONY: all deps deps-package build release test package-test demo bench fuzz man install install-files deb image clean
+.PHONY: all deps deps-package build release test purity package-test demo bench fuzz man install install-files deb image clean
 
 all: build
 
@@ -38,13 +38,21 @@ RELEASE_FLAGS = --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker
 release: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
-# All tests. Kernel tests need root (they make their own network namespaces); under CI=true a skip is a failure.
-# Then the Debian package and the OCI image are built from one release build and checked (package-test).
-test: deps
+# All tests. First the purity check of the core targets (.ci/purity.sh: IpNetCore and NeighSyncCore import nothing
+# but IpNetCore), with its self-test (a planted `import Foundation` must fail it). Kernel tests need root (they make
+# their own network namespaces); under CI=true a skip is a failure. Then the Debian package and the OCI image are
+# built from one release build and checked (package-test).
+test: deps purity
 	$(SWIFT) build --build-tests
 	$(MAKE) man MAN_CONFIG=debug
 	$(SWIFT) test
 	$(MAKE) package-test
+
+# The core targets import only IpNetCore and depend on nothing else (DESIGN.md § Modules); the check's self-test
+# plants an `import Foundation` and a CNetlink dependency in temporary copies and expects both to be caught.
+purity:
+	bash .ci/purity.sh
+	bash .ci/purity.sh --self-test
 
 # make deb + make image, then .ci/package-test.sh on both. Needs root (apt, buildah's storage); not as root it
 # skips with the reason, and under CI=true that is a failure.
@@ -103,7 +111,8 @@ install-files:
 # the debug build (same text; a release-configuration plugin run would compile everything a second time without
 # the static runtime, and `make release` after it would compile it all again).
 DEBDIR      ?= .
-VERSION      = $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' Sources/neighsync/NeighsyncVersion.swift)
+VERSION      = $(shell sed -n 's/.*static let current = "\(.*\)"/\1/p' \
+               Sources/neighsync/Commands/NeighsyncVersion.swift)
 DEB          = $(DEBDIR)/neighsync_$(VERSION)_$(shell dpkg --print-architecture).deb
 deb: deps-package
 	$(MAKE) man MAN_CONFIG=debug

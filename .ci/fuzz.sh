@@ -5,7 +5,9 @@
 #   snapshot-fuzz  Tests/Fuzz/SnapshotReaderFuzz.swift (SnapshotReader.parse: snapshots, ip -j neigh/link show)
 #   plan-fuzz      Tests/Fuzz/PlanFileReaderFuzz.swift (PlanFileReader.read: saved plans)
 #   netlink-fuzz   Tests/Fuzz/NetlinkDecoderFuzz.swift compiled into IpNet (datagram split, acks, neigh/link codecs)
-# The first three link one libNeighSync.a built with -enable-testing (they @testable import NeighSync).
+# The first three link one libNeighSync.a and one libNeighSyncCore.a built with -enable-testing (they @testable
+# import NeighSync), over libIpNet.a and libIpNetCore.a; every module gets SwiftPM's -package-name, so `package`
+# declarations are visible across them as in `swift build`.
 # New corpus entries go to .build-fuzz/corpus/ (never into the committed seeds); crashes to fuzz-artifacts/.
 # Exit 1 on any crash, leak, timeout or out-of-memory; the input is in fuzz-artifacts/ (reproduce: BINARY FILE).
 set -euo pipefail
@@ -14,23 +16,31 @@ export PATH="/opt/swift/usr/bin:$PATH"
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
 OUT=.build-fuzz
 ARTIFACTS="$PWD/fuzz-artifacts"
-FLAGS=(-parse-as-library -sanitize=fuzzer,address -O -g -I Sources/CNetlink -I Sources/CYAML)
+FLAGS=(-parse-as-library -sanitize=fuzzer,address -O -g -package-name neighsync -I Sources/CNetlink -I Sources/CYAML)
 TARGETS=(yaml snapshot plan netlink)
 mkdir -p "$OUT/lib" "$ARTIFACTS"
 for t in "${TARGETS[@]}"; do mkdir -p "$OUT/corpus/$t"; done
 
+sources() { find "Sources/$1" -name '*.swift' | sort; }
+
 build() {
-    swiftc "${FLAGS[@]}" -module-name IpNet Sources/IpNet/*.swift Tests/Fuzz/NetlinkDecoderFuzz.swift -lmnl \
-        -o "$OUT/netlink-fuzz" || return 1
-    swiftc "${FLAGS[@]}" -module-name IpNet -emit-library -static -emit-module \
-        -emit-module-path "$OUT/lib/IpNet.swiftmodule" Sources/IpNet/*.swift -o "$OUT/lib/libIpNet.a" || return 1
-    swiftc "${FLAGS[@]}" -I "$OUT/lib" -enable-testing -module-name NeighSync -emit-library -static -emit-module \
-        -emit-module-path "$OUT/lib/NeighSync.swiftmodule" Sources/NeighSync/*.swift -o "$OUT/lib/libNeighSync.a" \
+    local lib="$OUT/lib"
+    swiftc "${FLAGS[@]}" -module-name IpNetCore -emit-library -static -emit-module \
+        -emit-module-path "$lib/IpNetCore.swiftmodule" $(sources IpNetCore) -o "$lib/libIpNetCore.a" || return 1
+    swiftc "${FLAGS[@]}" -I "$lib" -module-name IpNet $(sources IpNet) Tests/Fuzz/NetlinkDecoderFuzz.swift \
+        "$lib/libIpNetCore.a" -lmnl -o "$OUT/netlink-fuzz" || return 1
+    swiftc "${FLAGS[@]}" -I "$lib" -module-name IpNet -emit-library -static -emit-module \
+        -emit-module-path "$lib/IpNet.swiftmodule" $(sources IpNet) -o "$lib/libIpNet.a" || return 1
+    swiftc "${FLAGS[@]}" -I "$lib" -enable-testing -module-name NeighSyncCore -emit-library -static -emit-module \
+        -emit-module-path "$lib/NeighSyncCore.swiftmodule" $(sources NeighSyncCore) -o "$lib/libNeighSyncCore.a" \
         || return 1
+    swiftc "${FLAGS[@]}" -I "$lib" -enable-testing -module-name NeighSync -emit-library -static -emit-module \
+        -emit-module-path "$lib/NeighSync.swiftmodule" $(sources NeighSync) -o "$lib/libNeighSync.a" || return 1
     local t
     for t in yaml:YAMLLoaderFuzz snapshot:SnapshotReaderFuzz plan:PlanFileReaderFuzz; do
-        swiftc "${FLAGS[@]}" -I "$OUT/lib" -module-name "${t%%:*}_fuzz" "Tests/Fuzz/${t#*:}.swift" \
-            "$OUT/lib/libNeighSync.a" "$OUT/lib/libIpNet.a" -lmnl -lyaml -o "$OUT/${t%%:*}-fuzz" || return 1
+        swiftc "${FLAGS[@]}" -I "$lib" -module-name "${t%%:*}_fuzz" "Tests/Fuzz/${t#*:}.swift" \
+            "$lib/libNeighSync.a" "$lib/libNeighSyncCore.a" "$lib/libIpNet.a" "$lib/libIpNetCore.a" -lmnl -lyaml \
+            -o "$OUT/${t%%:*}-fuzz" || return 1
     done
 }
 echo "fuzz: building (swiftc ${FLAGS[*]}; log $OUT/build.log)"
