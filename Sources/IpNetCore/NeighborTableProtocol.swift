@@ -19,4 +19,23 @@ public protocol NeighborTableProtocol: AnyObject {
     /// for success, else the error of that request alone. Netlink: `mnl_nlmsg_batch`, acks matched by sequence
     /// number; iproute2: `ip -batch`.
     func perform(_ operations: [NeighborOperation]) -> [IpNetError?]
+    /// The neighbor-table parameters: per interface and family, and each table's own (interface index 0). Netlink:
+    /// RTM_GETNEIGHTBL dump + the proxy sysctls; iproute2: `ip ntable show`. Default: none (a table without them).
+    func parameters() throws -> [NeighborParameterSet]
+    /// Writes the values of one set (one interface and family, or one table). Netlink: RTM_SETNEIGHTBL; iproute2:
+    /// `ip ntable change`.
+    func setParameters(_ set: NeighborParameterSet) throws
+    /// Whether the table lives in the initial network namespace, the only one where table-wide parameters can be set.
+    func isInitialNamespace() throws -> Bool
+}
+
+extension NeighborTableProtocol {
+    /// No parameters (test seams that model entries only).
+    public func parameters() throws -> [NeighborParameterSet] { [] }
+    /// Refused: this table has no parameters.
+    public func setParameters(_ set: NeighborParameterSet) throws {
+        throw IpNetError.notSupported("this neighbor table has no parameters")
+    }
+    /// True: a table without parameters has nothing to refuse.
+    public func isInitialNamespace() throws -> Bool { true }
 }

@@ -13,6 +13,9 @@ public final class NeighborTable: NeighborTableProtocol {
     public let namespaceDescription: String?
     /// The NAME of `/run/netns/NAME` when the table was opened by name, else nil.
     public let namespaceName: String?
+    /// The namespace handle the table was opened with (`/run/netns/NAME`, `/proc/PID/ns/net`), nil for the caller's
+    /// own: where a thread goes to write the namespace's sysctls (`NamespaceSysctl`).
+    let namespacePath: String?
 
     /// The namespace the table's socket lives in (nil when /proc is not mounted). C: `fstat` of the namespace fd
     /// the socket was created under.
@@ -36,9 +39,9 @@ public final class NeighborTable: NeighborTableProtocol {
         if let namespace {
             let path = try NamespaceName.path(namespace)
             self.init(socket: try Self.openSocket(namespacePath: path, description: namespace),
-                      description: namespace, name: namespace)
+                      description: namespace, name: namespace, path: path)
         } else {
-            self.init(socket: try Self.openSocket(), description: nil, name: nil)
+            self.init(socket: try Self.openSocket(), description: nil, name: nil, path: nil)
         }
     }
 
@@ -51,7 +54,7 @@ public final class NeighborTable: NeighborTableProtocol {
 
     private convenience init(namespacePath: String, description: String) throws {
         self.init(socket: try Self.openSocket(namespacePath: namespacePath, description: description),
-                  description: description, name: nil)
+                  description: description, name: nil, path: namespacePath)
     }
 
     private static func openSocket() throws(IpNetError) -> NetlinkSocket {
@@ -82,10 +85,11 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
-    private init(socket: NetlinkSocket, description: String?, name: String?) {
+    private init(socket: NetlinkSocket, description: String?, name: String?, path: String?) {
         self.socket = socket
         self.namespaceDescription = description
         self.namespaceName = name
+        self.namespacePath = path
     }
 
     // MARK: Links

@@ -69,3 +69,26 @@ enum NetlinkConstants {
     /// USER_HZ: the unit of `nda_cacheinfo` times is 1/100 s on every Linux architecture.
     static let userHz: UInt32 = 100
 }
+
+/// The neighbor-table (ntable) numbers: message types, `NDTA_*` and `NDTPA_*` of `<linux/neighbour.h>`.
+extension NetlinkConstants {
+    static let newNeighTable = UInt16(RTM_NEWNEIGHTBL)
+    static let getNeighTable = UInt16(RTM_GETNEIGHTBL)
+    static let setNeighTable = UInt16(RTM_SETNEIGHTBL)
+    static let ndtaName = UInt16(NDTA_NAME)
+    static let ndtaThresh1 = UInt16(NDTA_THRESH1)
+    static let ndtaThresh2 = UInt16(NDTA_THRESH2)
+    static let ndtaThresh3 = UInt16(NDTA_THRESH3)
+    static let ndtaParms = UInt16(NDTA_PARMS)
+    static let ndtaGcInterval = UInt16(NDTA_GC_INTERVAL)
+    static let ndtpaIfindex = UInt16(NDTPA_IFINDEX)
+    static let ndtpaBaseReachableTime = UInt16(NDTPA_BASE_REACHABLE_TIME)
+    static let ndtpaRetransTime = UInt16(NDTPA_RETRANS_TIME)
+    static let ndtpaGcStaleTime = UInt16(NDTPA_GC_STALETIME)
+    static let ndtpaDelayProbeTime = UInt16(NDTPA_DELAY_PROBE_TIME)
+    static let ndtpaUcastProbes = UInt16(NDTPA_UCAST_PROBES)
+    static let ndtpaMcastProbes = UInt16(NDTPA_MCAST_PROBES)
+    static let ndtpaIntervalProbeTime = UInt16(NDTPA_INTERVAL_PROBE_TIME_MS)
+    /// `sizeof(struct ndtmsg)` = 4.
+    static let ndtmsgSize = MemoryLayout<ndtmsg>.size
+}

@@ -14,7 +14,8 @@ final class DesiredFileParser {
     typealias Event = YAMLEventReader.Event
     typealias Field = NeighborFields.Field
 
-    static let topKeys: [StaticString] = ["version", "owner", "prune", "maxDeletes", "defaults", "neighbors"]
+    static let topKeys: [StaticString] = ["version", "owner", "prune", "maxDeletes", "defaults", "neighbors",
+                                          "parameters"]
     static let topKeyNames = topKeys.map { $0.description }
     static let ownerKeys: [StaticString] = ["protocol"]
 
@@ -100,8 +101,8 @@ final class DesiredFileParser {
         case .mappingStart, .sequenceStart:
             depth += 1
             if depth > limits.maxDepth {
-                try error("nesting deeper than \(limits.maxDepth) levels; a neighsync file needs at most 4 "
-                          + "(top level, neighbors, entry, owner/defaults)", at: mark(e))
+                try error("nesting deeper than \(limits.maxDepth) levels; a neighsync file needs at most 5 "
+                          + "(top level, parameters, interfaces, interface, family)", at: mark(e))
                 throw Stop()
             }
         case .mappingEnd, .sequenceEnd:
@@ -298,9 +299,54 @@ final class DesiredFileParser {
                 try parseFields(into: &defaults, isDefaults: true)
                 try checkLuidAgreement(defaults)
                 defaultsRead = true
+            case 6:
+                // Read apart, by its own reader (ParameterSectionReader), from a small tree of the section.
+                var nodes = ParameterSectionReader.maxNodes
+                let section = ParameterSectionReader.read(try node(v, budget: &nodes),
+                                                          maxDiagnostics: budget - diagnostics.count)
+                for d in section.diagnostics { try error(d.message, at: d.mark, notes: d.notes) }
+                result.parameters = section.parameters
             default:
                 try parseNeighbors(v)
             }
+        }
+    }
+
+    /// Reads the node that starts with `e` into a `YAMLNode`, for a section read by its own reader; aliases, tags and
+    /// keys that are not names are reported here as everywhere and become `.invalid`. At most `budget` nodes (the
+    /// tree costs memory the streaming walk does not): more stop the file.
+    private func node(_ e: Event, budget: inout Int) throws -> YAMLNode {
+        budget -= 1
+        if budget < 0 {
+            try error("more than \(ParameterSectionReader.maxNodes) values in 'parameters'; a section that large is "
+                      + "not a host's neighbor-table settings", at: mark(e))
+            throw Stop()
+        }
+        guard try acceptable(e) else { return .invalid }
+        switch e.kind {
+        case .scalar:
+            return .scalar(ScalarBytes.string(e.bytes), plain: e.plain, mark: mark(e))
+        case .mappingStart:
+            var entries: [YAMLNode.Entry] = []
+            while true {
+                let k = try next()
+                if k.kind == .mappingEnd { break }
+                guard let key = try self.key(k) else { continue }
+                let name = ScalarBytes.string(key.bytes)
+                let at = mark(key)
+                entries.append(YAMLNode.Entry(key: name, mark: at, value: try node(try next(), budget: &budget)))
+            }
+            return .mapping(entries, mark: mark(e))
+        case .sequenceStart:
+            var items: [YAMLNode] = []
+            while true {
+                let i = try next()
+                if i.kind == .sequenceEnd { break }
+                items.append(try node(i, budget: &budget))
+            }
+            return .sequence(items, mark: mark(e))
+        default:
+            return .invalid
         }
     }
 

@@ -151,6 +151,9 @@ public enum DesiredStateLoader {
         var snippets: [SourceMark: String] = [:]
         var files: [String] = []
         var neighbors: [DesiredNeighbor] = []
+        var parameters: [DesiredParameter] = []
+        /// Where each merged parameter was set, by `DesiredParameter.path`.
+        var parameterIndex: [String: Int] = [:]
         var ownerProtocol: ParsedFile.Setting<UInt8>?
         var prune: ParsedFile.Setting<PruneMode>?
         var maxDeletes: ParsedFile.Setting<Int>?
@@ -340,8 +343,25 @@ public enum DesiredStateLoader {
                                + "appear once, so remove one",
                                notes: [Diagnostic.Note(mark: fm, message: "first defined here")]))
             }
+            mergeParameters(file.parameters)
             // Every entry is kept so ids stay list positions; duplicates make the load fail anyway.
             if neighbors.isEmpty && expectedFiles == 1 { neighbors = file.neighbors } else { neighbors += file.neighbors }
+        }
+
+        /// Adds a file's parameters: one key of one family at one place may be set in one file only.
+        mutating func mergeParameters(_ list: [DesiredParameter]) {
+            for p in list {
+                if let i = parameterIndex[p.path] {
+                    let first = parameters[i]
+                    var notes: [Diagnostic.Note] = []
+                    if let m = first.source { notes.append(Diagnostic.Note(mark: m, message: "first set here")) }
+                    add(Diagnostic(mark: p.source, message: "'\(p.path)' is set in two files; set each parameter "
+                                   + "once", notes: notes))
+                    continue
+                }
+                parameterIndex[p.path] = parameters.count
+                parameters.append(p)
+            }
         }
 
         mutating func finish() -> Result<DesiredState, DiagnosticList> {
@@ -363,6 +383,7 @@ public enum DesiredStateLoader {
                                      maxDeletes: maxDeletes?.value ?? DesiredState.defaultMaxDeletes,
                                      neighbors: neighbors, files: files)
             if !warnings.isEmpty { state.warnings = list(warnings) }
+            state.parameters = parameters
             return .success(state)
         }
     }

@@ -34,7 +34,9 @@ public struct ApplyRound: Sendable {
             let c = (clock.now - start).components
             return Double(c.seconds) + Double(c.attoseconds) / 1e18
         }
+        // Interfaces named by parameters count too: a re-created link has the kernel's defaults again.
         let names = Set(state.neighbors.compactMap(\.interface.name))
+            .union(state.parameters.compactMap(\.place.interfaceName))
         let indexes = Set(state.neighbors.compactMap { $0.interface.index ?? $0.interface.luid?.netLuidIndex })
         let links: [Link]
         do {
@@ -72,6 +74,17 @@ public struct ApplyRound: Sendable {
                                 ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes,
                                 pending: pending)
         if !held.isEmpty { plan.changes.removeAll { held.contains($0.key) } }
+        if !state.parameters.isEmpty {
+            // Parameters have no change notification (neightbl_set and the sysctls announce nothing), so a pass
+            // (an event's, or the periodic resync's) compares them afresh.
+            do {
+                plan.include(ParameterPlanner.plan(desired: state.parameters, current: try table.parameters(),
+                                                   links: links))
+            } catch {
+                return ApplyRound(report: nil, error: "cannot read the neighbor-table parameters: \(error)",
+                                  scope: scope, seconds: seconds())
+            }
+        }
         do {
             let report = try Applier.apply(plan, to: table, force: force)
             return ApplyRound(report: report, error: nil, scope: scope, seconds: seconds())
@@ -89,6 +102,10 @@ public struct ApplyRound: Sendable {
         -> Result<DesiredState, DiagnosticList> {
         guard case .success(let state) = loaded, let links = try? table.links() else { return loaded }
         if case .failure(let d) = state.resolveRows(links: links) { return .failure(d) }
+        if !state.parameters.isEmpty, let initial = try? table.isInitialNamespace() {
+            let problems = DesiredParameter.namespaceProblems(state.parameters, initialNamespace: initial)
+            if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
+        }
         return loaded
     }
 

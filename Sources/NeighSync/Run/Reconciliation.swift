@@ -18,6 +18,8 @@ public struct Reconciliation {
     public var links: [Link]
     /// The current rows.
     public var current: [IpNetRow2]
+    /// The kernel's neighbor-table parameters; read only when the file manages parameters.
+    public var currentParameters: [NeighborParameterSet] = []
 
     /// Loads `path` and resolves it against `links`; diagnostics on any problem that is the file's fault, pending
     /// entries apart. The returned state keeps its settings but not its parsed entries (the rows replace them), to
@@ -47,21 +49,45 @@ public struct Reconciliation {
         let (links, current) = try read.get()
         // Hand the parsed entries over, so they are freed as soon as the rows exist.
         let (state, desired) = try resolve(loaded.take()!, links: links)
-        return Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
-                              current: current)
+        var r = Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
+                               current: current)
+        if !state.parameters.isEmpty {
+            try Self.check(state.parameters, initialNamespace: try table.isInitialNamespace())
+            r.currentParameters = try table.parameters()
+        }
+        return r
+    }
+
+    /// Throws the diagnostics of table-wide parameters outside the initial namespace (`DesiredParameter`'s rule).
+    public static func check(_ parameters: [DesiredParameter], initialNamespace: Bool) throws {
+        let problems = DesiredParameter.namespaceProblems(parameters, initialNamespace: initialNamespace)
+        if !problems.isEmpty { throw DiagnosticList(problems) }
     }
 
     /// Gathers everything from a saved snapshot (no netlink).
     public static func gather(path: String, snapshot: String, links linksPath: String?) throws -> Reconciliation {
-        let (links, rows) = try Snapshot.load(path: snapshot, linksPath: linksPath)
+        let (links, rows, parameters, initial) = try Snapshot.loadWithParameters(path: snapshot, linksPath: linksPath)
         let (state, desired) = try Self.desired(path: path, links: links)
-        return Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
-                              current: rows)
+        var r = Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
+                               current: rows)
+        if !state.parameters.isEmpty {
+            guard let parameters, let initial else {
+                throw RecordError("\(snapshot) holds no neighbor-table parameters, which the file manages; take the "
+                                  + "snapshot with 'neighsync show --output json' (this version or later)")
+            }
+            try check(state.parameters, initialNamespace: initial)
+            r.currentParameters = parameters
+        }
+        return r
     }
 
     /// The plan of this run.
     public func plan() -> Plan {
-        Planner.plan(desired: desired, current: current, links: links, ownerProtocol: state.ownerProtocol,
-                     prune: state.prune, maxDeletes: state.maxDeletes, pending: pending)
+        var plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: state.ownerProtocol,
+                                prune: state.prune, maxDeletes: state.maxDeletes, pending: pending)
+        if !state.parameters.isEmpty {
+            plan.include(ParameterPlanner.plan(desired: state.parameters, current: currentParameters, links: links))
+        }
+        return plan
     }
 }

@@ -42,6 +42,23 @@ public final class RunLogger: @unchecked Sendable {
     /// converged and unchanged entries log nothing. `trigger` (watch mode: `initial`, `event`, `resync`, `reload`)
     /// is added to every line when given. iproute2 equivalent: the lines `ip monitor neigh` would print for the writes.
     public func log(_ report: ApplyReport, trigger: String? = nil) {
+        // Parameters first, as they were written (`event=parameter`, or a failure with `action=parameter`).
+        for p in report.parameters {
+            let d = p.change.desired
+            var fields: [(String, String?)] = [
+                ("interface", d.place.interfaceName ?? "table"), ("family", d.family.rawValue), ("key", d.key.rawValue),
+                ("before", p.change.before.map { DesiredParameter.text($0, of: d.key) }),
+                ("after", DesiredParameter.text(d.value, of: d.key)),
+            ]
+            if let e = p.failure {
+                fields.insert(("action", "parameter"), at: 0)
+                fields += [("status", e.windowsName), ("message", e.reason), ("trigger", trigger)]
+                log("error", "failure", fields)
+            } else {
+                fields.append(("trigger", trigger))
+                log("info", "parameter", fields)
+            }
+        }
         for o in report.outcomes {
             let c = o.change
             let row = c.after ?? c.before

@@ -35,4 +35,12 @@ public struct Snapshot: Codable, Hashable, Sendable {
     public static func load(path: String, linksPath: String?) throws -> (links: [Link], rows: [IpNetRow2]) {
         try SnapshotReader.load(path: path, linksPath: linksPath)
     }
+
+    /// `load`, with the snapshot's neighbor-table parameters and whether it was taken in the initial namespace (nil
+    /// each when it does not say: an older snapshot, or iproute2's output).
+    public static func loadWithParameters(path: String, linksPath: String?) throws
+        -> (links: [Link], rows: [IpNetRow2], parameters: [NeighborParameterSet]?, initialNamespace: Bool?) {
+        let r = try SnapshotReader.loadWithParameters(path: path, linksPath: linksPath)
+        return (r.links, r.rows, r.parameters.sets, r.parameters.initialNamespace)
+    }
 }

@@ -14,9 +14,31 @@ enum SnapshotReader {
         try parse(try readFile(path), path: path, linksPath: linksPath) { try readFile($0) }
     }
 
+    /// What a snapshot says about neighbor-table parameters: the sets and whether it was taken in the initial
+    /// namespace; nil each when the snapshot does not say (an older one, or iproute2's output).
+    struct Parameters {
+        var sets: [NeighborParameterSet]?
+        var initialNamespace: Bool?
+    }
+
+    /// The links, rows and parameters of `path` (see `load`).
+    static func loadWithParameters(path: String, linksPath: String?) throws
+        -> (links: [Link], rows: [IpNetRow2], parameters: Parameters) {
+        var parameters = Parameters()
+        let (links, rows) = try parse(try readFile(path), path: path, linksPath: linksPath,
+                                      parameters: &parameters) { try readFile($0) }
+        return (links, rows, parameters)
+    }
+
     /// The links and rows of the document `data` (shown as `path`); for iproute2 neighbor output, the links come
     /// from `readLinks(linksPath)`. Every failure is a `RecordError` naming the file.
     static func parse(_ data: [UInt8], path: String, linksPath: String?,
+                      readLinks: (String) throws -> [UInt8]) throws -> (links: [Link], rows: [IpNetRow2]) {
+        var ignored = Parameters()
+        return try parse(data, path: path, linksPath: linksPath, parameters: &ignored, readLinks: readLinks)
+    }
+
+    static func parse(_ data: [UInt8], path: String, linksPath: String?, parameters: inout Parameters,
                       readLinks: (String) throws -> [UInt8]) throws -> (links: [Link], rows: [IpNetRow2]) {
         try data.withUnsafeBytes { raw in
             var s = JSONScanner(raw)
@@ -27,7 +49,7 @@ enum SnapshotReader {
             }
             switch kind {
             case .object:
-                let result = try snapshot(&s, path: path)
+                let result = try snapshot(&s, path: path, parameters: &parameters)
                 try wrap(path) { try s.end() }
                 return result
             case .array:
@@ -69,7 +91,8 @@ enum SnapshotReader {
         }
     }
 
-    static func snapshot(_ s: inout JSONScanner, path: String) throws -> (links: [Link], rows: [IpNetRow2]) {
+    static func snapshot(_ s: inout JSONScanner, path: String,
+                         parameters: inout Parameters) throws -> (links: [Link], rows: [IpNetRow2]) {
         var kind = "", version: Int64 = 0
         var links: [Link] = []
         var rows: [IpNetRow2] = []
@@ -81,6 +104,20 @@ enum SnapshotReader {
                 case 1: version = try s.integer() ?? -1
                 case 2: try s.array { s, i in links.append(try link(&s, item: i, file: path)) }
                 case 3: try s.array { s, i in rows.append(try row(&s, item: i, file: path)) }
+                case 4: parameters.initialNamespace = try s.bool()
+                case 5:
+                    var sets: [NeighborParameterSet] = []
+                    var places: Set<String> = []
+                    try s.array { s, i in
+                        let set = try parameterSet(&s, item: i, file: path)
+                        // One set per family and place, as the kernel keeps them: a second would silently win.
+                        guard places.insert("\(set.family.rawValue)/\(set.interfaceIndex)").inserted else {
+                            throw bad(path, i, "parameters: a second set for \(set.family.rawValue) at interface index "
+                                      + "\(set.interfaceIndex)")
+                        }
+                        sets.append(set)
+                    }
+                    parameters.sets = sets
                 default: try s.skip(); return
                 }
                 try once(&seen, key, topKeys) { RecordError("\(path): \($0)") }
@@ -110,7 +147,43 @@ enum SnapshotReader {
         RecordError("\(file): item \(item): \(what)")
     }
 
-    static let topKeys: [StaticString] = ["kind", "formatVersion", "links", "neighbors"]
+    static let topKeys: [StaticString] = ["kind", "formatVersion", "links", "neighbors", "initialNamespace",
+                                          "parameters"]
+
+    /// One parameter set: `{"family": "ipv4", "interfaceIndex": 3, "values": {"retransTime": 1000, …}}`, every
+    /// key known and within its range (`NeighborParameter.range`, the kernel's).
+    static func parameterSet(_ s: inout JSONScanner, item: Int, file: String) throws -> NeighborParameterSet {
+        var set = NeighborParameterSet(family: .unspecified, interfaceIndex: 0)
+        let keys: [StaticString] = ["family", "interfaceIndex", "values"]
+        var seen: UInt32 = 0
+        try s.object { s, key in
+            switch known(key, keys) {
+            case 0:
+                let f = try s.text()
+                guard f == "ipv4" || f == "ipv6" else {
+                    throw bad(file, item, "parameters: 'family' must be ipv4 or ipv6, found \(ScalarBytes.quoted(f))")
+                }
+                set.family = f == "ipv4" ? .ipv4 : .ipv6
+            case 1: set.interfaceIndex = try uint32(&s, file, item, "interfaceIndex")
+            case 2:
+                try s.object { s, name in
+                    let k = NeighborParameter(rawValue: String(decoding: name, as: UTF8.self))
+                    guard let k else { throw bad(file, item, "parameters: unknown key \(ScalarBytes.quoted(name))") }
+                    guard let v = try s.integer(), v >= 0, k.range.contains(UInt64(v)) else {
+                        throw bad(file, item, "parameters: '\(k.rawValue)' must be \(k.range.lowerBound)…"
+                                  + "\(k.range.upperBound)")
+                    }
+                    guard set.values.updateValue(UInt64(v), forKey: k) == nil else {
+                        throw bad(file, item, "parameters: duplicate key '\(k.rawValue)'")
+                    }
+                }
+            default: try s.skip(); return
+            }
+            try once(&seen, key, keys) { RecordError("\(file): item \(item): parameters: \($0)") }
+        }
+        guard set.family != .unspecified else { throw bad(file, item, "parameters: 'family' is missing") }
+        return set
+    }
     static let linkKeys: [StaticString] = ["name", "index", "arphrdType", "hardwareAddressLength", "ipv4Enabled",
                                            "ipv6Enabled", "isUp", "isLoopback", "isPointToPoint", "isNoArp"]
     static let rowKeys: [StaticString] = ["address", "interfaceIndex", "interfaceLuid", "physicalAddress", "state",

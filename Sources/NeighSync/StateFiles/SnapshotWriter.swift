@@ -6,7 +6,8 @@ import IpNetCore
 /// `Snapshot`'s, which `SnapshotReader` reads back. iproute2 equivalent: `ip -j neigh show` (`json_writer.c`).
 public enum SnapshotWriter {
     /// The JSON text, ending with a newline.
-    public static func json(links: [Link], rows: [IpNetRow2]) -> String {
+    public static func json(links: [Link], rows: [IpNetRow2], parameters: [NeighborParameterSet]? = nil,
+                            initialNamespace: Bool? = nil) -> String {
         var names: [UInt32: String] = [:]
         for l in links { names[l.index] = l.name }
         var out = "{\n  \"formatVersion\" : 1,\n  \"kind\" : \"neighsync-snapshot\",\n  \"links\" : ["
@@ -45,7 +46,20 @@ public enum SnapshotWriter {
             }
             out += "}"
         }
-        out += rows.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        out += rows.isEmpty ? "]" : "\n  ]"
+        if let initialNamespace { out += ",\n  \"initialNamespace\" : \(initialNamespace)" }
+        if let parameters {
+            // The neighbor-table parameters (`NeighborTableProtocol.parameters()`), one set per line.
+            out += ",\n  \"parameters\" : ["
+            for (i, s) in parameters.enumerated() {
+                out += i == 0 ? "\n    " : ",\n    "
+                out += "{\"family\": \"\(s.family.rawValue)\", \"interfaceIndex\": \(s.interfaceIndex), \"values\": {"
+                out += s.values.keys.sorted().map { "\"\($0.rawValue)\": \(s.values[$0]!)" }.joined(separator: ", ")
+                out += "}}"
+            }
+            out += parameters.isEmpty ? "]" : "\n  ]"
+        }
+        out += "\n}\n"
         return out
     }
 }

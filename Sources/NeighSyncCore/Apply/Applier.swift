@@ -29,6 +29,8 @@ public enum Applier {
         if plan.exceedsMaxDeletes && !force {
             throw Refusal.tooManyDeletes(count: plan.count(.delete), limit: plan.maxDeletes)
         }
+        // Parameters first: the timers and switches the entries are written under (RTM_SETNEIGHTBL, sysctls).
+        let parameters = writeParameters(plan.parameterChanges, to: table)
         let results = table.perform(plan.changes.map(\.operation))
         if results.count != plan.changes.count {
             preconditionFailure("perform returned \(results.count) results for \(plan.changes.count) operations")
@@ -70,6 +72,41 @@ public enum Applier {
                 outcomes[r.index] = again[k].map { .failed($0) } ?? .applied(r.action)
             }
         }
-        return ApplyReport(changes: plan.changes, results: outcomes, unchanged: plan.unchanged, pending: plan.pending)
+        var report = ApplyReport(changes: plan.changes, results: outcomes, unchanged: plan.unchanged,
+                                 pending: plan.pending)
+        report.parameters = parameters
+        report.pendingParameters = plan.pendingParameters
+        return report
+    }
+
+    /// Writes parameter changes, one `setParameters` call per (family, place), and returns each change with its
+    /// failure. A failing place does not stop the others. Netlink: one RTM_SETNEIGHTBL per interface and family
+    /// (and per table), the proxy switches as sysctls; iproute2: `ip ntable change name … dev IF …`.
+    static func writeParameters(_ changes: [ParameterChange], to table: NeighborTableProtocol)
+        -> [ParameterOutcome] {
+        var groups: [[ParameterChange]] = []
+        var groupOf: [String: Int] = [:]
+        for c in changes {
+            let place = "\(c.desired.family.rawValue)/\(c.interfaceIndex)"
+            if let i = groupOf[place] {
+                groups[i].append(c)
+            } else {
+                groupOf[place] = groups.count
+                groups.append([c])
+            }
+        }
+        var out: [ParameterOutcome] = []
+        for g in groups {
+            var values: [NeighborParameter: UInt64] = [:]
+            for c in g { values[c.desired.key] = c.desired.value }
+            let set = NeighborParameterSet(family: g[0].desired.family, interfaceIndex: g[0].interfaceIndex,
+                                           values: values)
+            var failure: IpNetError? = nil
+            do { try table.setParameters(set) } catch {
+                failure = error as? IpNetError ?? .system(errno: 5, message: "\(error)")
+            }
+            out += g.map { ParameterOutcome(change: $0, failure: failure) }
+        }
+        return out
     }
 }

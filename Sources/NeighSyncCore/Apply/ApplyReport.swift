@@ -11,6 +11,10 @@ public struct ApplyReport: Hashable, Sendable {
     public var unchanged: Int
     /// Desired entries that could not be written (interface absent, family unusable), from the plan.
     public var pending: [PendingNeighbor]
+    /// The parameter changes written before the entries, each with its failure (nil: applied).
+    public var parameters: [ParameterOutcome] = []
+    /// Desired parameters whose interface does not exist, from the plan; the run does not succeed while there are any.
+    public var pendingParameters: [DesiredParameter] = []
 
     /// One outcome per change, in plan order (built on access from `changes` and `results`).
     public var outcomes: Outcomes { Outcomes(changes: changes, results: results) }
@@ -59,16 +63,35 @@ public struct ApplyReport: Hashable, Sendable {
     public var requiredPending: [PendingNeighbor] { pending.filter { !$0.isExpected } }
 
     /// True when nothing failed and no entry that is not optional is pending.
-    public var succeeded: Bool { failures == 0 && requiredPending.isEmpty }
+    public var succeeded: Bool {
+        failures == 0 && requiredPending.isEmpty && !parameters.contains { $0.failure != nil }
+            && pendingParameters.isEmpty
+    }
 
     /// `Apply: 3 created, 1 set, 2 deleted, 0 already converged, 40 unchanged, 0 failed.`, with `, 2 pending`
     /// before the full stop when entries are pending.
     public var summary: String {
         "Apply: \(count(.create)) created, \(count(.set)) set, \(count(.delete)) deleted, \(converged) already "
-            + "converged, \(unchanged) unchanged, \(failures) failed" + (pending.isEmpty ? "." : ", \(pending.count) pending.")
+            + "converged, \(unchanged) unchanged, \(failures) failed"
+            + (pending.isEmpty ? "" : ", \(pending.count) pending")
+            + (parameters.isEmpty ? "." : "; \(parameters.filter { $0.failure == nil }.count) parameters set, "
+               + "\(parameters.filter { $0.failure != nil }.count) failed.")
     }
 
     /// One line per interface whose entries wait and are not optional, for the error output (see
     /// `PendingNeighbor.problems`), in file order.
     public var pendingProblems: [String] { PendingNeighbor.problems(requiredPending) }
+
+    /// One line per interface whose parameters wait, for the error output, in file order.
+    public var pendingParameterProblems: [String] {
+        var lines: [String] = []
+        var seen: Set<String> = []
+        for p in pendingParameters {
+            guard let name = p.place.interfaceName, seen.insert(name).inserted else { continue }
+            let n = pendingParameters.filter { $0.place.interfaceName == name }.count
+            lines.append("\(n) \(n == 1 ? "parameter" : "parameters") waiting for interface "
+                         + "\(DisplayText.escaped(name)), which does not exist in this namespace")
+        }
+        return lines
+    }
 }

@@ -22,6 +22,8 @@ public struct DesiredState: Hashable, Sendable {
     public var neighbors: [DesiredNeighbor]
     /// The files that were read, in order.
     public var files: [String]
+    /// The neighbor-table parameters of the `parameters` section (files merged), in file order.
+    public var parameters: [DesiredParameter] = []
     /// What the loader allowed but reports (e.g. an owner protocol a routing daemon also uses), positioned, in
     /// file order; shown by the commands on stderr. Errors never end up here: they fail the load.
     public var warnings = DiagnosticList([])

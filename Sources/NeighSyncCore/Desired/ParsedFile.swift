@@ -24,6 +24,8 @@ package struct ParsedFile {
     package var maxDeletes: Setting<Int>?
     /// The valid entries, in file order.
     package var neighbors: [DesiredNeighbor] = []
+    /// The `parameters` section, in file order.
+    package var parameters: [DesiredParameter] = []
     /// True when the file had an error (its entries may be incomplete).
     package var failed = false
 

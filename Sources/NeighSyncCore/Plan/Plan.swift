@@ -16,6 +16,12 @@ public struct Plan: Hashable, Sendable {
     public var maxDeletes: Int
     /// Desired entries that cannot be written yet (interface absent, family unusable), in file order; not changes.
     public var pending: [PendingNeighbor]
+    /// The neighbor-table parameters to change (`ParameterPlanner`); apply writes them before the entries.
+    public var parameterChanges: [ParameterChange] = []
+    /// Desired parameters whose interface does not exist; not changes.
+    public var pendingParameters: [DesiredParameter] = []
+    /// Desired parameters the kernel already holds.
+    public var unchangedParameters = 0
 
     /// Builds a plan.
     public init(changes: [Change], unchanged: Int, ownerProtocol: UInt8, prune: PruneMode, maxDeletes: Int,
@@ -34,8 +40,15 @@ public struct Plan: Hashable, Sendable {
     /// How many changes have the action.
     public func count(_ action: Action) -> Int { changes.reduce(0) { $0 + ($1.action == action ? 1 : 0) } }
 
-    /// True when nothing can be done now (pending entries are not changes).
-    public var isEmpty: Bool { changes.isEmpty }
+    /// True when nothing can be done now (pending entries and parameters are not changes).
+    public var isEmpty: Bool { changes.isEmpty && parameterChanges.isEmpty }
+
+    /// Adds the parameter plan (changes, unchanged count, pending) to this plan.
+    public mutating func include(_ parameters: ParameterPlanner.Result) {
+        parameterChanges = parameters.changes
+        pendingParameters = parameters.pending
+        unchangedParameters = parameters.unchanged
+    }
 
     /// True when the plan deletes more than `maxDeletes` entries and so needs `--force`.
     public var exceedsMaxDeletes: Bool { count(.delete) > maxDeletes }
@@ -44,6 +57,9 @@ public struct Plan: Hashable, Sendable {
     /// before the full stop when entries are pending.
     public var summary: String {
         "Plan: \(count(.create)) to create, \(count(.set)) to set, \(count(.delete)) to delete, \(unchanged) unchanged"
-            + (pending.isEmpty ? "." : ", \(pending.count) pending.")
+            + (pending.isEmpty ? "" : ", \(pending.count) pending")
+            + (parameterChanges.isEmpty && pendingParameters.isEmpty ? "."
+               : "; \(parameterChanges.count) \(parameterChanges.count == 1 ? "parameter" : "parameters") to change"
+               + (pendingParameters.isEmpty ? "." : ", \(pendingParameters.count) pending."))
     }
 }

@@ -60,6 +60,10 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
     public var trigger: String?
     /// Why the run could not plan or apply at all (file does not resolve, refusal, lock held); absent otherwise.
     public var error: String?
+    /// The parameter changes and what happened to each; absent when none were planned.
+    public var parameters: [ParameterRecord]?
+    /// The parameters waiting for their interface; absent when there are none (`ok` is false while there are).
+    public var pendingParameters: [ParameterRecord]?
 
     /// The document of a report.
     public init(_ report: ApplyReport, seconds: Double) {
@@ -80,6 +84,12 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
             return r
         }
         pending = report.pending.map(PendingRecord.init)
+        if !report.pendingParameters.isEmpty {
+            pendingParameters = report.pendingParameters.map { ParameterRecord($0) }
+        }
+        if !report.parameters.isEmpty {
+            parameters = report.parameters.map { ParameterRecord($0.change, failure: $0.failure) }
+        }
         durationSeconds = (seconds * 1000).rounded() / 1000
     }
 }

@@ -78,6 +78,10 @@ public struct PlanDocument: Codable, Hashable, Sendable {
     public var changes: [ChangeRecord]
     /// The pending entries, in file order (always written; absent in plan files of older versions).
     public var pending: [PendingRecord]?
+    /// The parameter changes, in plan order; absent when the file manages no parameters.
+    public var parameters: [ParameterRecord]?
+    /// The parameters waiting for their interface; absent when there are none.
+    public var pendingParameters: [ParameterRecord]?
 
     /// A document from its parts, as `PlanFileReader` reads them.
     package init(formatVersion: Int, summary: Summary, ownerProtocol: UInt8, changes: [ChangeRecord]) {
@@ -103,5 +107,9 @@ public struct PlanDocument: Codable, Hashable, Sendable {
                          source: c.source?.description)
         }
         pending = plan.pending.map(PendingRecord.init)
+        if !plan.parameterChanges.isEmpty || plan.unchangedParameters > 0 || !plan.pendingParameters.isEmpty {
+            parameters = plan.parameterChanges.map { ParameterRecord($0) }
+        }
+        if !plan.pendingParameters.isEmpty { pendingParameters = plan.pendingParameters.map { ParameterRecord($0) } }
     }
 }

@@ -15,12 +15,16 @@ public struct PlanRenderer: Sendable {
     public func render(_ plan: Plan) -> String {
         let noChanges = "No changes. \(plan.unchanged) \(plan.unchanged == 1 ? "entry matches" : "entries match") "
             + "the desired state"
-        if plan.isEmpty && plan.pending.isEmpty { return noChanges + ".\n" }
+        if plan.isEmpty && plan.pending.isEmpty && plan.pendingParameters.isEmpty { return noChanges + ".\n" }
         var out = ""
         out.reserveCapacity((plan.changes.count + plan.pending.count) * 90)
+        // Parameters first: apply writes them before the entries.
+        for c in plan.parameterChanges { out += line(c) + "\n" }
         for c in plan.changes { out += line(c) + "\n" }
         for p in plan.pending { out += line(p) + "\n" }
-        out += "\n" + (plan.isEmpty ? noChanges + "; \(plan.pending.count) pending." : plan.summary) + "\n"
+        for p in plan.pendingParameters { out += line(pending: p) + "\n" }
+        let pendingCount = plan.pending.count + plan.pendingParameters.count
+        out += "\n" + (plan.isEmpty ? noChanges + "; \(pendingCount) pending." : plan.summary) + "\n"
         if plan.exceedsMaxDeletes {
             out += "warning: this plan deletes \(plan.count(.delete)) entries, more than maxDeletes "
                 + "(\(plan.maxDeletes)); apply will refuse it without --force\n"
@@ -45,6 +49,23 @@ public struct PlanRenderer: Sendable {
         case .delete: code = "31"
         }
         return "\u{1B}[\(code)m\(s)\u{1B}[0m"
+    }
+
+    /// One parameter change: `  ~ parameter veth0 ipv4 baseReachableTime 30s → 15s  (n.yaml:4:36)`.
+    public func line(_ c: ParameterChange) -> String {
+        var s = "  ~ \(c.text)"
+        if let src = c.desired.source { s += "  (\(DisplayText.escaped(src.description)))" }
+        return color ? "\u{1B}[33m\(s)\u{1B}[0m" : s
+    }
+
+    /// One parameter waiting for its interface: `  ? parameter vlan100 ipv4 retransTime 1s  # waiting for interface
+    /// vlan100 (n.yaml:4:5)`.
+    public func line(pending p: DesiredParameter) -> String {
+        let name = DisplayText.escaped(p.place.interfaceName ?? "table")
+        var s = "  ? parameter \(name) \(p.family.rawValue) \(p.key.rawValue) "
+            + "\(DesiredParameter.text(p.value, of: p.key))  # waiting for interface \(name)"
+        if let src = p.source { s += " (\(DisplayText.escaped(src.description)))" }
+        return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
     }
 
     /// One pending entry: `  ? 198.51.100.10 dev vlan100 lladdr 02:00:00:00:00:10 permanent  # waiting for interface

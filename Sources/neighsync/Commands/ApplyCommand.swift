@@ -136,7 +136,8 @@ struct ApplyCommand: ParsableCommand {
             throw Console.fail("\(error)", json: json)
         }
         if !plan.isEmpty && !Capabilities.hasNetAdmin {
-            throw Console.fail("ERROR_ACCESS_DENIED: applying \(plan.changes.count) changes needs CAP_NET_ADMIN; "
+            throw Console.fail("ERROR_ACCESS_DENIED: applying "
+                               + "\(plan.changes.count + plan.parameterChanges.count) changes needs CAP_NET_ADMIN; "
                                + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_ADMIN)",
                                json: json, status: IpNetError.accessDenied("").windowsName)
         }
@@ -177,6 +178,13 @@ struct ApplyCommand: ParsableCommand {
             }
             Console.out(try Console.json(doc))
         case .text:
+            for p in report.parameters {
+                if let e = p.failure {
+                    Console.err("error: \(e.windowsName): set \(p.change.text): \(e.reason)")
+                } else {
+                    Console.out("set \(p.change.text)\n")
+                }
+            }
             let allApplied = zip(report.changes, report.results).allSatisfy { c, r in r == .applied(c.action) }
             if allApplied, !(verbose && !report.pending.isEmpty), let text = try? prerendered?.wait() {
                 Console.out(text + report.summary + "\n")
@@ -186,6 +194,10 @@ struct ApplyCommand: ParsableCommand {
             Phases.mark("output")
         }
         if common.output != .json {
+            for line in report.pendingParameterProblems {
+                Console.err("error: pending: \(line); nothing was written for them. They are written once it exists "
+                            + "(apply again, or run with --watch)")
+            }
             for line in report.pendingProblems {
                 Console.err("error: pending: \(line); nothing was written for them. They are written once they can "
                             + "be (apply again, or run with --watch); mark them optional: true if that is expected")
@@ -375,7 +387,7 @@ struct ApplyCommand: ParsableCommand {
             let r = PlanRenderer(color: false)
             for p in report.pending { text += r.line(p).dropFirst(2) + "\n" }
         }
-        if changed || verbose || !report.succeeded { text += report.summary + "\n" }
+        if changed || verbose || !report.succeeded || !report.parameters.isEmpty { text += report.summary + "\n" }
         Console.out(text)
     }
 

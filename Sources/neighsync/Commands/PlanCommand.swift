@@ -89,6 +89,11 @@ struct PlanCommand: ParsableCommand {
         }
         Console.warn(r.warnings(adding: coexistence))
         let plan = r.plan()
+        if out != nil, !r.state.parameters.isEmpty {
+            // A saved plan records entries only: applying it could not repair the parameters the file manages.
+            throw Console.fail("--out: saved plans do not carry neighbor-table parameters yet, and this file manages "
+                               + "\(r.state.parameters.count); plan and apply it with -f instead", json: json)
+        }
         if let out {
             do {
                 try PlanFile(namespace: common.netns, desired: r.desired, links: r.links, current: r.current,

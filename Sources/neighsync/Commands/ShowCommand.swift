@@ -29,11 +29,19 @@ struct ShowCommand: ParsableCommand {
                                valueName: "n"))
     var ownerProtocol: UInt8 = DesiredState.defaultOwnerProtocol
 
+    @Flag(help: ArgumentHelp("YAML: also write the neighbor-table parameters (a host's defaults are not desired "
+                             + "state by themselves)."))
+    var parameters = false
+
     @OptionGroup var common: ShowOptions
 
     func validate() throws {
         if all && common.output == .yaml {
             throw ValidationError("--output yaml writes a desired-state file, which holds static entries only; drop --all")
+        }
+        if parameters && common.output != .yaml {
+            throw ValidationError("--parameters chooses what a bootstrapped file holds; use it with --output yaml "
+                                  + "(the JSON snapshot always holds the parameters)")
         }
         if includeForeign && common.output != .yaml {
             throw ValidationError("--include-foreign chooses what a bootstrapped file holds; use it with --output yaml")
@@ -47,10 +55,17 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let links: [Link]
         var rows: [IpNetRow2]
+        var sets: [NeighborParameterSet] = []
+        var initial = false
         do {
             let table = try NeighborTable(namespace: common.netns)
             links = try table.links()
             rows = try table.table(family: .unspecified)
+            // The snapshot always holds them (so plan --state can plan a file's parameters); YAML only when asked.
+            if common.output == .json || (common.output == .yaml && parameters) {
+                sets = try table.parameters()
+                initial = try table.isInitialNamespace()
+            }
         } catch let e as IpNetError {
             throw Console.fail(e.description)
         }
@@ -62,16 +77,18 @@ struct ShowCommand: ParsableCommand {
             }
             rows = rows.filter { $0.effectiveInterfaceIndex == link.index }
             shownLinks = [link]
+            sets = sets.filter { $0.interfaceIndex == link.index }
         }
         rows.sort { $0.key < $1.key }
         switch common.output {
         case .json:
-            Console.out(SnapshotWriter.json(links: shownLinks, rows: rows))
+            Console.out(SnapshotWriter.json(links: shownLinks, rows: rows, parameters: sets, initialNamespace: initial))
         case .yaml:
             let chosen = ShowSelection.bootstrap(rows, ownerProtocol: ownerProtocol, includeForeign: includeForeign)
             let ns = common.netns.map { "namespace \($0)" } ?? "the current namespace"
             Console.out(DesiredStateWriter.yaml(rows: chosen.rows, links: links, ownerProtocol: ownerProtocol,
-                                                header: ["Written by 'neighsync show --output yaml' from \(ns)."]))
+                                                header: ["Written by 'neighsync show --output yaml' from \(ns)."])
+                        + ParameterWriter.yaml(sets, links: shownLinks, initialNamespace: initial))
             for note in DesiredStateWriter.notes(rows: chosen.rows, links: links) { Console.err("note: \(note)\n") }
             let left = chosen.foreignLeftOut.values.reduce(0, +)
             if left > 0 {

@@ -55,6 +55,9 @@ struct ValidateCommand: ParsableCommand {
                 }
                 let links = try table.links()
                 let resolution = try state.resolve(links: links).get()
+                if !state.parameters.isEmpty {
+                    try Reconciliation.check(state.parameters, initialNamespace: try table.isInitialNamespace())
+                }
                 pending = resolution.pending
                 let extra = try LiveCoexistence.warnings(
                     entries: resolution.entries.map(\.desiredRow), links: links, ownerProtocol: state.ownerProtocol,
@@ -90,6 +93,8 @@ struct ValidateCommand: ParsableCommand {
                 Console.warn(state.warnings)
                 Console.out("ok: \(state.neighbors.count) neighbor\(state.neighbors.count == 1 ? "" : "s") on "
                             + "\(interfaces) interface\(interfaces == 1 ? "" : "s")"
+                            + (state.parameters.isEmpty ? "" : ", \(state.parameters.count) "
+                               + (state.parameters.count == 1 ? "parameter" : "parameters"))
                             + (pending.isEmpty ? "" : "; \(pending.count) pending") + "\n")
                 for line in PendingNeighbor.problems(pending) { Console.err("note: pending: \(line)") }
             }

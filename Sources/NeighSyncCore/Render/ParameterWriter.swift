@@ -1,0 +1,41 @@
+import IpNetCore
+
+/// Writes the kernel's neighbor-table parameters as the `parameters:` section of a desired-state file (`show --output
+/// yaml --parameters`), every key of every interface whose name a file can hold, and the tables' keys only where
+/// they can be set (the initial namespace). Read back by `ParameterSectionReader` to the same values, so the file
+/// plans "No changes". iproute2 equivalent: `ip ntable show`, written as `ip ntable change` arguments.
+public enum ParameterWriter {
+    /// The section, ending with a newline; empty when there is nothing to write.
+    public static func yaml(_ sets: [NeighborParameterSet], links: [Link], initialNamespace: Bool) -> String {
+        var names: [UInt32: String] = [:]
+        for l in links where l.isNameExact { names[l.index] = l.name }
+        func flow(_ s: NeighborParameterSet, _ keys: [NeighborParameter]) -> String {
+            let parts = keys.compactMap { k -> String? in
+                guard let v = s.values[k], k.onlyFamily == nil || k.onlyFamily == s.family else { return nil }
+                return "\(k.rawValue): \(DesiredParameter.text(v, of: k))"
+            }
+            return "{ " + parts.joined(separator: ", ") + " }"
+        }
+        var interfaces = ""
+        let perInterface = sets.filter {
+            $0.interfaceIndex != 0 && names[$0.interfaceIndex] != nil && !$0.values.isEmpty
+        }
+        for index in Set(perInterface.map(\.interfaceIndex)).sorted() {
+            interfaces += "    \(DesiredStateWriter.scalar(names[index]!)):\n"
+            let mine = perInterface.filter { $0.interfaceIndex == index }
+            for s in mine.sorted(by: { $0.family.linuxValue < $1.family.linuxValue }) {
+                interfaces += "      \(s.family.rawValue): \(flow(s, NeighborParameter.interfaceKeys))\n"
+            }
+        }
+        var tables = ""
+        if initialNamespace {
+            for s in sets.filter({ $0.interfaceIndex == 0 && !$0.values.isEmpty })
+                .sorted(by: { $0.family.linuxValue < $1.family.linuxValue }) {
+                tables += "    \(s.family.rawValue): \(flow(s, NeighborParameter.tableKeys))\n"
+            }
+        }
+        guard !interfaces.isEmpty || !tables.isEmpty else { return "" }
+        return "parameters:\n" + (interfaces.isEmpty ? "" : "  interfaces:\n" + interfaces)
+            + (tables.isEmpty ? "" : "  tables:\n" + tables)
+    }
+}
