@@ -44,8 +44,28 @@ public struct NetLuid: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Parses `0x0006000003000000` (hex with 0x) or a decimal number. Nil for anything else or a value with
     /// reserved bits set.
     public init?(_ text: String) {
-        let v: UInt64?
-        if text.hasPrefix("0x") || text.hasPrefix("0X") {
+        var v: UInt64?
+        // The usual form (`0x` and 1…16 hex digits, as snapshots hold one per row) read straight from the UTF-8
+        // bytes; anything else takes the general path below, which gives the same value for this form.
+        var fast: UInt64 = 0
+        var digits = 0
+        for (i, c) in text.utf8.enumerated() {
+            if i == 0 { if c != 0x30 { digits = -1; break } else { continue } }
+            if i == 1 { if c != 0x78 && c != 0x58 { digits = -1; break } else { continue } }
+            let d: UInt8
+            switch c {
+            case 0x30...0x39: d = c - 0x30
+            case 0x61...0x66: d = c - 0x57
+            case 0x41...0x46: d = c - 0x37
+            default: d = 0xff
+            }
+            digits += 1
+            if d == 0xff || digits > 16 { digits = -1; break }
+            fast = fast << 4 | UInt64(d)
+        }
+        if digits > 0 {
+            v = fast
+        } else if text.hasPrefix("0x") || text.hasPrefix("0X") {
             let h = text.dropFirst(2)
             v = h.isEmpty || h.count > 16 ? nil : UInt64(h, radix: 16)
         } else {

@@ -52,6 +52,46 @@ import NetnsTesting
         #expect(l.netLuidIndex == 3 && l.ifType == 6)
     }
 
+    /// The byte-level fast path of `NetLuid(_:)` (`0x` + 1…16 hex digits) gives exactly what the general path gives,
+    /// and every other form still goes through the general path.
+    @Test func luidFastPathAgreesWithTheGeneralRule() {
+        #expect(NetLuid("0X0006000003000000") == NetLuid(value: 0x0006_0000_0300_0000))
+        #expect(NetLuid("0x0006000003ABCDEF") == nil)        // reserved bits
+        #expect(NetLuid("0x00060000Ab000000") == NetLuid(value: 0x0006_0000_AB00_0000))
+        #expect(NetLuid("0x3000000") == NetLuid(value: 0x300_0000))
+        #expect(NetLuid("0x00060000030000000") == nil)       // 17 digits
+        #expect(NetLuid("0x") == nil)
+        #expect(NetLuid("0x+3000000") == NetLuid(value: 0x300_0000))  // the general path's UInt64(_:radix:)
+        #expect(NetLuid("0x3000000g") == nil)
+        #expect(NetLuid("1688849910595584") == NetLuid(value: 0x0006_0000_0300_0000))  // decimal
+        #expect(NetLuid("") == nil)
+    }
+
+    /// `NeighborTable.inTableOrder` (a packed key per row, sorted once) orders rows exactly as comparing
+    /// `(family == .ipv4 ? 0 : 1, key)` does: IPv4 first, then interface (by LUID when set, else index), then
+    /// address, the scope id ignored; equal keys keep their dump order.
+    @Test func tableOrderIsFamilyThenKey() {
+        var rows: [IpNetRow2] = []
+        let addresses = ["192.0.2.10", "192.0.2.9", "2001:db8::1", "fe80::1%5", "fe80::1", "198.51.100.1", "2001:db8::",
+                         "255.255.255.254", "ffff::1", "0.0.0.1"]
+        for (i, a) in addresses.enumerated() {
+            for index: UInt32 in [7, 3, 0] {
+                let luid = index == 0 ? NetLuid(ifIndex: 4, arphrdType: 1) : NetLuid(value: 0)
+                rows.append(IpNetRow2(address: IpAddress(a)!, interfaceIndex: index, interfaceLuid: luid,
+                                      protocol: UInt8(i)))
+            }
+        }
+        rows.append(IpNetRow2(address: IpAddress("192.0.2.10")!, interfaceIndex: 3, protocol: 99))  // a duplicate key
+        var g = SystemRandomNumberGenerator()
+        rows.shuffle(using: &g)
+        let expected = rows.enumerated().sorted { a, b in
+            let ka = (a.element.address.family == .ipv4 ? 0 : 1, a.element.key)
+            let kb = (b.element.address.family == .ipv4 ? 0 : 1, b.element.key)
+            return ka < kb || (!(kb < ka) && a.offset < b.offset)
+        }.map(\.element)
+        #expect(NeighborTable.inTableOrder(rows) == expected)
+    }
+
     @Test func validRowPasses() {
         #expect(check(row("192.0.2.10")) == nil)
         #expect(check(row("2001:db8::10", luid: 0x0006_0000_0300_0000, mac: .empty), .lookup) == nil)

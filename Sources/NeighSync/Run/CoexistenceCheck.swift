@@ -30,7 +30,9 @@ public enum CoexistenceCheck {
         var warned = Set<UInt32>()
         var out: [Diagnostic] = []
         for d in entries {
-            let key = d.row.key, link = name(key.interfaceIndex)
+            // The link's name is escaped only for a warning: most entries get none.
+            let key = d.row.key
+            var link: String { name(key.interfaceIndex) }
             if let state = networkd?[key.interfaceIndex], state.isManaged, !state.keepsForeignEntries,
                warned.insert(key.interfaceIndex).inserted {
                 let file = state.networkFile.map { DisplayText.escaped($0) }

@@ -99,7 +99,8 @@ enum SnapshotReader {
         var seen: UInt32 = 0
         try wrap(path) {
             try s.object { s, key in
-                switch known(key, topKeys) {
+                let k = known(key, topKeys)
+                switch k {
                 case 0: kind = try s.text()
                 case 1: version = try s.integer() ?? -1
                 case 2: try s.array { s, i in links.append(try link(&s, item: i, file: path)) }
@@ -120,7 +121,7 @@ enum SnapshotReader {
                     parameters.sets = sets
                 default: try s.skip(); return
                 }
-                try once(&seen, key, topKeys) { RecordError("\(path): \($0)") }
+                try once(&seen, k, key) { RecordError("\(path): \($0)") }
             }
         }
         guard kind == "neighsync-snapshot" else {
@@ -194,11 +195,12 @@ enum SnapshotReader {
         keys.firstIndex { JSONScanner.key(key, is: $0) } ?? -1
     }
 
-    /// Marks the known `key` as seen; a second time is an error (as in plan files, `PlanFileReader.members`: the
-    /// last of two values would otherwise win silently), made by `error` from `duplicate key 'protocol'`.
-    static func once(_ seen: inout UInt32, _ key: UnsafeRawBufferPointer, _ keys: [StaticString],
+    /// Marks the known `key`, found at `index` by `known`, as seen; a second time is an error (as in plan files,
+    /// `PlanFileReader.members`: the last of two values would otherwise win silently), made by `error` from
+    /// `duplicate key 'protocol'`.
+    static func once(_ seen: inout UInt32, _ index: Int, _ key: UnsafeRawBufferPointer,
                      _ error: (String) -> RecordError) throws {
-        let bit: UInt32 = 1 << UInt32(known(key, keys))
+        let bit: UInt32 = 1 << UInt32(index)
         guard seen & bit == 0 else { throw error("duplicate key \(ScalarBytes.quoted(key))") }
         seen |= bit
     }
@@ -216,7 +218,8 @@ enum SnapshotReader {
         var loopback: Bool? = nil
         var seen: UInt32 = 0
         try s.object { s, key in
-            switch known(key, linkKeys) {
+            let k = known(key, linkKeys)
+            switch k {
             case 0: l.name = try s.text(); hasName = true
             case 1: l.index = try uint32(&s, file, item, "index"); hasIndex = true
             case 2: l.arphrdType = UInt16(truncatingIfNeeded: try uint32(&s, file, item, "arphrdType"))
@@ -229,7 +232,7 @@ enum SnapshotReader {
             case 9: l.isNoArp = try s.bool()
             default: try s.skip(); return
             }
-            try once(&seen, key, linkKeys) { bad(file, item, $0) }
+            try once(&seen, k, key) { bad(file, item, $0) }
         }
         guard hasName, hasIndex else { throw bad(file, item, "a link needs 'name' and 'index'") }
         // Snapshots written before the flags existed: loopback follows from the ARPHRD type.
@@ -242,7 +245,8 @@ enum SnapshotReader {
         var hasAddress = false, hasState = false
         var seen: UInt32 = 0
         try s.object { s, key in
-            switch known(key, rowKeys) {
+            let k = known(key, rowKeys)
+            switch k {
             case 0:
                 let b = try s.string()
                 guard let a = IpAddress(utf8: b.assumingMemoryBound(to: UInt8.self)) else {
@@ -287,7 +291,7 @@ enum SnapshotReader {
                 }
             default: try s.skip(); return
             }
-            try once(&seen, key, rowKeys) { bad(file, item, $0) }
+            try once(&seen, k, key) { bad(file, item, $0) }
         }
         guard hasAddress, hasState else { throw bad(file, item, "a neighbor needs 'address' and 'state'") }
         return r

@@ -65,36 +65,46 @@ extension DesiredState {
         let mixed = named != 0 && named != neighbors.count
         var seen = DuplicateIndex()
         if mixed { seen.reserve(neighbors.count) }
+        // Consecutive entries usually select the same link the same way, and a found link depends on the selector
+        // alone (`link(for:)`): the last one found is reused instead of hashing the name again.
+        var lastFound: (InterfaceRef, Link)?
         for (position, n) in neighbors.enumerated() {
             if diagnostics.count >= 100 { break }
             let link: Link
-            switch DesiredState.link(for: n, byName: byName, byIndex: byIndex, into: &diagnostics) {
-            case .found(let l):
+            if let (ref, l) = lastFound, ref == n.interface {
                 link = l
-            case .absent(let name, let reason):
-                pending.append(PendingNeighbor(address: n.address, interfaceName: name, interfaceIndex: nil,
-                                               physicalAddress: n.physicalAddress, state: n.state,
-                                               isRouter: n.isRouter, isOptional: n.isOptional,
-                                               cause: .interfaceAbsent, reason: reason, source: n.mark))
-                continue
-            case .failed:
-                continue
+            } else {
+                switch DesiredState.link(for: n, byName: byName, byIndex: byIndex, into: &diagnostics) {
+                case .found(let l):
+                    link = l
+                    lastFound = (n.interface, l)
+                case .absent(let name, let reason):
+                    pending.append(PendingNeighbor(address: n.address, interfaceName: name, interfaceIndex: nil,
+                                                   physicalAddress: n.physicalAddress, state: n.state,
+                                                   isRouter: n.isRouter, isOptional: n.isOptional,
+                                                   cause: .interfaceAbsent, reason: reason, source: n.mark))
+                    continue
+                case .failed:
+                    continue
+                }
             }
-            let addressMark = n.mark(of: "address") ?? n.mark
-            let macMark = n.mark(of: "physicalAddress") ?? n.mark
+            // Positions are looked up only for a message: at 100,000 entries, building them for every entry costs
+            // more than the checks themselves.
+            func addressMark() -> SourceMark { n.mark(of: "address") ?? n.mark }
             var ok = true
             // The checks against the link: errors, or (`.blocked`) the entry's reason to wait.
             let linkErrorsFrom = diagnostics.count
             let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
                                                            physicalAddressLength: n.physicalAddress.count, on: link)
             if let refusal {
-                diagnostics.append(Diagnostic(mark: addressMark, message: refusal))
+                diagnostics.append(Diagnostic(mark: addressMark(), message: refusal))
                 ok = false
             } else if n.physicalAddress.count != 0 && n.physicalAddress.count != link.hardwareAddressLength {
                 let want = link.hardwareAddressLength == 0
                     ? "\(link.name) has no hardware addresses; use state: noarp without physicalAddress"
                     : "\(link.name) uses \(link.hardwareAddressLength)-byte hardware addresses"
-                diagnostics.append(Diagnostic(mark: macMark, message: "physicalAddress \(n.physicalAddress) has "
+                diagnostics.append(Diagnostic(mark: n.mark(of: "physicalAddress") ?? n.mark,
+                                              message: "physicalAddress \(n.physicalAddress) has "
                                               + "\(n.physicalAddress.count) bytes, but \(want)"))
                 ok = false
             }
@@ -113,7 +123,7 @@ extension DesiredState {
                     _ = try NeighborRowValidator.checkInterfaceSelection(IpNetRow2(address: n.address,
                                                                                   interfaceIndex: link.index))
                 } catch {
-                    diagnostics.append(Diagnostic(mark: addressMark, message: "address \(error.reason) (\(link.name) "
+                    diagnostics.append(Diagnostic(mark: addressMark(), message: "address \(error.reason) (\(link.name) "
                                                   + "is index \(link.index))"))
                     ok = false
                 }
@@ -137,7 +147,7 @@ extension DesiredState {
             }
             if mixed, let first = seen.insert(address: n.address, name: nil, index: link.index, id: position) {
                 let f = neighbors[first]
-                diagnostics.append(Diagnostic(mark: addressMark, message: "duplicate neighbor "
+                diagnostics.append(Diagnostic(mark: addressMark(), message: "duplicate neighbor "
                                               + "\(n.address.withoutScope) on \(link.name) (index \(link.index)): "
                                               + "another entry names the same interface as \(f.interface); remove "
                                               + "one", notes: [Diagnostic.Note(mark: f.mark(of: "address") ?? f.mark,
@@ -197,63 +207,73 @@ extension DesiredState {
                            + "\(luid.netLuidIndex) (interfaceLuid \(luid))")
         }
         var chosen: Link?
-        var chosenBy = ""
-        var chosenMark = n.mark
+        // Which selector chose `chosen`: its text and position are built only for a message (at 100,000 entries,
+        // building them for every entry cost more than the lookups).
+        var chooser: NeighborFields.Field?
+        func chosenBy() -> String {
+            switch chooser {
+            case .interface?: return "interface '\(ref.name!)'"
+            case .interfaceIndex?: return "interfaceIndex \(ref.index!)"
+            default: return ""
+            }
+        }
+        func chosenMark() -> SourceMark { chooser.flatMap { n.mark(of: $0.name) } ?? n.mark }
         if let name = ref.name {
-            let m = n.mark(of: "interface") ?? n.mark
             guard let l = byNameLink else {
                 let other = byIndexLink ?? byLuidLink!
-                diagnostics.append(Diagnostic(mark: m, message: "no interface named '\(name)' in this namespace, "
+                diagnostics.append(Diagnostic(mark: n.mark(of: "interface") ?? n.mark,
+                                              message: "no interface named '\(name)' in this namespace, "
                                               + "but the entry's \(byIndexLink != nil ? "interfaceIndex" : "interfaceLuid") "
                                               + "selects \(other.name) (index \(other.index)); give one of them, or "
                                               + "make them agree"))
                 return .failed
             }
             chosen = l
-            chosenBy = "interface '\(name)'"
-            chosenMark = m
+            chooser = .interface
         }
         if let index = ref.index {
-            let m = n.mark(of: "interfaceIndex") ?? n.mark
+            func m() -> SourceMark { n.mark(of: "interfaceIndex") ?? n.mark }
             guard let l = byIndexLink else {
-                diagnostics.append(Diagnostic(mark: m, message: "no interface with index \(index) in this "
-                                              + "namespace, but \(chosenBy.isEmpty ? "the entry's interfaceLuid" : chosenBy) "
+                diagnostics.append(Diagnostic(mark: m(), message: "no interface with index \(index) in this "
+                                              + "namespace, but "
+                                              + "\(chooser == nil ? "the entry's interfaceLuid" : chosenBy()) "
                                               + "selects \((chosen ?? byLuidLink!).name) (index "
                                               + "\((chosen ?? byLuidLink!).index)); give one of them, or make them agree"))
                 return .failed
             }
             if let c = chosen, c.index != l.index {
-                diagnostics.append(Diagnostic(mark: m, message: "interfaceIndex \(index) is \(l.name), but "
-                                              + "\(chosenBy) has index \(c.index); give one of them, or make them "
-                                              + "agree", notes: [Diagnostic.Note(mark: chosenMark,
-                                                                                 message: "\(chosenBy) is here")]))
+                diagnostics.append(Diagnostic(mark: m(), message: "interfaceIndex \(index) is \(l.name), but "
+                                              + "\(chosenBy()) has index \(c.index); give one of them, or make them "
+                                              + "agree", notes: [Diagnostic.Note(mark: chosenMark(),
+                                                                                 message: "\(chosenBy()) is here")]))
                 return .failed
             }
             if chosen == nil {
                 chosen = l
-                chosenBy = "interfaceIndex \(index)"
-                chosenMark = m
+                chooser = .interfaceIndex
             }
         }
         if let luid = ref.luid {
-            let m = n.mark(of: "interfaceLuid") ?? n.mark
+            func m() -> SourceMark { n.mark(of: "interfaceLuid") ?? n.mark }
             guard let l = byLuidLink else {
-                diagnostics.append(Diagnostic(mark: m, message: "no interface with NetLuidIndex "
+                diagnostics.append(Diagnostic(mark: m(), message: "no interface with NetLuidIndex "
                                               + "\(luid.netLuidIndex) (interfaceLuid \(luid)) in this namespace, but "
-                                              + "\(chosenBy) selects \(chosen!.name) (index \(chosen!.index)); give one "
-                                              + "of them, or make them agree",
-                                              notes: [Diagnostic.Note(mark: chosenMark, message: "\(chosenBy) is here")]))
+                                              + "\(chosenBy()) selects \(chosen!.name) (index \(chosen!.index)); "
+                                              + "give one of them, or make them agree",
+                                              notes: [Diagnostic.Note(mark: chosenMark(),
+                                                                      message: "\(chosenBy()) is here")]))
                 return .failed
             }
             if let c = chosen, c.index != l.index {
-                diagnostics.append(Diagnostic(mark: m, message: "interfaceLuid \(luid) selects \(l.name) (index "
-                                              + "\(l.index)), but \(chosenBy) has index \(c.index); give one of "
+                diagnostics.append(Diagnostic(mark: m(), message: "interfaceLuid \(luid) selects \(l.name) (index "
+                                              + "\(l.index)), but \(chosenBy()) has index \(c.index); give one of "
                                               + "them, or make them agree",
-                                              notes: [Diagnostic.Note(mark: chosenMark, message: "\(chosenBy) is here")]))
+                                              notes: [Diagnostic.Note(mark: chosenMark(),
+                                                                      message: "\(chosenBy()) is here")]))
                 return .failed
             }
             if luid.ifType != l.luid.ifType {
-                diagnostics.append(Diagnostic(mark: m, message: "interfaceLuid \(luid) has IfType \(luid.ifType), "
+                diagnostics.append(Diagnostic(mark: m(), message: "interfaceLuid \(luid) has IfType \(luid.ifType), "
                                               + "but \(l.name) has IfType \(l.luid.ifType); its LUID is \(l.luid)"))
                 return .failed
             }
