@@ -158,7 +158,8 @@ enum SnapshotReader {
         let keys: [StaticString] = ["family", "interfaceIndex", "values"]
         var seen: UInt32 = 0
         try s.object { s, key in
-            switch known(key, keys) {
+            let k = known(key, keys)
+            switch k {
             case 0:
                 let f = try s.text()
                 guard f == "ipv4" || f == "ipv6" else {
@@ -180,7 +181,7 @@ enum SnapshotReader {
                 }
             default: try s.skip(); return
             }
-            try once(&seen, key, keys) { RecordError("\(file): item \(item): parameters: \($0)") }
+            try once(&seen, k, key) { RecordError("\(file): item \(item): parameters: \($0)") }
         }
         guard set.family != .unspecified else { throw bad(file, item, "parameters: 'family' is missing") }
         return set
