@@ -48,4 +48,77 @@ static inline int neighsync_recv_many(int fd, void *buf, size_t size, unsigned i
 /* A fixed mmap threshold: large blocks go back to the kernel when freed (see IpNet's Allocator). */
 static inline int neighsync_fixed_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 
+/* AF_PACKET probes for `neighsync verify` (packet(7)): the one C layer of the raw sockets. */
+#include <linux/if_packet.h>
+#include <linux/filter.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Opens a raw packet socket for `ethertype` frames (ETH_P_ARP or ETH_P_IPV6) of interface `ifindex` only: created
+   with protocol 0 (it receives nothing yet), given a classic BPF filter that keeps only ARP replies (op 2) or
+   ICMPv6 neighbor advertisements (next header 58, type 136, no extension header), then bound to (ethertype,
+   ifindex), so no frame of another interface or kind is ever queued. Writes the interface's own hardware address
+   (from getsockname) to `mac` (up to 8 bytes) and its length to `mac_len`. Returns the descriptor or -errno. */
+static inline int neighsync_packet_open(int ifindex, uint16_t ethertype, uint8_t *mac, int *mac_len) {
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return -errno;
+    struct sock_filter arp[] = {
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0806, 0, 3),
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff), BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_filter na[] = {
+        BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x86dd, 0, 5),
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 58, 0, 3),
+        BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 54), BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 136, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, 0xffff), BPF_STMT(BPF_RET | BPF_K, 0),
+    };
+    struct sock_fprog prog;
+    if (ethertype == 0x0806) { prog.len = sizeof arp / sizeof arp[0]; prog.filter = arp; }
+    else { prog.len = sizeof na / sizeof na[0]; prog.filter = na; }
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
+        int e = errno; close(fd); return -e;
+    }
+    struct sockaddr_ll sll;
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ethertype);
+    sll.sll_ifindex = ifindex;
+    if (bind(fd, (struct sockaddr *)&sll, sizeof sll) != 0) { int e = errno; close(fd); return -e; }
+    struct sockaddr_ll me;
+    socklen_t len = sizeof me;
+    memset(&me, 0, sizeof me);
+    if (getsockname(fd, (struct sockaddr *)&me, &len) != 0) { int e = errno; close(fd); return -e; }
+    int n = me.sll_halen > 8 ? 8 : me.sll_halen;
+    memcpy(mac, me.sll_addr, (size_t)n);
+    *mac_len = n;
+    return fd;
+}
+
+/* Sends one whole Ethernet frame (header included) out of `ifindex`. Returns the bytes sent or -errno. */
+static inline long neighsync_packet_send(int fd, int ifindex, uint16_t ethertype, const void *frame, size_t len) {
+    struct sockaddr_ll to;
+    memset(&to, 0, sizeof to);
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ethertype);
+    to.sll_ifindex = ifindex;
+    to.sll_halen = 6;
+    memcpy(to.sll_addr, frame, 6);
+    long n = (long)sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof to);
+    return n < 0 ? -errno : n;
+}
+
+/* Reads one frame without blocking; frames this host sent (PACKET_OUTGOING) are reported with length 0.
+   Returns the frame length, 0 for a skipped frame, or -errno (-EAGAIN when nothing is queued). */
+static inline long neighsync_packet_receive(int fd, void *buf, size_t size) {
+    struct sockaddr_ll from;
+    socklen_t len = sizeof from;
+    long n = (long)recvfrom(fd, buf, size, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &len);
+    if (n < 0) return -errno;
+    if (from.sll_pkttype == PACKET_OUTGOING || (size_t)n > size) return 0;
+    return n;
+}
+
 #endif

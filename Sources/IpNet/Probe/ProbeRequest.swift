@@ -1,0 +1,60 @@
+/// One probe `neighsync verify` asks `Prober` to send: the address to ask about, the interface to ask on, and the
+/// address to ask from. With `source` nil an IPv4 probe is the RFC 5227 ARP probe (sender 0.0.0.0) and an IPv6 one
+/// the duplicate-address-detection solicitation (from ::). iproute2 equivalent: none (`arping -I DEV [-s SRC]
+/// ADDR`, `ndisc6 ADDR DEV`).
+public struct ProbeRequest: Hashable, Sendable {
+    /// The interface to send on.
+    public var interfaceIndex: UInt32
+    /// The address whose owner should answer.
+    public var target: IpAddress
+    /// The sender address: one of the interface's own, or nil for the probe forms that claim no address.
+    public var source: IpAddress?
+
+    /// Builds a request.
+    public init(interfaceIndex: UInt32, target: IpAddress, source: IpAddress?) {
+        self.interfaceIndex = interfaceIndex
+        self.target = target
+        self.source = source
+    }
+
+    /// The frame to send from `mac` (the interface's own address); nil when the addresses or the MAC do not fit.
+    public func frame(from mac: PhysicalAddress) -> [UInt8]? {
+        switch target.family {
+        case .ipv4: return ProbeFrame.arpRequest(senderMAC: mac, senderIP: source, target: target.withoutScope)
+        default: return ProbeFrame.neighborSolicitation(senderMAC: mac, source: source?.withoutScope,
+                                                        target: target.withoutScope)
+        }
+    }
+}
+
+/// What `Prober` heard during one collection window: every ARP reply and neighbor advertisement received on the
+/// probed interfaces (up to a bound), each interface's own hardware address (which a strict answer is addressed
+/// to), and the requests that could not be sent. Matching answers to requests is `VerifyMatcher`'s job.
+public struct ProbeCapture: Sendable {
+    /// One received answer and the interface it came in on.
+    public struct Received: Hashable, Sendable {
+        /// The interface the frame arrived on.
+        public var interfaceIndex: UInt32
+        /// The decoded frame.
+        public var answer: ProbeAnswer
+        /// Builds a record.
+        public init(interfaceIndex: UInt32, answer: ProbeAnswer) {
+            self.interfaceIndex = interfaceIndex
+            self.answer = answer
+        }
+    }
+
+    /// The hardware address of each probed interface, by index.
+    public var localAddresses: [UInt32: PhysicalAddress] = [:]
+    /// The answers, in arrival order.
+    public var received: [Received] = []
+    /// Why a request could not be sent, by its position in the request list.
+    public var unsent: [Int: IpNetError] = [:]
+    /// Answers received beyond the bound and not kept.
+    public var dropped = 0
+    /// Frames sent.
+    public var sent = 0
+
+    /// An empty capture.
+    public init() {}
+}
