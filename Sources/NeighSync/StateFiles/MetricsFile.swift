@@ -21,9 +21,7 @@ public enum MetricsFile {
     public static func render(_ m: RunMetrics) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
-            guard !samples.isEmpty else { return }
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
-            for s in samples { out += name + (s.labels.isEmpty ? "" : "{\(s.labels)}") + " " + s.value + "\n" }
+            out += familyText(name, type, help, samples)
         }
         func label(_ pairs: (String, String)...) -> String {
             pairs.map { "\($0.0)=\"\(labelValue($0.1))\"" }.joined(separator: ",")
@@ -74,6 +72,7 @@ public enum MetricsFile {
                         "\(pending[$0]!)")
                    })
         }
+        if let verify = m.verify { out += verifyResultsText(verify) }
         if let passes = m.passes {
             family("neighsync_passes_total", "counter", "Watch-mode passes since the start, by trigger.",
                    (RunMetrics.triggers + passes.keys.filter { !RunMetrics.triggers.contains($0) }.sorted()).map {

@@ -95,6 +95,8 @@ public struct RunMetrics: Hashable, Sendable {
     public var pending: [Pending: Int]?
     /// Watch mode: the passes so far by trigger; nil for a one-shot apply.
     public var passes: [String: Int]?
+    /// Watch mode with `--verify-every`: the entries of the last verify pass by result; nil until one ran.
+    public var verify: [VerifyOutcome: Int]?
 
     /// The metrics of a run that ended at `finishedAt` after `durationSeconds`. With a `report` the planned
     /// changes, their results, the failures and the pending entries come from it; `converged` says whether the run

@@ -21,6 +21,7 @@ struct NeighsyncCommand: ParsableCommand {
             PlanCommand.self,
             ApplyCommand.self,
             ShowCommand.self,
+            VerifyCommand.self,
             EntryCommand.self,
         ]
     )

@@ -1,0 +1,19 @@
+extension InterfaceAddress {
+    /// True when `other` (same family) lies in this address's prefix (`192.0.2.0/24` holds 192.0.2.10), so this
+    /// address can ask for it on the link: the source of a probe. Scope ids are ignored. Pure. Kernel equivalent:
+    /// `inet_ifa_match()` (net/ipv4/devinet.c), `ipv6_prefix_equal()`.
+    public func contains(_ other: IpAddress) -> Bool {
+        guard other.family == address.family else { return false }
+        let a = address.bytes, b = other.bytes
+        var bits = min(Int(prefixLength), a.count * 8)
+        var i = 0
+        while bits >= 8 {
+            if a[i] != b[i] { return false }
+            bits -= 8
+            i += 1
+        }
+        guard bits > 0 else { return true }
+        let mask = UInt8(0xff) << (8 - bits)
+        return a[i] & mask == b[i] & mask
+    }
+}
