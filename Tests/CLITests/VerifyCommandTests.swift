@@ -1,0 +1,287 @@
+import Foundation
+import NetnsTesting
+import Testing
+
+/// `neighsync verify` against real neighbors: two namespaces joined by a veth pair (confirmed, mismatch naming the
+/// real MAC, silent; IPv4 and IPv6; the probe forms from an interface without addresses), three around a bridge
+/// with two ports (conflict), and without CAP_NET_RAW (refused before any frame: the peer's receive counter stays).
+/// Every test compares the verifying namespace's `ip -j neigh show` before and after, byte for byte.
+@Suite(.serialized) struct VerifyCommandTests {
+    /// Two joined namespaces (see `Netns.joinedPair`), or nil after skipping / failing as `cliNetns` does.
+    static func pair() throws -> (Netns, Netns)? {
+        switch KernelTests.decision() {
+        case .run: return try Netns.joinedPair()
+        case .skip(let reason): print("skipping CLI kernel test: \(reason)"); return nil
+        case .fail(let reason): Issue.record(Comment(rawValue: reason)); return nil
+        }
+    }
+
+    /// The hardware address of `device` in `ns`.
+    static func mac(_ ns: Netns, _ device: String = "veth0") throws -> String {
+        let r = ns.run(["-j", "link", "show", "dev", device])
+        let arr = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        return try #require(arr?.first?["address"] as? String)
+    }
+
+    /// The raw text of `ip -j neigh show` (all states): the byte-for-byte oracle.
+    static func table(_ ns: Netns) -> String { ns.run(["-j", "neigh", "show", "nud", "all"]).stdout }
+
+    /// Waits (at most 8 s) until the kernel's own start-up traffic on fresh links is over: no tentative IPv6
+    /// address left and the table unchanged for 1.5 s. The kernel-made NOARP entries of that traffic (ff02::16 for
+    /// MLD reports, ff02::2 for router solicitations, solicited-node groups for DAD) would otherwise appear during
+    /// a test and make a before/after comparison fail for a reason that is not verify's.
+    static func settle(_ namespaces: Netns...) {
+        let deadline = Date().addingTimeInterval(8)
+        for ns in namespaces {
+            while Date() < deadline && !ns.run(["-6", "addr", "show", "tentative"]).stdout.isEmpty { usleep(100_000) }
+        }
+        var last = namespaces.map(table)
+        var stableSince = Date()
+        while Date() < deadline && Date().timeIntervalSince(stableSince) < 1.5 {
+            usleep(250_000)
+            let now = namespaces.map(table)
+            if now != last { last = now; stableSince = Date() }
+        }
+    }
+
+    /// The entries of `ns` that are not kernel-made NOARP ones (unicast entries, whatever their state).
+    static func unicastEntries(_ ns: Netns) -> [String] {
+        ns.neighbors().filter { !(($0["state"] as? [String]) ?? []).contains("NOARP") }.map { e in e.keys.sorted().map { "\($0)=\(e[$0]!)" }.joined(separator: " ") }.sorted()
+    }
+
+    /// The received-packets counter of `device` in `ns`.
+    static func rxPackets(_ ns: Netns, _ device: String = "veth0") throws -> Int {
+        let r = ns.run(["-s", "-j", "link", "show", "dev", device])
+        let arr = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        let stats = try #require(arr?.first?["stats64"] as? [String: Any])
+        return try #require((stats["rx"] as? [String: Any])?["packets"] as? Int)
+    }
+
+    /// Parses `verify --output json`: the entries by address.
+    static func entries(_ stdout: String) throws -> [String: [String: Any]] {
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
+        var out: [String: [String: Any]] = [:]
+        for e in doc["entries"] as? [[String: Any]] ?? [] { out[e["address"] as! String] = e }
+        return out
+    }
+
+    @Test func confirmedMismatchAndSilentWithTheTableUnchanged() throws {
+        guard let (a, b) = try Self.pair() else { return }
+        try b.check(["addr", "add", "198.51.100.3/24", "dev", "veth0"])
+        try b.check(["addr", "add", "2001:db8:51::3/64", "dev", "veth0", "nodad"])
+        let peer = try Self.mac(b)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            defaults: { interface: veth0 }
+            neighbors:
+              - address: 198.51.100.2
+                physicalAddress: "\(peer)"
+              - address: 198.51.100.3
+                physicalAddress: "02:00:00:00:99:03"
+              - address: 198.51.100.77
+                physicalAddress: "02:00:00:00:99:77"
+              - address: 2001:db8:51::2
+                physicalAddress: "02:00:00:00:99:02"
+              - address: 2001:db8:51::3
+                physicalAddress: "\(peer)"
+              - address: 2001:db8:51::77
+                physicalAddress: "02:00:00:00:99:77"
+              - address: ff05::fb
+                state: noarp
+
+            """)
+        Self.settle(a, b)
+        let before = Self.table(a)
+        let text = try NeighsyncBinary.run(["verify", "-f", file, "--netns", a.name, "--timeout", "500ms"])
+        #expect(text.status == 2, "\(text.stderr)")
+        #expect(text.stdout == """
+              ! 198.51.100.3 dev veth0 lladdr 02:00:00:00:99:03  # mismatch: answered by \(peer) (\(file):6:5)
+              ? 198.51.100.77 dev veth0 lladdr 02:00:00:00:99:77  # silent: no answer within 500ms (\(file):8:5)
+              ! 2001:db8:51::2 dev veth0 lladdr 02:00:00:00:99:02  # mismatch: answered by \(peer) (\(file):10:5)
+              ? 2001:db8:51::77 dev veth0 lladdr 02:00:00:00:99:77  # silent: no answer within 500ms (\(file):14:5)
+              - ff05::fb dev veth0  # skipped: no MAC pinned (\(file):16:5)
+
+            Verify: 2 confirmed, 2 mismatch, 0 conflict, 2 silent, 1 skipped.
+
+            """, "\(text.stderr)")
+        let json = try NeighsyncBinary.run(["verify", "-f", file, "--netns", a.name, "--output", "json",
+                                            "--timeout", "500ms"])
+        #expect(json.status == 2)
+        let e = try Self.entries(json.stdout)
+        #expect(e["198.51.100.2"]?["result"] as? String == "confirmed")
+        #expect(e["198.51.100.2"]?["probe"] as? String == "arp-request")
+        #expect(e["198.51.100.2"]?["probeSource"] as? String == "198.51.100.1")
+        #expect(e["2001:db8:51::3"]?["result"] as? String == "confirmed")
+        #expect(e["2001:db8:51::3"]?["probe"] as? String == "neighbor-solicitation")
+        #expect(e["2001:db8:51::3"]?["probeSource"] as? String == "2001:db8:51::1")
+        #expect(e["2001:db8:51::2"]?["seen"] as? [String] == [peer])
+        #expect(e["198.51.100.77"]?["seen"] as? [String] == [])
+        #expect(Self.table(a) == before, "verify changed the table")
+        // What the peer does a few seconds later is its own neighbor unreachability detection (RFC 4861 7.3.3): it
+        // learnt our address from the solicitation's source option (STALE), answered through that entry (DELAY)
+        // and, 5 s on, asks us from its link-local address whether we are still there. The kernel of the verifying
+        // namespace answers and so holds a dynamic entry for the peer's link-local address, as after any exchange
+        // with it. That is the only change: no entry at a probed address appears, nothing static changes.
+        usleep(6_500_000)
+        let later = Self.unicastEntries(a)
+        #expect(later.allSatisfy { $0.contains("fe80::") && !$0.contains("PERMANENT") }, "\(later)")
+        // Only confirmed and silent entries: exit 0, and 2 with --strict (silent counts).
+        let quiet = try dir.write("q.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.2, interface: veth0, physicalAddress: "\(peer)" }
+              - { address: 198.51.100.78, interface: veth0, physicalAddress: "02:00:00:00:99:78" }
+
+            """)
+        let q = try NeighsyncBinary.run(["verify", "-f", quiet, "--netns", a.name, "--timeout", "300ms"])
+        #expect(q.status == 0, "\(q.stdout)\(q.stderr)")
+        let metrics = dir.path + "/verify.prom"
+        let s = try NeighsyncBinary.run(["verify", "-f", quiet, "--netns", a.name, "--timeout", "300ms", "--strict",
+                                         "--metrics", metrics])
+        #expect(s.status == 2)
+        if let families = try PrometheusText.parseOrSkip(file: metrics) {
+            #expect(PrometheusText.value(families, "neighsync_verify_results", ["result": "confirmed"]) == 1)
+            #expect(PrometheusText.value(families, "neighsync_verify_results", ["result": "silent"]) == 1)
+            #expect(PrometheusText.value(families, "neighsync_verify_results", ["result": "mismatch"]) == 0)
+        }
+    }
+
+    @Test func appliedEntriesStayExactlyAsTheyWereAndAllOwnedProbesThem() throws {
+        guard let (a, b) = try Self.pair() else { return }
+        let peer = try Self.mac(b)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            defaults: { interface: veth0 }
+            neighbors:
+              - { address: 198.51.100.2, physicalAddress: "02:00:00:00:99:02" }
+              - { address: 198.51.100.77, physicalAddress: "02:00:00:00:99:77" }
+              - { address: 2001:db8:51::2, physicalAddress: "\(peer)" }
+
+            """)
+        #expect(try NeighsyncBinary.run(["apply", "-f", file, "--netns", a.name]).status == 0)
+        Self.settle(a, b)
+        let before = Self.table(a)
+        #expect(before.contains("\"dst\":\"198.51.100.2\",\"dev\":\"veth0\",\"lladdr\":\"02:00:00:00:99:02\""))
+        let r = try NeighsyncBinary.run(["verify", "-f", file, "--netns", a.name, "--output", "json",
+                                         "--timeout", "500ms"])
+        #expect(r.status == 2, "\(r.stderr)")
+        let e = try Self.entries(r.stdout)
+        #expect(e["198.51.100.2"]?["result"] as? String == "mismatch")
+        #expect(e["198.51.100.2"]?["seen"] as? [String] == [peer])
+        #expect(e["198.51.100.77"]?["result"] as? String == "silent")
+        #expect(e["2001:db8:51::2"]?["result"] as? String == "confirmed")
+        // --all-owned probes what the table holds with the owner protocol: the same verdicts, no file positions.
+        let owned = try NeighsyncBinary.run(["verify", "--all-owned", "--netns", a.name, "--output", "json",
+                                             "--timeout", "500ms"])
+        #expect(owned.status == 2, "\(owned.stderr)")
+        let o = try Self.entries(owned.stdout)
+        #expect(o["198.51.100.2"]?["result"] as? String == "mismatch")
+        #expect(o["2001:db8:51::2"]?["result"] as? String == "confirmed")
+        #expect(o["198.51.100.77"]?["result"] as? String == "silent")
+        #expect(o["198.51.100.77"]?["source"] == nil)
+        #expect(Self.table(a) == before, "verify changed the table")
+        // The pinned (wrong) MAC stays: verify reports, apply decides.
+        #expect(try NeighsyncBinary.run(["plan", "-f", file, "--netns", a.name, "--detailed-exitcode"]).status == 0)
+    }
+
+    @Test func anInterfaceWithoutAddressesUsesTheProbeFormsAndClaimsNoAddress() throws {
+        guard let (a, b) = try Self.pair() else { return }
+        try a.check(["addr", "flush", "dev", "veth0"])
+        let peer = try Self.mac(b)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.2, interface: veth0, physicalAddress: "\(peer)" }
+              - { address: 2001:db8:51::2, interface: veth0, physicalAddress: "\(peer)" }
+
+            """)
+        Self.settle(a, b)
+        let beforeA = Self.table(a), beforeB = Self.unicastEntries(b)
+        let r = try NeighsyncBinary.run(["verify", "-f", file, "--netns", a.name, "--output", "json",
+                                         "--timeout", "500ms"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let e = try Self.entries(r.stdout)
+        #expect(e["198.51.100.2"]?["result"] as? String == "confirmed")
+        #expect(e["198.51.100.2"]?["probe"] as? String == "arp-probe")
+        #expect(e["198.51.100.2"]?["probeSource"] == nil)
+        #expect(e["2001:db8:51::2"]?["result"] as? String == "confirmed")
+        #expect(e["2001:db8:51::2"]?["probe"] as? String == "dad-solicitation")
+        #expect(Self.table(a) == beforeA)
+        // Neither form names a sender address, so the peer learnt no entry from them either (its answer to all
+        // nodes makes its kernel add the NOARP entry of ff02::1, which is its own multicast output).
+        #expect(Self.unicastEntries(b) == beforeB)
+    }
+
+    @Test func twoPeersAnsweringOnABridgeAreAConflict() throws {
+        guard KernelTests.available else { _ = try Self.pair(); return }
+        let v = try Netns(pairs: 0), p1 = try Netns(pairs: 0), p2 = try Netns(pairs: 0)
+        try v.check(["link", "add", "br0", "type", "bridge", "mcast_snooping", "0"])
+        for (i, p) in [p1, p2].enumerated() {
+            try v.check(["link", "add", "vp\(i)", "type", "veth", "peer", "name", "veth0", "netns", p.name])
+            try v.check(["link", "set", "vp\(i)", "master", "br0", "up"])
+            try p.check(["addr", "add", "198.51.100.9/24", "dev", "veth0"])
+            try p.check(["addr", "add", "2001:db8:51::9/64", "dev", "veth0", "nodad"])
+            try p.check(["link", "set", "veth0", "up"])
+        }
+        try v.check(["addr", "add", "198.51.100.1/24", "dev", "br0"])
+        try v.check(["addr", "add", "2001:db8:51::1/64", "dev", "br0", "nodad"])
+        try v.check(["link", "set", "br0", "up"])
+        let m1 = try Self.mac(p1), m2 = try Self.mac(p2)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            defaults: { interface: br0 }
+            neighbors:
+              - { address: 198.51.100.9, physicalAddress: "\(m1)" }
+              - { address: 2001:db8:51::9, physicalAddress: "\(m1)" }
+
+            """)
+        Self.settle(v, p1, p2)
+        let before = Self.table(v)
+        let r = try NeighsyncBinary.run(["verify", "-f", file, "--netns", v.name, "--output", "json",
+                                         "--timeout", "500ms"])
+        #expect(r.status == 2, "\(r.stderr)")
+        let e = try Self.entries(r.stdout)
+        for a in ["198.51.100.9", "2001:db8:51::9"] {
+            #expect(e[a]?["result"] as? String == "conflict", "\(r.stdout)")
+            #expect(Set(e[a]?["seen"] as? [String] ?? []) == [m1, m2])
+        }
+        let text = try NeighsyncBinary.run(["verify", "-f", file, "--netns", v.name, "--timeout", "500ms"])
+        #expect(text.stdout.contains("  ! 198.51.100.9 dev br0 lladdr \(m1)  # conflict: answered by 2 MACs: "),
+                "\(text.stdout)")
+        #expect(Self.table(v) == before)
+    }
+
+    @Test func withoutCapNetRawNothingIsSent() throws {
+        guard let (a, b) = try Self.pair() else { return }
+        let setpriv = try #require(PrivilegeTests.setpriv, "setpriv (util-linux) is needed to drop privileges")
+        // No IPv6 on the link, so nothing else crosses it and the peer's counter moves only for our probes.
+        for ns in [a, b] { ns.exec(["sysctl", "-q", "-w", "net.ipv6.conf.veth0.disable_ipv6=1"]) }
+        let peer = try Self.mac(b)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.2, interface: veth0, physicalAddress: "\(peer)" }
+
+            """)
+        let bin = try #require(NeighsyncBinary.path)
+        usleep(300_000)
+        let rx = try Self.rxPackets(b)
+        let r = try PrivilegeTests.run(setpriv, ["--inh-caps=-net_raw", "--bounding-set=-net_raw", bin, "verify",
+                                                 "-f", file, "--netns", a.name, "--output", "json"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: ERROR_ACCESS_DENIED: sending 1 ARP/ND probe needs CAP_NET_RAW; nothing was sent; "
+                + "run as root, or grant the capability (systemd: AmbientCapabilities=CAP_NET_RAW)\n", "\(r.stderr)")
+        #expect(r.stdout.contains("\"status\" : \"ERROR_ACCESS_DENIED\""), "\(r.stdout)")
+        usleep(300_000)
+        #expect(try Self.rxPackets(b) == rx, "a frame reached the peer although verify was refused")
+        // The same run with the capability does reach it (the counter is a working witness).
+        let ok = try NeighsyncBinary.run(["verify", "-f", file, "--netns", a.name, "--timeout", "300ms"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(try Self.rxPackets(b) > rx)
+    }
+}
