@@ -46,7 +46,8 @@ import Testing
 
     /// The entries of `ns` that are not kernel-made NOARP ones (unicast entries, whatever their state).
     static func unicastEntries(_ ns: Netns) -> [String] {
-        ns.neighbors().filter { !(($0["state"] as? [String]) ?? []).contains("NOARP") }.map { e in e.keys.sorted().map { "\($0)=\(e[$0]!)" }.joined(separator: " ") }.sorted()
+        ns.neighbors().filter { !(($0["state"] as? [String]) ?? []).contains("NOARP") }
+            .map { e in e.keys.sorted().map { "\($0)=\(e[$0]!)" }.joined(separator: " ") }.sorted()
     }
 
     /// The received-packets counter of `device` in `ns`.
