@@ -187,6 +187,41 @@ import Testing
         #expect(try NeighsyncBinary.run(["plan", "-f", file, "--netns", a.name, "--detailed-exitcode"]).status == 0)
     }
 
+    @Test func watchModeVerifiesPeriodicallyAndLogsEachMismatch() throws {
+        guard let (a, b) = try Self.pair() else { return }
+        let peer = try Self.mac(b)
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.2, interface: veth0, physicalAddress: "02:00:00:00:99:02" }
+              - { address: 2001:db8:51::2, interface: veth0, physicalAddress: "\(peer)" }
+
+            """)
+        let report = dir.path + "/report.json", metrics = dir.path + "/n.prom"
+        let bin = try #require(NeighsyncBinary.path)
+        let child = try ChildProcess(bin, ["apply", "-f", file, "--netns", a.name, "--watch", "--verify-every", "1s",
+                                           "--report", report, "--metrics", metrics])
+        // The first verify pass follows the initial apply at once; the second comes a second after it.
+        usleep(3_300_000)
+        child.kill(SIGTERM)
+        let out = child.wait()
+        #expect(out.status == 0, "\(out.stderr)")
+        let line = "level=warn event=verify-mismatch address=198.51.100.2 interface=veth0 pinned=02:00:00:00:99:02 "
+            + "seen=\(peer)\n"
+        #expect(out.stderr.components(separatedBy: line).count - 1 >= 2, "\(out.stderr)")
+        #expect(out.stderr.contains("event=verify confirmed=1 mismatch=1 conflict=0 silent=0 skipped=0"))
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let verify = try #require(doc?["verify"] as? [String: Any], "no verify in the report: \(String(describing: doc))")
+        #expect((verify["summary"] as? [String: Any])?["mismatch"] as? Int == 1)
+        #expect(verify["finishedAt"] is String)
+        if let families = try PrometheusText.parseOrSkip(file: metrics) {
+            #expect(PrometheusText.value(families, "neighsync_verify_results", ["result": "mismatch"]) == 1)
+            #expect(PrometheusText.value(families, "neighsync_verify_results", ["result": "confirmed"]) == 1)
+            #expect(PrometheusText.value(families, "neighsync_last_run_success") == 1)
+        }
+    }
+
     @Test func anInterfaceWithoutAddressesUsesTheProbeFormsAndClaimsNoAddress() throws {
         guard let (a, b) = try Self.pair() else { return }
         try a.check(["addr", "flush", "dev", "veth0"])

@@ -49,6 +49,8 @@ public struct VerifyDocument: Codable, Hashable, Sendable {
     public var timeoutSeconds: Double
     /// Every entry, in report order.
     public var entries: [EntryRecord]
+    /// When the run ended (RFC 3339, UTC); set in watch mode's `--report`, absent otherwise.
+    public var finishedAt: String?
 
     /// The document of a report.
     public init(_ report: VerifyReport) {

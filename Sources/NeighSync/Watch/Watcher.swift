@@ -33,6 +33,13 @@ public final class Watcher {
         public var lockTimeout: Double
         /// Where to write the metrics after each pass (`MetricsFile`), if anywhere.
         public var metricsPath: String?
+        /// `--verify-every`: how often to check the pinned MACs against the wire (`VerifyRun`); nil for never.
+        public var verifyEvery: Duration?
+        /// The namespace name the probes go out in (`--netns`; nil for the caller's own).
+        public var verifyNamespace: String?
+        /// Probes per second and the collection window of each verify pass (`verify`'s defaults).
+        public var verifyRate = 1000
+        public var verifyTimeout: Duration = .seconds(1)
 
         /// Settings with the documented defaults.
         public init(debounce: Duration = .milliseconds(200), resync: Duration = .seconds(300), force: Bool = false,
@@ -68,6 +75,12 @@ public final class Watcher {
     /// previous metrics file at the start, so a restart keeps it).
     private var passes: [String: Int] = [:]
     private var lastSuccess: Double?
+    /// `--verify-every`: the counts of the last verify pass (for `--metrics`), the last report and metrics written
+    /// (rewritten with the verify results after each verify pass), and the last verify document (for `--report`).
+    private var verifyCounts: [VerifyOutcome: Int]?
+    private var lastDocument: ApplyDocument?
+    private var lastMetrics: RunMetrics?
+    private var lastVerify: VerifyDocument?
 
     /// A watcher for `state` over `table`, fed by `events` (opened on the same namespace before the first pass, so
     /// no change between the first pass and the subscription is missed). `reload` re-reads the file on SIGHUP;
@@ -105,6 +118,8 @@ public final class Watcher {
         var nextResync = clock.now
         var trigger = "initial"
         var passNow = true
+        // The first verify pass follows the initial apply pass, then every --verify-every.
+        var nextVerify: ContinuousClock.Instant? = settings.verifyEvery == nil ? nil : clock.now
         while true {
             if let sig = signals.stopRequested {
                 logger.log("info", "watch-stop", [("signal", sig)])
@@ -152,7 +167,12 @@ public final class Watcher {
                 passNow = false
                 continue
             }
-            let wake = min(due ?? nextResync, nextResync)
+            if let every = settings.verifyEvery, let v = nextVerify, clock.now >= v {
+                verifyPass()
+                nextVerify = clock.now + every
+                continue
+            }
+            let wake = min(due ?? nextResync, nextResync, nextVerify ?? nextResync)
             // At most a second, so a deleted or replaced namespace is noticed even when no event comes.
             let wait = max(.zero, min(wake - clock.now, .seconds(1)))
             let batch: [NeighborEvent]
@@ -230,11 +250,9 @@ public final class Watcher {
                 doc.ok = false
                 doc.error = after.message
             }
-            do {
-                try ReportFile.write(doc, to: path)
-            } catch {
-                logger.log("error", "report-failed", [("message", "\(error)")])
-            }
+            doc.verify = lastVerify
+            lastDocument = doc
+            writeReport(doc, to: path)
         }
         if settings.metricsPath != nil {
             var m = RunMetrics(finishedAt: Date().timeIntervalSince1970, durationSeconds: round.seconds,
@@ -253,12 +271,66 @@ public final class Watcher {
         guard let path = settings.metricsPath else { return }
         var m = metrics
         m.passes = passes
+        m.verify = verifyCounts
+        lastMetrics = m
         lastSuccess = m.lastSuccessAt
         do {
             try MetricsFile.write(m, to: path)
         } catch {
             logger.log("error", "metrics-failed", [("message", "\(error)")])
         }
+    }
+
+    /// Writes `--report`; a failure to write is logged (`event=report-failed`), not fatal.
+    private func writeReport(_ doc: ApplyDocument, to path: String) {
+        do {
+            try ReportFile.write(doc, to: path)
+        } catch {
+            logger.log("error", "report-failed", [("message", "\(error)")])
+        }
+    }
+
+    /// One `--verify-every` pass: the desired entries resolved against the links as they are now, probed
+    /// (`VerifyRun`, nothing written to the table, no lock needed); one line per mismatch and conflict
+    /// (`event=verify-mismatch address=… interface=… pinned=… seen=…`), one summary line (`event=verify`), and the
+    /// results in `--report` and `--metrics` (`neighsync_verify_results`). A pass that cannot run (no CAP_NET_RAW,
+    /// the links unreadable) logs `event=verify-failed` and the loop goes on.
+    private func verifyPass() {
+        let started = clock.now
+        let report: VerifyReport
+        do {
+            let links = try table.links()
+            let resolution = try state.resolveRows(links: links).get()
+            let addresses = try (table as? NeighborTable)?.addresses() ?? []
+            report = try VerifyRun.run(rows: resolution.entries, pending: resolution.pending, links: links,
+                                       addresses: addresses, namespace: settings.verifyNamespace,
+                                       rate: settings.verifyRate, timeout: settings.verifyTimeout)
+        } catch {
+            logger.log("error", "verify-failed", [("message", "\(error)".replacing("\n", with: "; ")),
+                                                  ("action", "retrying in \(DurationText.format(settings.verifyEvery!))")])
+            return
+        }
+        for e in report.entries where e.outcome == .mismatch || e.outcome == .conflict {
+            logger.log("warn", "verify-\(e.outcome.rawValue)", [
+                ("address", e.address.withoutScope.description), ("interface", e.interfaceName),
+                ("pinned", e.pinned.description), ("seen", e.seen.map(\.description).joined(separator: ",")),
+            ])
+        }
+        let counts = report.counts
+        let failing = counts[.mismatch]! + counts[.conflict]! > 0
+        logger.log(failing ? "warn" : "info", "verify",
+                   VerifyOutcome.allCases.map { ($0.rawValue, "\(counts[$0]!)") }
+                       + [("seconds", MetricsFile.decimal(Self.seconds(clock.now - started), places: 3))])
+        verifyCounts = counts
+        var doc = VerifyDocument(report)
+        doc.finishedAt = RunLogger.timestamp(Date())
+        lastVerify = doc
+        if let path = settings.reportPath, var last = lastDocument {
+            last.verify = doc
+            lastDocument = last
+            writeReport(last, to: path)
+        }
+        if let m = lastMetrics { writeMetrics(m) }
     }
 
     /// `d` in seconds.

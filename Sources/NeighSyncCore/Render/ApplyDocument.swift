@@ -64,6 +64,9 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
     public var parameters: [ParameterRecord]?
     /// The parameters waiting for their interface; absent when there are none (`ok` is false while there are).
     public var pendingParameters: [ParameterRecord]?
+    /// Watch mode with `--verify-every` (`--report` only): the last verify pass (`verify --output json`'s document,
+    /// with `finishedAt`); absent before the first one.
+    public var verify: VerifyDocument?
 
     /// The document of a report.
     public init(_ report: ApplyReport, seconds: Double) {

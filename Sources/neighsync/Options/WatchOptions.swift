@@ -36,6 +36,15 @@ struct WatchOptions: ParsableArguments {
                                             valueName: "file"))
     var metrics: String?
 
+    @Option(name: .customLong("verify-every"),
+            help: ArgumentHelp("Watch mode: check the pinned MACs against the wire at this interval, as "
+                               + "'neighsync verify' does (e.g. 10m; needs CAP_NET_RAW); mismatches are logged and "
+                               + "go into --report and --metrics.", valueName: "duration"))
+    var verifyEvery: String?
+
+    /// The parsed `--verify-every`.
+    var verifyEveryDuration: Duration? { verifyEvery.flatMap(DurationText.parse) }
+
     /// The parsed `--debounce`.
     var debounceDuration: Duration { DurationText.parse(debounce) ?? .milliseconds(200) }
     /// The parsed `--resync`.
@@ -51,6 +60,14 @@ struct WatchOptions: ParsableArguments {
             throw ValidationError("--resync '\(resync)' is not a duration of at least 1s; write e.g. 30s, 5m or 1h")
         }
         _ = r
+        if let v = verifyEvery {
+            guard watch else { throw ValidationError("--verify-every only applies with --watch; run 'neighsync verify' "
+                                                     + "from a timer otherwise") }
+            guard let d = DurationText.parse(v), d >= .seconds(1) else {
+                throw ValidationError("--verify-every '\(v)' is not a duration of at least 1s; write e.g. 10m")
+            }
+            _ = d
+        }
         if let f = logFormat, LogFormat(rawValue: f) == nil {
             throw ValidationError("--log-format '\(f)' is not one of: text, json")
         }
@@ -117,8 +134,10 @@ struct WatchOptions: ParsableArguments {
                 StandardError.write(DisplayText.sanitized(d.rendered()))
                 return 1
             }
-            let settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
+            var settings = Watcher.Settings(debounce: debounceDuration, resync: resyncDuration, force: force,
                                             reportPath: report, lockTimeout: lockTimeout, metricsPath: metrics)
+            settings.verifyEvery = verifyEveryDuration
+            settings.verifyNamespace = netns
             // Every reload reads -f as the start did: regular files only, opened non-blocking, so a FIFO or a
             // device put in its place is a reload-failed line at once, never a hang or a read of /dev/zero.
             let reloadState = { ApplyRound.admit(DesiredStateLoader.load(path: path, regularOnly: true), table: table) }
