@@ -4,7 +4,8 @@ import FoundationEssentials
 import Glibc
 
 /// The `neighsync` command: a declarative reconciler for the kernel neighbor table (ARP/NDP). Exit codes are
-/// stable: 0 success, 1 error (usage errors included), 2 changes present (`plan --detailed-exitcode` only).
+/// stable: 0 success, 1 error (usage errors included), 2 changes present (`plan --detailed-exitcode`) or a
+/// mismatch / conflict (`verify`).
 /// iproute2 equivalent: `ip neigh` plus `ip -batch`, with a plan in between.
 @main
 struct NeighsyncCommand: ParsableCommand {
@@ -12,7 +13,8 @@ struct NeighsyncCommand: ParsableCommand {
         commandName: "neighsync",
         abstract: "Keep the kernel neighbor table (ARP/NDP) equal to a YAML file of static entries.",
         discussion: """
-            Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode only).
+            Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode) or a pinned MAC the network
+            contradicts (verify).
             Errors go to stderr, results to stdout.
             """,
         version: NeighsyncVersion.current,
