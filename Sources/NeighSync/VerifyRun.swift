@@ -10,15 +10,16 @@ public enum VerifyRun {
 
     /// Probes `rows` (and lists `pending` as skipped) in `namespace` (nil: the caller's), `rate` probes per second,
     /// collecting answers for `timeout` after the last one. Throws `accessDenied` without CAP_NET_RAW before any
-    /// socket is opened or frame sent (only when there is something to probe).
+    /// socket is opened or frame sent (only when there is something to probe). `stop` ends the run early (watch
+    /// mode's SIGTERM): probes not sent then are `skipped`.
     public static func run(rows: [DesiredRow], pending: [PendingNeighbor], links: [Link],
                            addresses: [InterfaceAddress], namespace: String?, rate: Int,
-                           timeout: Duration) throws(IpNetError) -> VerifyReport {
+                           timeout: Duration, stop: () -> Bool = { false }) throws(IpNetError) -> VerifyReport {
         let plan = VerifyPlan.make(rows: rows, pending: pending, links: links, addresses: addresses)
         guard !plan.probes.isEmpty else { return VerifyReport(entries: plan.entries, timeout: timeout) }
         guard Capabilities.hasNetRaw else { throw accessDenied(probes: plan.probes.count) }
         let capture = try Prober.probe(plan.probes.map(\.request), namespace: namespace, rate: rate, window: timeout,
-                                       maxAnswers: answersPerProbe * plan.probes.count + 256)
+                                       maxAnswers: answersPerProbe * plan.probes.count + 256, stop: stop)
         return VerifyReport(entries: VerifyMatcher.classify(plan, capture: capture), timeout: timeout,
                             probesSent: capture.sent, answersDropped: capture.dropped)
     }

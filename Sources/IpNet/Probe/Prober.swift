@@ -13,8 +13,10 @@ public enum Prober {
     /// Probes `requests` in the namespace `namespace` (a name under /run/netns, nil for the caller's own). Throws
     /// `accessDenied` (CAP_NET_RAW missing) or `notFound` (no such namespace) before any frame is sent; a request
     /// that cannot be sent (its interface vanished, went down) is recorded in `unsent`, the others still go out.
+    /// `stop` is asked between sends and at least every 100 ms while listening: when it says true (watch mode got
+    /// SIGTERM) the run ends early with what it has.
     public static func probe(_ requests: [ProbeRequest], namespace: String?, rate: Int, window: Duration,
-                             maxAnswers: Int) throws(IpNetError) -> ProbeCapture {
+                             maxAnswers: Int, stop: () -> Bool = { false }) throws(IpNetError) -> ProbeCapture {
         let path: String? = try namespace.map { name throws(IpNetError) in try NamespaceName.path(name) }
         var keys: [SocketKey] = []
         var seen = Set<SocketKey>()
@@ -45,13 +47,17 @@ public enum Prober {
         let interval = rate > 0 ? 1_000_000_000 / Int64(rate) : 0
         var next = Loop.now()
         for (i, r) in requests.enumerated() {
+            if stop() {
+                capture.unsent[i] = .notSupported("stopped before this probe was sent")
+                continue
+            }
             let k = SocketKey(interfaceIndex: r.interfaceIndex, etherType: r.target.family == .ipv4
                                 ? ProbeFrame.etherTypeARP : ProbeFrame.etherTypeIPv6)
             guard let socket = sockets[k] else {
                 capture.unsent[i] = failedToOpen[k] ?? .notFound("no socket for interface index \(r.interfaceIndex)")
                 continue
             }
-            loop.receive(until: next, into: &capture)
+            loop.receive(until: next, into: &capture, stop: stop)
             guard let frame = r.frame(from: socket.hardwareAddress) else {
                 capture.unsent[i] = .invalidParameter(.other("interface index \(r.interfaceIndex) has no Ethernet "
                                                              + "address to send a probe from"))
@@ -64,7 +70,7 @@ public enum Prober {
             }
             next = max(next + interval, Loop.now() - interval)
         }
-        loop.receive(until: Loop.now() + nanoseconds(window), into: &capture)
+        loop.receive(until: Loop.now() + nanoseconds(window), into: &capture, stop: stop)
         return capture
     }
 
@@ -104,19 +110,14 @@ public enum Prober {
 
         /// Reads every socket until `deadline` (monotonic nanoseconds); returns at once when it has passed, after
         /// one non-blocking read of each socket.
-        mutating func receive(until deadline: Int64, into capture: inout ProbeCapture) {
-            guard !sockets.isEmpty else {
-                let left = deadline - Self.now()
-                if left > 0 { usleep(UInt32(min(left / 1000, 60_000_000))) }
-                return
-            }
+        mutating func receive(until deadline: Int64, into capture: inout ProbeCapture, stop: () -> Bool) {
             var fds = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             while true {
                 drain(&capture)
                 let left = deadline - Self.now()
-                if left <= 0 { return }
+                if left <= 0 || stop() { return }
                 for i in fds.indices { fds[i].revents = 0 }
-                let ms = Int32(min((left + 999_999) / 1_000_000, 60_000))
+                let ms = Int32(min((left + 999_999) / 1_000_000, 100))
                 let n = poll(&fds, nfds_t(fds.count), ms)
                 if n < 0 && errno != EINTR { return }
             }
@@ -136,56 +137,6 @@ public enum Prober {
                     }
                 }
             }
-        }
-    }
-}
-
-/// An AF_PACKET socket of one interface and EtherType (the thin Swift side of `neighsync_packet_*` in the C shim).
-/// C equivalent: `socket(AF_PACKET, SOCK_RAW, 0)` + `SO_ATTACH_FILTER` + `bind(sockaddr_ll)`.
-final class PacketSocket {
-    let fd: Int32
-    let interfaceIndex: UInt32
-    let hardwareAddress: PhysicalAddress
-
-    /// Opens the socket in the calling thread's namespace. Throws `accessDenied` without CAP_NET_RAW, `notFound`
-    /// when the interface does not exist.
-    init(interfaceIndex: UInt32, etherType: UInt16) throws(IpNetError) {
-        var mac = [UInt8](repeating: 0, count: 8)
-        var length: Int32 = 0
-        let fd = neighsync_packet_open(Int32(bitPattern: interfaceIndex), etherType, &mac, &length)
-        guard fd >= 0 else {
-            let e = -fd
-            if e == ENODEV || e == ENXIO { throw .notFound("no interface with index \(interfaceIndex)") }
-            throw KernelErrorTranslator.error(NetlinkFailure(errno: e, message: nil),
-                                              doing: "cannot open a raw packet socket on interface index "
-                                                  + "\(interfaceIndex)")
-        }
-        self.fd = fd
-        self.interfaceIndex = interfaceIndex
-        hardwareAddress = PhysicalAddress(bytes: Array(mac[0..<Int(length)])) ?? .empty
-    }
-
-    deinit { close(fd) }
-
-    /// Sends a frame; the error, or nil when it went out.
-    func send(_ frame: [UInt8], etherType: UInt16) -> IpNetError? {
-        let n = frame.withUnsafeBytes { neighsync_packet_send(fd, Int32(bitPattern: interfaceIndex), etherType,
-                                                              $0.baseAddress, $0.count) }
-        guard n < 0 else { return nil }
-        let e = Int32(-n)
-        if e == ENETDOWN { return .notSupported("interface index \(interfaceIndex) is down") }
-        return KernelErrorTranslator.error(NetlinkFailure(errno: e, message: nil),
-                                           doing: "cannot send a probe on interface index \(interfaceIndex)")
-    }
-
-    /// The next queued frame (not one this host sent), or nil when none is queued.
-    func receive(_ buffer: inout [UInt8]) -> [UInt8]? {
-        while true {
-            let n = buffer.withUnsafeMutableBytes { neighsync_packet_receive(fd, $0.baseAddress, $0.count) }
-            if n == -Int(EINTR) { continue }
-            if n < 0 { return nil }
-            if n == 0 { continue }
-            return Array(buffer[0..<n])
         }
     }
 }

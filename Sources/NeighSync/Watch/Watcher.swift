@@ -168,7 +168,7 @@ public final class Watcher {
                 continue
             }
             if let every = settings.verifyEvery, let v = nextVerify, clock.now >= v {
-                verifyPass()
+                verifyPass(signals: signals)
                 nextVerify = clock.now + every
                 continue
             }
@@ -295,7 +295,7 @@ public final class Watcher {
     /// (`event=verify-mismatch address=… interface=… pinned=… seen=…`), one summary line (`event=verify`), and the
     /// results in `--report` and `--metrics` (`neighsync_verify_results`). A pass that cannot run (no CAP_NET_RAW,
     /// the links unreadable) logs `event=verify-failed` and the loop goes on.
-    private func verifyPass() {
+    private func verifyPass(signals: SignalFlags) {
         let started = clock.now
         let report: VerifyReport
         do {
@@ -304,7 +304,8 @@ public final class Watcher {
             let addresses = try (table as? NeighborTable)?.addresses() ?? []
             report = try VerifyRun.run(rows: resolution.entries, pending: resolution.pending, links: links,
                                        addresses: addresses, namespace: settings.verifyNamespace,
-                                       rate: settings.verifyRate, timeout: settings.verifyTimeout)
+                                       rate: settings.verifyRate, timeout: settings.verifyTimeout,
+                                       stop: { signals.stopRequested != nil })
         } catch {
             logger.log("error", "verify-failed", [("message", "\(error)".replacing("\n", with: "; ")),
                                                   ("action", "retrying in \(DurationText.format(settings.verifyEvery!))")])
