@@ -321,3 +321,32 @@ import Testing
         #expect(try Self.rxPackets(b) > rx)
     }
 }
+
+/// `verify`'s option checks, before anything is opened (no root needed).
+@Suite struct VerifyOptionTests {
+    @Test("bad options are usage errors with the option's own message", arguments: [
+        (["verify"], "give the desired state with -f PATH (or --all-owned to probe the owned entries)"),
+        (["verify", "-f", "n.yaml", "--timeout", "0s"], "--timeout '0s' is not a duration from 1ms to 60s"),
+        (["verify", "-f", "n.yaml", "--timeout", "2m"], "--timeout '2m' is not a duration from 1ms to 60s"),
+        (["verify", "-f", "n.yaml", "--rate", "0"], "--rate 0 is not a number of probes per second from 1 to 100000"),
+        (["verify", "-f", "n.yaml", "--metrics", "dir/"], "--metrics needs a file path"),
+        (["apply", "-f", "n.yaml", "--verify-every", "10m"], "--verify-every only applies with --watch"),
+        (["apply", "-f", "n.yaml", "--watch", "--verify-every", "500ms"],
+         "--verify-every '500ms' is not a duration of at least 1s"),
+    ])
+    func usageErrors(_ args: [String], _ message: String) throws {
+        let r = try NeighsyncBinary.run(args)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    @Test func aFileThatDoesNotLoadIsAPositionedErrorAndNothingIsProbed() throws {
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", "version: 1\nneighbors:\n  - address: 192.0.2.300\n    interface: lo\n")
+        let r = try NeighsyncBinary.run(["verify", "-f", file, "--output", "json"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("n.yaml:3:14: error: "), "\(r.stderr)")
+        #expect(r.stderr.hasSuffix("1 error; nothing was probed\n"), "\(r.stderr)")
+        #expect(r.stdout.contains("\"ok\" : false"), "\(r.stdout)")
+    }
+}

@@ -1,3 +1,4 @@
+import NetnsTesting
 import Testing
 @testable import IpNet
 
@@ -123,6 +124,30 @@ import Testing
         #expect(ProbeFrame.arpRequest(senderMAC: PhysicalAddress(bytes: [1, 2, 3, 4])!, senderIP: nil,
                                       target: IpAddress("192.0.2.1")!) == nil)
         #expect(ProbeFrame.solicitedNode(IpAddress("2001:db8::abcd:1234")!) == IpAddress("ff02::1:ffcd:1234")!)
+    }
+
+    /// Frames come from the wire: 50,000 mutations of the captured answers (bytes flipped, cut, grown) and random
+    /// frames decode or are refused, never trap; whatever decodes is an ARP reply or an advertisement.
+    @Test func hostileFramesNeverTrap() {
+        var rng = SeededRandom(seed: 0x5eed_f00d)
+        let seeds = [Self.peerArpReply, Self.peerProbeReply, Self.peerAdvertisement, Self.peerDadAdvertisement,
+                     Self.kernelSolicitation]
+        var decoded = 0
+        for i in 0..<50_000 {
+            var f = seeds[i % seeds.count]
+            switch rng.next() % 4 {
+            case 0:
+                for _ in 0..<(1 + rng.next() % 4) {
+                    f[Int(rng.next() % UInt64(f.count))] = UInt8(truncatingIfNeeded: rng.next())
+                }
+            case 1: f = Array(f[0..<Int(rng.next() % UInt64(f.count))])
+            case 2: f += (0..<(rng.next() % 64)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            default: f = (0..<(rng.next() % 128)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            }
+            if ProbeAnswer.decode(frame: f) != nil { decoded += 1 }
+        }
+        // Some mutations leave a valid answer (a flipped MAC byte in an ARP reply), most do not.
+        #expect(decoded > 0 && decoded < 50_000)
     }
 
     @Test func prefixMembership() {
