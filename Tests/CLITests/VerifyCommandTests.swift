@@ -202,8 +202,14 @@ import Testing
         let bin = try #require(NeighsyncBinary.path)
         let child = try ChildProcess(bin, ["apply", "-f", file, "--netns", a.name, "--watch", "--verify-every", "1s",
                                            "--report", report, "--metrics", metrics])
-        // The first verify pass follows the initial apply at once; the second comes a second after it.
-        usleep(3_300_000)
+        // The first verify pass follows the initial apply at once (its window is 1 s); the second starts a second
+        // after it ends. Wait for the report to hold a verify result, then long enough for a second pass.
+        var waited = 0
+        while waited < 100, !((try? String(contentsOfFile: report, encoding: .utf8))?.contains("\"verify\"") ?? false) {
+            usleep(100_000)
+            waited += 1
+        }
+        usleep(3_000_000)
         child.kill(SIGTERM)
         let out = child.wait()
         #expect(out.status == 0, "\(out.stderr)")
