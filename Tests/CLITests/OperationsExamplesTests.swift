@@ -14,7 +14,8 @@ import NetnsTesting
     }
 
     static let units = ["examples/systemd/neighsync.service", "examples/systemd/neighsync-apply.service",
-                        "examples/systemd/neighsync-apply.timer"]
+                        "examples/systemd/neighsync-apply.timer", "examples/systemd/neighsync-verify.service",
+                        "examples/systemd/neighsync-verify.timer"]
 
     /// `systemd-analyze`, or nil (printed reason) when systemd's tools are not installed.
     static let systemdAnalyze: String? = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
@@ -32,8 +33,10 @@ import NetnsTesting
         #expect(sections.first == "[Unit]", "\(unit)")
         if unit.hasSuffix(".service") {
             #expect(sections.contains("[Service]"))
-            #expect(text.contains("CapabilityBoundingSet=CAP_NET_ADMIN\n"))
-            #expect(text.contains("AmbientCapabilities=CAP_NET_ADMIN\n"))
+            // verify only sends probes (CAP_NET_RAW); every other unit writes the table (CAP_NET_ADMIN).
+            let capability = unit.contains("verify") ? "CAP_NET_RAW" : "CAP_NET_ADMIN"
+            #expect(text.contains("CapabilityBoundingSet=\(capability)\n"), "\(unit)")
+            #expect(text.contains("AmbientCapabilities=\(capability)\n"), "\(unit)")
         }
         guard let analyze = Self.systemdAnalyze else {
             print("skipping systemd-analyze verify for \(unit): systemd-analyze is not installed")
@@ -45,7 +48,8 @@ import NetnsTesting
         let name = URL(fileURLWithPath: unit).lastPathComponent
         try dir.write(name, text.replacingOccurrences(of: "/usr/local/bin/neighsync", with: bin))
         if name.hasSuffix(".timer") {
-            try dir.write("neighsync-apply.service", try Self.read("examples/systemd/neighsync-apply.service")
+            let service = name.replacingOccurrences(of: ".timer", with: ".service")
+            try dir.write(service, try Self.read("examples/systemd/" + service)
                 .replacingOccurrences(of: "/usr/local/bin/neighsync", with: bin))
         }
         let r = Netns.run(analyze, ["verify", "--man=no", "\(dir.path)/\(name)"])
@@ -74,6 +78,13 @@ import NetnsTesting
         #expect(args.removeFirst() == "/usr/local/bin/neighsync")
         #expect(args.contains("--watch"))
         try Self.expectAccepted(args)
+        // The verify unit's command line too.
+        let verify = try Self.read("examples/systemd/neighsync-verify.service")
+        let verifyExec = try #require(verify.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
+        var verifyArgs = verifyExec.dropFirst("ExecStart=".count).split(separator: " ").map(String.init)
+        #expect(verifyArgs.removeFirst() == "/usr/local/bin/neighsync")
+        #expect(verifyArgs.first == "verify")
+        try Self.expectAccepted(verifyArgs)
         let ds = try Self.yaml("examples/kubernetes/daemonset.yaml")
         try Self.expectAccepted(try #require(ds.first?["args"] as? [String]))
     }
