@@ -1,5 +1,6 @@
 internal import CNetlink
 internal import Glibc
+import IpNetCore
 
 /// Runs a closure on a fresh thread that has entered the network namespace at a path (`/run/netns/NAME`), so that
 /// sockets it creates live there for good, while the caller's thread never changes namespace. Used by the probe

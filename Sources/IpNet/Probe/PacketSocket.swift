@@ -1,5 +1,6 @@
 internal import CNetlink
 internal import Glibc
+import IpNetCore
 
 /// An AF_PACKET socket of one interface and EtherType (the thin Swift side of `neighsync_packet_*` in the C shim).
 /// C equivalent: `socket(AF_PACKET, SOCK_RAW, 0)` + `SO_ATTACH_FILTER` + `bind(sockaddr_ll)`.

@@ -1,5 +1,6 @@
 internal import CNetlink
 internal import Glibc
+import IpNetCore
 
 /// Sends the probes of `neighsync verify` from raw packet sockets and collects the answers: one AF_PACKET socket per
 /// interface and family, bound to that interface and filtered in the kernel to ARP replies / neighbor

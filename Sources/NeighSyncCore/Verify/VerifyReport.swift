@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The result of one verify run: every entry with its outcome, ordered as plan orders changes (interface index,
 /// family, address; entries without a link last, in file order), the counts by outcome, and the exit status.

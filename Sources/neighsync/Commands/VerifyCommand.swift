@@ -2,6 +2,8 @@ import ArgumentParser
 import FoundationEssentials
 import IpNet
 import NeighSync
+import IpNetCore
+import NeighSyncCore
 
 /// `neighsync verify`: asks the network whether each pinned MAC is still the one behind its address, without
 /// touching the entry. One ARP request (or RFC 5227 probe) / IPv6 neighbor solicitation per desired entry, from a

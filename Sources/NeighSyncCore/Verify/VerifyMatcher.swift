@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Matches what `Prober` heard to the probes of a `VerifyPlan`, strictly, and classifies each probed entry. An
 /// answer counts for a probe only when it came in on the probe's interface and is the reply to that very request:

@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 extension MetricsFile {
     /// One metric family in the exposition format: `# HELP`, `# TYPE`, then the samples; nothing when there are no

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// `neighsync verify`'s text output, shaped like plan's: one line per entry that is not confirmed (`!` mismatch or
 /// conflict, `?` silent, `-` skipped), with the pinned MAC, what answered and where the entry is defined, then one

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// The JSON shape of a verify run (`verify --output json`): every entry, confirmed ones included, with its result,
 /// what answered, and how it was probed; the counts; the window. Stable for machines: keys are only ever added.

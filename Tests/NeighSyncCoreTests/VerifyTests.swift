@@ -1,9 +1,9 @@
 import Testing
-import IpNet
-@testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// The pure half of `neighsync verify`: which entries are probed and how, which answers count, how entries are
-/// classified, the exit status, the text, the JSON and the metrics. No socket: captures are built by hand.
+/// classified, the exit status, the text and the JSON (the metrics text: `VerifyMetricsTests`). No socket: captures are built by hand.
 @Suite struct VerifyTests {
     static let mac = PhysicalAddress("02:00:00:00:aa:01")!
     static let veth0 = Link(name: "veth0", index: 2, arphrdType: 1, hardwareAddressLength: 6)
@@ -150,7 +150,7 @@ import IpNet
         #expect(report([]).exitCode(strict: true) == 0)
     }
 
-    @Test func textJSONAndMetrics() throws {
+    @Test func textAndJSON() throws {
         let pinned = "02:00:00:00:00:10"
         let entries = Self.classify([Self.arp("02:00:00:00:00:99"), Self.na(pinned), Self.na("02:00:00:00:00:98")],
                                     rows: [Self.row("198.51.100.2", line: 4), Self.row("2001:db8:51::2", line: 7),
@@ -179,22 +179,6 @@ import IpNet
         #expect(doc.entries[0].seen == ["02:00:00:00:00:99"] && doc.entries[0].probe == .arpRequest
                 && doc.entries[0].probeSource == "198.51.100.1" && doc.entries[0].source == "n.yaml:4:5")
         #expect(doc.entries[3].pinned == nil && doc.entries[3].reason == "no MAC pinned" && doc.entries[3].probe == nil)
-        #expect(MetricsFile.render(verify: report, finishedAt: 1764112985.5, durationSeconds: 0.75) == """
-            # HELP neighsync_verify_results Entries of the last verify run by result (confirmed, mismatch, conflict, silent, skipped).
-            # TYPE neighsync_verify_results gauge
-            neighsync_verify_results{result="confirmed"} 1
-            neighsync_verify_results{result="mismatch"} 1
-            neighsync_verify_results{result="conflict"} 1
-            neighsync_verify_results{result="silent"} 1
-            neighsync_verify_results{result="skipped"} 1
-            # HELP neighsync_verify_last_run_timestamp_seconds When the last verify run ended (Unix time).
-            # TYPE neighsync_verify_last_run_timestamp_seconds gauge
-            neighsync_verify_last_run_timestamp_seconds 1764112985.500
-            # HELP neighsync_verify_run_duration_seconds How long the last verify run took.
-            # TYPE neighsync_verify_run_duration_seconds gauge
-            neighsync_verify_run_duration_seconds 0.750000
-
-            """)
     }
 
     @Test func allOwnedTakesTheStaticEntriesWithTheOwnerProtocol() {

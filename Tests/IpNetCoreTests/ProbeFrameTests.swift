@@ -1,6 +1,5 @@
-import NetnsTesting
 import Testing
-@testable import IpNet
+@testable import IpNetCore
 
 /// The probe frames of `neighsync verify` against frames captured from this kernel (6.18): two namespaces joined by
 /// a veth pair, 02:00:00:00:aa:01 with 198.51.100.1/24, 2001:db8:51::1/64 and fe80::ff:fe00:aa01 on one side,
@@ -129,7 +128,7 @@ import Testing
     /// Frames come from the wire: 50,000 mutations of the captured answers (bytes flipped, cut, grown) and random
     /// frames decode or are refused, never trap; whatever decodes is an ARP reply or an advertisement.
     @Test func hostileFramesNeverTrap() {
-        var rng = SeededRandom(seed: 0x5eed_f00d)
+        var rng = SplitMix(state: 0x5eed_f00d)
         let seeds = [Self.peerArpReply, Self.peerProbeReply, Self.peerAdvertisement, Self.peerDadAdvertisement,
                      Self.kernelSolicitation]
         var decoded = 0
@@ -158,5 +157,17 @@ import Testing
         let b = InterfaceAddress(interfaceIndex: 2, address: IpAddress("2001:db8:51::1")!, prefixLength: 63)
         #expect(b.contains(IpAddress("2001:db8:51:1::9")!))
         #expect(!b.contains(IpAddress("2001:db8:51:2::9")!))
+    }
+}
+
+/// A tiny seeded generator (SplitMix64), so the pure test target needs nothing but IpNetCore.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

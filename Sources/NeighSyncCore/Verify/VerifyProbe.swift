@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// One probe of a verify run: the entry it checks (its position in `VerifyPlan.entries`), the request for
 /// `Prober`, and its form. iproute2 equivalent: one `arping` / `ndisc6` invocation.

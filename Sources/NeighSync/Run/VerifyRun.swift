@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// One verify pass against the kernel, shared by `neighsync verify` and watch mode's `--verify-every`: plan the
 /// probes (`VerifyPlan`), check CAP_NET_RAW before any raw socket exists, send them and listen (`Prober`), match

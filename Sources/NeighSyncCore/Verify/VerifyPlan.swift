@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// What a verify run will do, decided before any frame is sent: every entry (those that cannot be probed already
 /// `skipped` with the reason, the others waiting for their answers) and one probe per probed entry, each from the
