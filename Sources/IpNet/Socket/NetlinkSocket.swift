@@ -87,30 +87,39 @@ final class NetlinkSocket {
 
     /// Opens a socket inside the network namespace at `path` (e.g. `/run/netns/NAME`) without moving the caller:
     /// a dedicated thread enters the namespace, creates the socket, and goes back; the socket stays bound to the
-    /// target namespace. Netlink equivalent: `setns(fd, CLONE_NEWNET)` around `socket()`; iproute2: `ip -n NAME`
-    /// (`netns_switch()`), which switches the whole process instead.
+    /// target namespace. The thread is a raw `pthread_create`, not a Dispatch or Swift-concurrency worker, on
+    /// purpose: `setns(2)` changes the namespace of the calling OS thread only, and a pooled thread would go back to
+    /// the pool, to run other work in the foreign namespace should the way back fail; this thread ends right after.
+    /// Nothing is shared: the path goes in and the socket (or failure) comes back as objects handed over through
+    /// `pthread_create`'s argument and `pthread_join`'s result, each released by the side that receives it. That
+    /// raw-pointer hand-over is the one step here the compiler cannot check. Netlink equivalent: `setns(fd,
+    /// CLONE_NEWNET)` around `socket()`; iproute2: `ip -n NAME` (`netns_switch()`), which switches the whole process
+    /// instead.
     static func open(namespacePath path: String) throws(NetlinkFailure) -> NetlinkSocket {
-        final class Box: @unchecked Sendable {
-            var result: Result<NetlinkSocket, NetlinkFailure> = .failure(NetlinkFailure(errno: EINVAL, message: nil))
+        /// What goes to the namespace thread.
+        final class Request: Sendable {
             let path: String
-            init(path: String) { self.path = path }
+            init(_ path: String) { self.path = path }
         }
-        let box = Box(path: path)
+        /// What comes back from it.
+        final class Outcome {
+            let result: Result<NetlinkSocket, NetlinkFailure>
+            init(_ result: Result<NetlinkSocket, NetlinkFailure>) { self.result = result }
+        }
         let body: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeUnretainedValue()
-            box.result = NetlinkSocket.openHere(namespacePath: box.path)
-            return nil
+            let path = Unmanaged<Request>.fromOpaque(raw!).takeRetainedValue().path
+            return Unmanaged.passRetained(Outcome(NetlinkSocket.openHere(namespacePath: path))).toOpaque()
         }
         var thread = pthread_t()
-        let unmanaged = Unmanaged.passRetained(box)
-        let rc = pthread_create(&thread, nil, body, unmanaged.toOpaque())
+        let request = Unmanaged.passRetained(Request(path)).toOpaque()
+        let rc = pthread_create(&thread, nil, body, request)
         guard rc == 0 else {
-            unmanaged.release()
+            Unmanaged<Request>.fromOpaque(request).release()
             throw NetlinkFailure(errno: rc, message: "cannot start the namespace thread")
         }
-        pthread_join(thread, nil)
-        unmanaged.release()
-        return try box.result.get()
+        var returned: UnsafeMutableRawPointer? = nil
+        pthread_join(thread, &returned)
+        return try Unmanaged<Outcome>.fromOpaque(returned!).takeRetainedValue().result.get()
     }
 
     /// Runs on the namespace thread: enter, open, leave.

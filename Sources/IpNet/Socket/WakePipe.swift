@@ -2,9 +2,10 @@ internal import Glibc
 
 /// A non-blocking pipe that lets one thread end another's `poll(2)` early: `signal()` writes a byte (safe from any
 /// thread, never blocks), the waiter polls `readDescriptor` next to its socket and calls `drain()` after waking.
-/// Netlink has no equivalent; this is the classic self-pipe trick (`pipe2(O_NONBLOCK | O_CLOEXEC)`), as systemd's
-/// sd-event uses an eventfd for the same purpose.
-final class WakePipe: @unchecked Sendable {
+/// This is the classic self-pipe trick: `pipe(2)`, then `fcntl` sets `O_NONBLOCK` and `FD_CLOEXEC` on both ends
+/// (systemd's sd-event uses an eventfd for the same purpose). Sendable: it holds only the two descriptors, and
+/// `write(2)`/`read(2)` on them are safe from any thread.
+final class WakePipe: Sendable {
     /// The end to poll for `POLLIN`.
     let readDescriptor: Int32
     private let writeDescriptor: Int32

@@ -1,21 +1,23 @@
 internal import Glibc
 import IpNetCore
+import Synchronization
 
 /// A listener for neighbor-table changes in one network namespace: a NETLINK_ROUTE socket (opened inside the
 /// namespace the way `NeighborTable` opens its own, without moving the caller) joined to the neighbor, link and
 /// IPv4/IPv6 address multicast groups, with a 32 MiB receive buffer. `next(timeout:)` waits with `poll(2)` and returns
 /// the decoded events; it returns early and empty on a signal (EINTR) or when another thread calls `wake()`, so a
-/// watch loop can check its flags. Only `wake()` may be called from another thread. Windows equivalent:
+/// watch loop can check its flags. `next(timeout:)` takes the socket's lock (one waiter at a time); `wake()` needs
+/// no lock and may be called from any thread while another waits. Windows equivalent:
 /// `NotifyIpInterfaceChange` + `NotifyUnicastIpAddressChange` (there is no neighbor notification there); netlink:
 /// `NETLINK_ADD_MEMBERSHIP` of RTNLGRP_NEIGH, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR; iproute2:
 /// `ip monitor neigh link address`.
-public final class NeighborEventSocket: @unchecked Sendable {
-    private let socket: NetlinkSocket
+public final class NeighborEventSocket: Sendable {
+    private let socket: Mutex<NetlinkSocket>
     private let waker: WakePipe
     /// The namespace listened to, for messages: "NAME", a path, or nil for the caller's own.
     public let namespaceDescription: String?
     /// The namespace the socket lives in (nil when /proc is not mounted); see `NeighborTable.namespaceIdentity`.
-    public var namespaceIdentity: NamespaceIdentity? { socket.namespace }
+    public let namespaceIdentity: NamespaceIdentity?
 
     /// Listens in the caller's namespace (`nil`) or in `/run/netns/NAME`. Throws `notFound` for a namespace that does
     /// not exist, `invalidParameter` for a NAME with a slash. Netlink equivalent: `socket(AF_NETLINK, SOCK_RAW,
@@ -39,16 +41,19 @@ public final class NeighborEventSocket: @unchecked Sendable {
     private init(path: String?, description: String?) throws {
         namespaceDescription = description
         do throws(NetlinkFailure) {
+            let opened: NetlinkSocket
             if let path {
-                socket = try NetlinkSocket.open(namespacePath: path)
+                opened = try NetlinkSocket.open(namespacePath: path)
             } else {
-                socket = try NetlinkSocket()
+                opened = try NetlinkSocket()
             }
             for g in [NetlinkConstants.groupNeigh, NetlinkConstants.groupLink, NetlinkConstants.groupIpv4Address,
                       NetlinkConstants.groupIpv6Address] {
-                try socket.join(group: g)
+                try opened.join(group: g)
             }
             waker = try WakePipe()
+            namespaceIdentity = opened.namespace
+            socket = Mutex(opened)
         } catch {
             let f = error
             // Names go into one-line messages and logs: escaped, so a newline cannot forge a second line.
@@ -71,24 +76,26 @@ public final class NeighborEventSocket: @unchecked Sendable {
         let c = timeout.components
         let ms = max(0, min(Int64(Int32.max), c.seconds * 1000 + (c.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
         do throws(NetlinkFailure) {
-            switch try socket.waitForInput(timeoutMilliseconds: Int32(ms), wakeDescriptor: waker.readDescriptor) {
-            case .timedOut, .interrupted:
-                return []
-            case .woken:
-                waker.drain()
-                return []
-            case .readable:
-                break
-            }
-            var events: [NeighborEvent] = []
-            do throws(NetlinkFailure) {
-                try socket.drainNotifications { m in
-                    if let e = NeighborEventSocket.decode(m) { events.append(e) }
+            return try socket.withLock { (socket) throws(NetlinkFailure) -> [NeighborEvent] in
+                switch try socket.waitForInput(timeoutMilliseconds: Int32(ms), wakeDescriptor: waker.readDescriptor) {
+                case .timedOut, .interrupted:
+                    return []
+                case .woken:
+                    waker.drain()
+                    return []
+                case .readable:
+                    break
                 }
-            } catch where error.errno == ENOBUFS {
-                events.append(.overrun)
+                var events: [NeighborEvent] = []
+                do throws(NetlinkFailure) {
+                    try socket.drainNotifications { m in
+                        if let e = NeighborEventSocket.decode(m) { events.append(e) }
+                    }
+                } catch where error.errno == ENOBUFS {
+                    events.append(.overrun)
+                }
+                return events
             }
-            return events
         } catch {
             let f = error
             throw KernelErrorTranslator.error(f, doing: "cannot read neighbor events")
@@ -96,7 +103,8 @@ public final class NeighborEventSocket: @unchecked Sendable {
     }
 
     /// Makes a `next(timeout:)` in progress (or the next one) return at once with no events. Safe from any thread
-    /// and cheap; a signal-source handler calls it after setting its flag. Equivalent: a write to a self-pipe.
+    /// and cheap. (A signal needs no wake-up: it interrupts the `poll` with EINTR.) Equivalent: a write to a
+    /// self-pipe.
     public func wake() {
         waker.signal()
     }

@@ -172,7 +172,7 @@ public enum DesiredStateLoader {
         }
 
         /// One file read and parsed on its own, on any thread: what `absorb` needs to merge it.
-        struct FileParse: @unchecked Sendable {
+        struct FileParse: Sendable {
             var path: String
             /// A failure before parsing (too large, unreadable); nothing was parsed.
             var early: Diagnostic?

@@ -37,14 +37,14 @@ public struct Reconciliation {
         return (state, resolution)
     }
 
-    /// Gathers everything from the kernel table `table`. The links and the neighbor dump are read on a second
-    /// thread while the file is parsed.
+    /// Gathers everything from the kernel table `table`. The file is parsed on a second thread while this one reads
+    /// the links and the neighbor dump (the table never leaves the caller's thread); a file problem is reported
+    /// before a kernel one.
     public static func gather(path: String, table: NeighborTableProtocol) throws -> Reconciliation {
-        nonisolated(unsafe) let t = table
-        let kernel = BackgroundWork { (try t.links(), try t.table(family: .unspecified)) }
-        var parsed: Result<DesiredState, DiagnosticList>? = DesiredStateLoader.load(path: path)
-        // Always join the reader before returning, so the table is never used by two threads after this call.
-        let read = Result { try kernel.wait() }
+        let parse = BackgroundWork { DesiredStateLoader.load(path: path) }
+        let read = Result { (try table.links(), try table.table(family: .unspecified)) }
+        // Always join the parser before returning, whatever the kernel said.
+        var parsed: Result<DesiredState, DiagnosticList>? = try parse.wait()
         var loaded: DesiredState? = try parsed.take()!.get()
         let (links, current) = try read.get()
         // Hand the parsed entries over, so they are freed as soon as the rows exist.

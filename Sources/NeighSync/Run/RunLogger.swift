@@ -2,20 +2,24 @@ import FoundationEssentials
 import IpNet
 import IpNetCore
 import NeighSyncCore
+import Synchronization
 
 /// The operational log of apply runs: one line per change written and per failure, on stderr, as `key=value` pairs
 /// or JSON (`LogFormat`), with a UTC timestamp and a level; nothing at all for a run that changed nothing, so cron
 /// mail stays empty. Watch mode adds lines for its own events (start, reload, overrun, stop). The sink and clock
-/// are injectable for tests. Equivalent: `ip monitor neigh` lines for what changed; systemd-journald fields.
-public final class RunLogger: @unchecked Sendable {
+/// are injectable for tests. Lines from several threads never interleave: each goes to the sink under a lock.
+/// Equivalent: `ip monitor neigh` lines for what changed; systemd-journald fields.
+public final class RunLogger: Sendable {
     /// The line format.
     public let format: LogFormat
-    private let sink: (String) -> Void
-    private let now: () -> Date
-    private let lock = PosixLock()
+    private let sink: @Sendable (String) -> Void
+    private let now: @Sendable () -> Date
+    /// Held while a line goes to the sink.
+    private let lock = Mutex(())
 
     /// A logger writing lines to `sink` (stderr by default) stamped with `now()` (the wall clock by default).
-    public init(format: LogFormat, sink: ((String) -> Void)? = nil, now: @escaping () -> Date = Date.init) {
+    public init(format: LogFormat, sink: (@Sendable (String) -> Void)? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.format = format
         self.sink = sink ?? { StandardError.write($0) }
         self.now = now
@@ -33,9 +37,7 @@ public final class RunLogger: @unchecked Sendable {
         case .json:
             line = "{" + pairs.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
         }
-        lock.lock()
-        sink(line + "\n")
-        lock.unlock()
+        lock.withLock { _ in sink(line + "\n") }
     }
 
     /// Logs each change written (`event=create|set|delete`) and each failure (`event=failure`, level error) of a run;

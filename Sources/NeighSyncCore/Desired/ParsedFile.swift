@@ -2,9 +2,9 @@ import IpNetCore
 
 /// What one desired-state file says, before the files of a directory are merged: its settings, each with the position
 /// of its value, and its finished neighbor entries (defaults applied). iproute2 equivalent: one `ip -batch` file.
-package struct ParsedFile {
+package struct ParsedFile: Sendable {
     /// A setting's value and where it is written.
-    package struct Setting<Value: Equatable> {
+    package struct Setting<Value: Equatable & Sendable>: Sendable {
         package var value: Value
         package var mark: SourceMark
 
