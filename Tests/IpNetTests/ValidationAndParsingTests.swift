@@ -201,7 +201,7 @@ import NetnsTesting
     @Test func kernelErrorsAreTranslated() {
         let a = IpAddress("192.0.2.10")!
         func t(_ e: Int32, _ m: String? = nil) -> IpNetError {
-            KernelErrorTranslator.error(NetlinkFailure(errno: e, message: m), verb: .create, address: a,
+            KernelErrorTranslator.error(NetlinkFailure(errno: e, message: m), address: a,
                                         interfaceName: "veth0", interfaceIndex: 3)
         }
         #expect(t(17).description == "ERROR_OBJECT_ALREADY_EXISTS: 192.0.2.10 already exists on veth0")

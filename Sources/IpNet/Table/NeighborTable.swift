@@ -209,7 +209,7 @@ public final class NeighborTable: NeighborTableProtocol {
             }, onReply: { m in if let r = NeighborMessageCodec.decode(m) { found = r } })
         } catch {
             let f = error
-            throw KernelErrorTranslator.error(f, verb: .get, address: row.address, interfaceName: link.name,
+            throw KernelErrorTranslator.error(f, address: row.address, interfaceName: link.name,
                                               interfaceIndex: link.index)
         }
         guard var r = found else { throw IpNetError.notFound("\(row.address.withoutScope) does not exist on \(link.name)") }
@@ -257,15 +257,9 @@ public final class NeighborTable: NeighborTableProtocol {
         return write(operations, links: links)
     }
 
-    /// Validates and sends `operations` against `links`. (Splitting a batch over two sockets was measured and
-    /// dropped: the kernel takes the RTNL mutex for every neighbor request, so a second writer mostly spins.)
+    /// Validates `operations` against `links` and sends the valid ones in one batched run on the table's socket;
+    /// the core of every write. A row that fails validation is not sent and gets its validation error.
     private func write(_ operations: [NeighborOperation], links: [UInt32: Link]) -> [IpNetError?] {
-        write(operations[...], links: links, on: socket)
-    }
-
-    /// Validates and sends one run of operations on one socket; the core of every write.
-    private func write(_ operations: ArraySlice<NeighborOperation>, links: [UInt32: Link],
-                       on socket: NetlinkSocket) -> [IpNetError?] {
         var results = [IpNetError?](repeating: nil, count: operations.count)
         var targets = [Link?](repeating: nil, count: operations.count)
         for (i, op) in operations.enumerated() {
@@ -287,8 +281,7 @@ public final class NeighborTable: NeighborTableProtocol {
                     return true
                 }, onAck: { i, failure in
                     guard let failure, let link = links[i] else { return }
-                    results[i] = KernelErrorTranslator.error(failure, verb: NeighborVerb(ops[i]),
-                                                             address: ops[i].row.address,
+                    results[i] = KernelErrorTranslator.error(failure, address: ops[i].row.address,
                                                              interfaceName: link.name, interfaceIndex: link.index)
                 })
             }
@@ -345,7 +338,7 @@ public final class NeighborTable: NeighborTableProtocol {
             })
         } catch {
             let f = error
-            throw KernelErrorTranslator.error(f, verb: .resolve, address: row.address, interfaceName: link.name,
+            throw KernelErrorTranslator.error(f, address: row.address, interfaceName: link.name,
                                               interfaceIndex: link.index)
         }
         let clock = ContinuousClock()

@@ -5,8 +5,9 @@ import IpNetCore
 /// address and the interface (`192.0.2.10 already exists on veth0`). Pure. Netlink equivalent: the errno of the
 /// `nlmsgerr` ack plus `NLMSGERR_ATTR_MSG`; iproute2 prints `RTNETLINK answers: File exists`.
 enum KernelErrorTranslator {
-    /// The error for `failure` answering `verb` on `address` at interface `interfaceName` (index `interfaceIndex`).
-    static func error(_ failure: NetlinkFailure, verb: NeighborVerb, address: IpAddress, interfaceName: String,
+    /// The error for `failure` answering a request for `address` at interface `interfaceName` (index
+    /// `interfaceIndex`). The reason is the same whatever the verb: the errno says what went wrong.
+    static func error(_ failure: NetlinkFailure, address: IpAddress, interfaceName: String,
                       interfaceIndex: UInt32) -> IpNetError {
         let a = address.withoutScope
         switch failure.errno {

@@ -16,7 +16,6 @@ enum NetlinkConstants {
     static let getAddr = UInt16(RTM_GETADDR)
     static let error = UInt16(NLMSG_ERROR)
     static let done = UInt16(NLMSG_DONE)
-    static let noop = UInt16(NLMSG_NOOP)
 
     // Header flags.
     static let request = UInt16(NLM_F_REQUEST)

@@ -23,8 +23,6 @@ final class YAMLEventReader {
         var bytes: UnsafeBufferPointer<UInt8>
         /// True for a plain (unquoted, non-block) scalar.
         var plain: Bool
-        /// True when the node carries an anchor (`&a`).
-        var hasAnchor: Bool
         /// The explicit tag (`!!str`), nil when none.
         var tag: UnsafePointer<UInt8>?
     }
@@ -85,13 +83,13 @@ final class YAMLEventReader {
         }
         if finished {
             return Event(kind: .streamEnd, line: 0, column: 0, bytes: UnsafeBufferPointer(start: nil, count: 0),
-                         plain: false, hasAnchor: false, tag: nil)
+                         plain: false, tag: nil)
         }
         guard yaml_parser_parse(parser, event) != 0 else { throw currentError() }
         holdsEvent = true
         let e = event.pointee
         var out = Event(kind: .streamEnd, line: Int(e.start_mark.line), column: Int(e.start_mark.column),
-                        bytes: UnsafeBufferPointer(start: nil, count: 0), plain: false, hasAnchor: false, tag: nil)
+                        bytes: UnsafeBufferPointer(start: nil, count: 0), plain: false, tag: nil)
         switch e.type {
         case YAML_STREAM_START_EVENT: out.kind = .streamStart
         case YAML_STREAM_END_EVENT:
@@ -104,16 +102,13 @@ final class YAMLEventReader {
             out.kind = .scalar
             out.bytes = UnsafeBufferPointer(start: s.value, count: s.length)
             out.plain = s.style == YAML_PLAIN_SCALAR_STYLE
-            out.hasAnchor = s.anchor != nil
             out.tag = UnsafePointer(s.tag)
         case YAML_SEQUENCE_START_EVENT:
             out.kind = .sequenceStart
-            out.hasAnchor = e.data.sequence_start.anchor != nil
             out.tag = UnsafePointer(e.data.sequence_start.tag)
         case YAML_SEQUENCE_END_EVENT: out.kind = .sequenceEnd
         case YAML_MAPPING_START_EVENT:
             out.kind = .mappingStart
-            out.hasAnchor = e.data.mapping_start.anchor != nil
             out.tag = UnsafePointer(e.data.mapping_start.tag)
         case YAML_MAPPING_END_EVENT: out.kind = .mappingEnd
         case YAML_ALIAS_EVENT: out.kind = .alias

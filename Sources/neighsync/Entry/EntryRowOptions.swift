@@ -104,16 +104,4 @@ struct EntryRowOptions: ParsableArguments {
                          state: state.flatMap(NeighborState.init(name:)) ?? .permanent, isRouter: router,
                          protocol: `protocol` ?? 0)
     }
-
-    /// The interface index the options select for a table/flush filter (0 = all), resolving a name.
-    func interfaceFilter(using table: NeighborTable) throws -> UInt32 {
-        if let interface {
-            guard let link = try table.link(named: interface) else {
-                throw IpNetError.notFound("no interface named \(interface)")
-            }
-            return link.index
-        }
-        if let luid, let l = NetLuid(luid) { return l.netLuidIndex }
-        return index ?? 0
-    }
 }
