@@ -1,7 +1,7 @@
 /// Makes text from the kernel or a file safe to print: the one escaping function for every text, YAML comment and
 /// log output. Interface names may hold any byte but NUL, '/', ':' and whitespace (`dev_valid_name()` in
-/// `net/core/dev.c`), so a link named `a\e[31m` would otherwise inject terminal escapes. iproute2 equivalent: none
-/// (`ip link` prints names raw); systemd's `cescape()`.
+/// `net/core/dev.c`), so a link named `a\e[31m` would otherwise inject terminal escapes (`ip link` prints names
+/// raw). Equivalent: systemd's `cescape()`.
 public enum DisplayText {
     /// `s` with control characters (C0, DEL, C1), bidirectional-override and line/paragraph-separator characters
     /// written as `\n`, `\t`, `\r`, `\xHH` / `\u{HHHH}`, and `\` as `\\`; everything else unchanged. Text without

@@ -88,8 +88,8 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// True for IPv6 `::ffff:0:0/96`, the IPv4-mapped addresses (RFC 4291 § 2.5.5.2): they stand for an IPv4 peer
-    /// inside an IPv6 socket API and never appear on the wire, so the kernel's ndisc never resolves one. Netlink
-    /// equivalent: none (the kernel would store an `NDA_DST` of this form without complaint).
+    /// inside an IPv6 socket API and never appear on the wire, so the kernel's ndisc never resolves one (yet it
+    /// would store an `NDA_DST` of this form without complaint).
     public var isIPv4Mapped: Bool {
         if case .v6(let h, let l, _) = self { return h == 0 && l >> 32 == 0xffff }
         return false
@@ -115,8 +115,8 @@ public enum IpAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    /// True for IPv6 fe80::/10 (link-local), whose scope is the interface. Netlink equivalent: an `NDA_DST` in
-    /// fe80::/10 is only meaningful together with `ndm_ifindex`.
+    /// True for the link-local ranges, IPv4 169.254.0.0/16 and IPv6 fe80::/10, whose scope is the interface.
+    /// Netlink equivalent: an `NDA_DST` in fe80::/10 is only meaningful together with `ndm_ifindex`.
     public var isLinkLocal: Bool {
         switch self {
         case .v4(let v): return v >> 16 == 0xa9fe

@@ -61,7 +61,7 @@ public enum IpNetError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Why a row was rejected with `ERROR_INVALID_PARAMETER` before reaching the kernel, following the checks
-/// `CreateIpNetEntry2` documents. Netlink equivalent: none (the kernel would accept some of these, e.g. loopback).
+/// `CreateIpNetEntry2` documents (the kernel itself would accept some of these, e.g. loopback).
 public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible {
     /// The address is unspecified (0.0.0.0, ::).
     case unspecifiedAddress(String)

@@ -97,7 +97,7 @@ public struct Link: Hashable, Sendable, Codable {
     /// Decodes `IFLA_IFNAME` bytes: valid UTF-8 as it is, every other byte as the scalar U+10FF00 + byte, so no
     /// two different names decode alike (as `String(decoding:)` would: `b\xffc` and `b\xfec` would both be
     /// `b\u{FFFD}c`) and the bytes can be recovered. Python's `surrogateescape` does the same with lone surrogates,
-    /// which a Swift string cannot hold. iproute2 equivalent: none (`ip link` prints the bytes raw).
+    /// which a Swift string cannot hold.
     public static func name<C: Collection>(fromBytes bytes: C) -> String where C.Element == UInt8 {
         let b = Array(bytes)
         if let s = String(validating: b, as: UTF8.self) { return s }

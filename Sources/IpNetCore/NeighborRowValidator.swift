@@ -3,7 +3,7 @@
 /// diagnostics, so a rule lives here once. Order: the address (unspecified, limited broadcast, loopback,
 /// IPv4-mapped), the interface selection (none given, LUID and index disagreeing, a zone id naming another
 /// interface), the interface itself (missing → `notFound`, family unusable → `notSupported`), and for writes the
-/// flags (router flag on IPv4) and the physical address length. Netlink equivalent: none; the kernel would accept
+/// flags (router flag on IPv4) and the physical address length. The kernel would accept
 /// some of these (loopback neighbors, IPv4-mapped destinations, NTF_ROUTER on ARP entries) and answer others with a
 /// bare EINVAL.
 public enum NeighborRowValidator {
@@ -71,7 +71,7 @@ public enum NeighborRowValidator {
 
     /// Runs every check for `purpose` against the namespace's links (by index) and returns the link the row is on.
     /// Throws `invalidParameter`, `notFound("no interface with index 7")` or `notSupported`. Windows equivalent:
-    /// the parameter checks of `CreateIpNetEntry2`/`GetIpNetEntry2`; netlink: none (done before any request).
+    /// the parameter checks of `CreateIpNetEntry2`/`GetIpNetEntry2` (done before any request).
     public static func validate(_ row: IpNetRow2, for purpose: Purpose, links: [UInt32: Link]) throws(IpNetError)
         -> Link {
         // A lookup of 0.0.0.0 is allowed where the kernel keys IPv4 entries under it (so that such a row, left
@@ -109,7 +109,7 @@ public enum NeighborRowValidator {
     /// (`arp_constructor()`), so it can never be found again under its own address; a `noarp` entry without a
     /// link-layer address is kept only where the kernel supplies one (`Link.suppliesLinkLayerAddress(for:)`),
     /// elsewhere it is refused with `No link layer address given` (`__neigh_update()`) after leaving a NONE entry
-    /// behind. Windows equivalent: the `ERROR_INVALID_PARAMETER` checks of `CreateIpNetEntry2`; netlink: none.
+    /// behind. Windows equivalent: the `ERROR_INVALID_PARAMETER` checks of `CreateIpNetEntry2`.
     public static func linkRefusal(address: IpAddress, state: NeighborState, physicalAddressLength: Int,
                                    on link: Link) -> String? {
         if address.family == .ipv4 && link.keysIPv4NeighborsAsUnspecified {

@@ -29,7 +29,7 @@ public enum OwnerProtocolRule {
     static let reserved: ClosedRange<UInt8> = 0...4
 
     /// The finding for `value` as an owner protocol, or nil when it is fine. `key` names the setting in messages.
-    /// iproute2 equivalent: none (`ip neigh add … protocol N` takes any byte).
+    /// (`ip neigh add … protocol N` takes any byte.)
     public static func check<T: BinaryInteger>(_ value: T, key: String = "owner.protocol") -> Finding? {
         guard value >= 0, value <= 255 else {
             return Finding(severity: .error, message: "'\(key)' must be 5…255 (an NDA_PROTOCOL value), found \(value)")

@@ -4,7 +4,7 @@ import NeighSyncCore
 /// One host of a GitOps fleet directory for `plan --hosts DIR`: `DIR/NAME/neighbors.yaml` (or a `neighbors/`
 /// directory of `*.yaml`) and `DIR/NAME/state.json` (the host's `neighsync show --output json`). A host whose
 /// directory lacks one of them, or holds something else under those names, carries the `problem`, reported as that
-/// host's error; the other hosts are still planned. iproute2 equivalent: none (one `ip -batch` per host, blind).
+/// host's error; the other hosts are still planned.
 public struct FleetHost: Sendable, Hashable {
     /// The directory name (the host name), as it is; print it through `DisplayText.escaped`.
     public var name: String

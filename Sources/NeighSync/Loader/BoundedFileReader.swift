@@ -5,8 +5,7 @@ import NeighSyncCore
 /// of at most `limit` bytes, and never blocks: the file is opened with `O_NONBLOCK` (a FIFO without a writer opens
 /// at once instead of hanging), its type and size are checked with `fstat` on that same descriptor (no
 /// check-then-open race), and at most `limit + 1` bytes are read (a file that grows meanwhile is still refused).
-/// So `/dev/zero`, a FIFO, a directory or a 1 TB sparse file are refused in constant time and memory. iproute2
-/// equivalent: none (`ip -batch FILE` reads whatever `fopen` gives it).
+/// So `/dev/zero`, a FIFO, a directory or a 1 TB sparse file are refused in constant time and memory.
 enum BoundedFileReader {
     /// The largest state file read (256 MiB: a 1,000,000-row snapshot is about 200 MB).
     static let defaultLimit = 256 << 20

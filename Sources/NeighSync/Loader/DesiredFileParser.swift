@@ -578,8 +578,8 @@ final class DesiredFileParser {
 
     /// What is wrong with the zone id of `text` (`ADDRESS%ZONE`) when the address itself is fine: a zone on IPv4,
     /// an empty zone, an interface name (the file names interfaces with `interface:`), or a number that is no
-    /// ifindex. Nil when `text` has no `%` or the part before it is no address. iproute2 equivalent: none (`ip
-    /// neigh` takes no zone; `getaddrinfo` resolves `%eth0` against the running host).
+    /// ifindex. Nil when `text` has no `%` or the part before it is no address. (`ip neigh` takes no zone;
+    /// `getaddrinfo` resolves `%eth0` against the running host, which a file checked offline cannot.)
     static func zoneProblem(_ text: String) -> String? {
         guard let percent = text.firstIndex(of: "%") else { return nil }
         let bare = String(text[..<percent])

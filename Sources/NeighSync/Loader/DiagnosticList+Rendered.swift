@@ -5,7 +5,7 @@ import NeighSyncCore
 extension DiagnosticList {
     /// The compiler-style text of every diagnostic (header, source line, caret, notes), snippets from `snippets` or,
     /// failing that, cut from the file on disk; after `renderedLimit` positioned diagnostics, one line counts the
-    /// rest. iproute2 equivalent: none (it prints the failing line number only).
+    /// rest.
     public func rendered() -> String {
         var all = snippets
         let missing = marks.filter { all[$0] == nil && $0.file != DesiredStateLoader.standardInputName }

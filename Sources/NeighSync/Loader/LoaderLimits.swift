@@ -1,7 +1,6 @@
 /// The ceilings the desired-state loader enforces so a hostile or broken file cannot exhaust memory or bury the user
 /// in messages: the largest file read, the deepest nesting followed, and the number of errors reported before
-/// stopping. Aliases are refused outright, so alias expansion ("billion laughs") needs no limit. iproute2
-/// equivalent: none (`ip -batch` reads line by line and stops at the first error).
+/// stopping. Aliases are refused outright, so alias expansion ("billion laughs") needs no limit.
 public struct LoaderLimits: Hashable, Sendable {
     /// The largest file, in bytes, that is read (default 16 MiB, about 230,000 entries in the block style; a
     /// 100,000-entry file is about 7 MB). A bigger file is reported, not read. The limit keeps neighsync under 64 MiB
@@ -14,10 +13,10 @@ public struct LoaderLimits: Hashable, Sendable {
     /// How many errors are collected before the loader stops (default 100).
     public var maxErrors: Int
 
-    /// 16 MiB, depth 32, 100 errors. iproute2 has no such limits.
+    /// 16 MiB, depth 32, 100 errors.
     public static let `default` = LoaderLimits()
 
-    /// Builds limits; omitted ones take the defaults. iproute2 has no equivalent.
+    /// Builds limits; omitted ones take the defaults.
     public init(maxFileSize: Int = 16 << 20, maxDepth: Int = 32, maxErrors: Int = 100) {
         self.maxFileSize = maxFileSize
         self.maxDepth = maxDepth

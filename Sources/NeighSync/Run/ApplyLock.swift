@@ -18,7 +18,7 @@ import IpNet
 /// itself was tried and rejected: any local user can open `/proc/self/ns/net` or `/run/netns/NAME`, mode 0444, and
 /// hold that lock forever.) A second apply waits up to its timeout, then fails naming the holder's PID as the kernel
 /// reports it in /proc/locks; the wait ends early when `interrupted` returns a signal name (SIGTERM/SIGINT).
-/// iproute2 has none (two `ip -batch` runs interleave freely); C equivalent: `mkdir` + `openat(O_NOFOLLOW)` +
+/// C equivalent: `mkdir` + `openat(O_NOFOLLOW)` +
 /// `fstat` + `flock(LOCK_EX|LOCK_NB)`.
 public final class ApplyLock {
     /// Where the lock files live.

@@ -25,7 +25,7 @@ public struct ApplyRound: Sendable {
     public var succeeded: Bool { error == nil && (report?.succeeded ?? false) }
 
     /// Runs one pass of `state` against `table`, writing nothing to the keys in `held` (see `OscillationGuard`).
-    /// Never throws: every problem ends up in `error` or in the report's failures. Netlink equivalent: see the type.
+    /// Never throws: every problem ends up in `error` or in the report's failures.
     public static func run(_ state: DesiredState, table: NeighborTableProtocol, force: Bool,
                            holding held: Set<NeighborKey> = []) -> ApplyRound {
         let clock = ContinuousClock()

@@ -11,7 +11,7 @@ import NeighSyncCore
 ///   is never used;
 /// - systemd-networkd: a link networkd manages without `KeepConfiguration=static`: it drops entries it did not make
 ///   whenever it reconfigures the link (one warning per link, at its first entry).
-/// systemd equivalent: the `link_drop_foreign_neighbors()` it warns about; iproute2: none.
+/// systemd equivalent: the `link_drop_foreign_neighbors()` it warns about.
 public enum CoexistenceCheck {
     /// The warnings for `entries` (in their order, networkd's first for each link).
     public static func warnings(entries: [DesiredRow], links: [Link], ownerProtocol: UInt8,

@@ -12,7 +12,7 @@ import Synchronization
 public final class SignalFlags: Sendable {
     private static let handled: [Int32] = [SIGHUP, SIGTERM, SIGINT]
 
-    /// Starts listening. Equivalent: see the type.
+    /// Starts listening.
     public init() {
         // Touch the globals once here, so their lazy initialization never runs inside the handler.
         _ = pendingReloads.load(ordering: .relaxed)

@@ -6,7 +6,7 @@ import NeighSyncCore
 /// A saved plan (`plan --out FILE`, then `apply FILE`): the desired rows and settings it was made from, the
 /// fingerprint of the table it was made against, and the plan itself for review. `apply FILE` re-reads the table,
 /// refuses when the fingerprint differs (the plan is stale) and otherwise carries out exactly this plan. Terraform
-/// equivalent: `terraform plan -out` / `terraform apply PLAN`; iproute2 has none.
+/// equivalent: `terraform plan -out` / `terraform apply PLAN`.
 public struct PlanFile: Codable, Hashable, Sendable {
     /// Always `neighsync-plan`.
     public var kind: String
@@ -96,8 +96,7 @@ public struct PlanFile: Codable, Hashable, Sendable {
     /// still do: an interface its pending entries waited for exists now (they would stay unwritten, reported as
     /// waiting for an interface that exists); a link whose family was unusable is gone, renamed, or can hold it now.
     /// (The links of its desired rows are checked by `hostProblem`.) Compared by index and name, as
-    /// `DesiredState.resolve(links:)` resolves them. iproute2 equivalent: none (`ip -batch` re-resolves `dev NAME`
-    /// each time).
+    /// `DesiredState.resolve(links:)` resolves them.
     public func linkChange(links: [Link]) -> String? {
         var byIndex: [UInt32: Link] = [:]
         var names = Set<String>()

@@ -10,7 +10,7 @@ import NeighSyncCore
 /// owner protocol, the `namespace` key (a name or null), no duplicate
 /// entries; and the review copy of the plan (`plan.changes`) likewise (a delete only of an owned static entry).
 /// Errors name the field: `plan.json: plan.changes[3].after.state: 'stale' is not a desired state (permanent or
-/// noarp)`. Terraform equivalent: `planfile.Open` checking the plan's format; iproute2 has none.
+/// noarp)`. Terraform equivalent: `planfile.Open` checking the plan's format.
 enum PlanFileReader {
     /// A wrong value, at a field path such as `desired[2].state` (empty for the document itself).
     struct FieldError: Error {

@@ -3,7 +3,7 @@ import NeighSyncCore
 
 /// Writes a file only its owner may read (mode 0600), atomically (`AtomicFile`: a new `mkstemp` file next to the
 /// target, never an existing file or a planted symlink, renamed over the target). Used for saved plans, which show
-/// the neighbor table. iproute2 equivalent: none; coreutils `install -m 600` does the same.
+/// the neighbor table. Equivalent: coreutils `install -m 600`.
 enum PrivateFile {
     /// Writes `bytes` to `path`; `what` names the file in errors ("the plan file").
     static func write(_ bytes: [UInt8], to path: String, what: String) throws {

@@ -5,7 +5,7 @@ import NeighSyncCore
 /// change with its outcome, failures with their Windows status, duration, end time, trigger) written atomically
 /// (`AtomicFile`: a new `mkstemp` file in the same directory, then renamed over FILE), so a reader never sees half a
 /// document.
-/// Equivalent: node_exporter's textfile collector convention (write `.tmp`, then `rename(2)`); iproute2 has none.
+/// Equivalent: node_exporter's textfile collector convention (write `.tmp`, then `rename(2)`).
 public enum ReportFile {
     /// Writes `document` to `path` atomically (mode 0644), stamping `finishedAt` with `now`. Throws an error naming
     /// the path and what to check.

@@ -105,7 +105,7 @@ public final class Watcher {
 
     /// Runs until SIGTERM or SIGINT and returns the exit status: 0, or 1 when the namespace was deleted or
     /// replaced or the lock can never be taken (no rights, an unsafe lock directory); a lock held by another run is
-    /// retried a second later. Equivalent: see the type.
+    /// retried a second later.
     public func run() -> Int32 {
         let signals = SignalFlags()
         defer { signals.cancel() }

@@ -5,7 +5,7 @@ import IpNetCore
 /// failed (Windows status names), what the file wants, what the kernel holds with the owner protocol afterwards and
 /// what waits for its interface; in watch mode also the passes so far by trigger. `MetricsFile` renders it in the
 /// Prometheus text format. Labels are bounded: actions, results, kinds, families, statuses, triggers and interface
-/// names, never addresses. Equivalent: node_exporter's textfile collector input; iproute2 has none.
+/// names, never addresses. Equivalent: node_exporter's textfile collector input.
 public struct RunMetrics: Hashable, Sendable {
     /// What became of a planned change (`neighsync_applied_changes{result}`).
     public enum Result: String, Hashable, Sendable, CaseIterable {

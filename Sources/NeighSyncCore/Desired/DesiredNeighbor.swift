@@ -30,7 +30,6 @@ public struct DesiredNeighbor: Hashable, Sendable {
 
     /// The position of one key's value (`"address"`, `"physicalAddress"`, `"interface"`, …), or nil when the entry
     /// does not write that key (and no default supplied it). Same as `keyMarks[key]`, without building the dictionary.
-    /// iproute2 equivalent: none (`ip -batch` knows only the line).
     public func mark(of key: String) -> SourceMark? { valueMarks.mark(key) }
 
     /// The compact storage behind `keyMarks`.

@@ -1,7 +1,7 @@
 /// Byte-level helpers over a scalar's UTF-8 value, so the loader decides types and compares keys without building a
 /// Swift String for every scalar. Typing follows the YAML 1.2 core schema, narrowed: integers are `-?(0|[1-9][0-9]*)`
 /// or `0x` + hex digits; booleans `true`/`false` (also `True`/`TRUE`/`False`/`FALSE`); null is empty, `~` or `null`.
-/// libyaml equivalent: none (libyaml leaves resolution to the caller, as `yaml_parser_parse` reports plain text).
+/// (libyaml leaves this resolution to the caller: `yaml_parser_parse` reports plain text.)
 import IpNetCore
 
 package enum ScalarBytes {

@@ -2,7 +2,7 @@
 /// and eight packed line/column pairs, so 100,000 loaded entries cost no per-entry allocation for them.
 /// `DesiredNeighbor.keyMarks` presents it as a `[String: SourceMark]`. Marks that do not fit that shape (other key
 /// names, several files) are kept in `other`. The representation is canonical, so equality is equality of the
-/// dictionaries. iproute2 equivalent: none (`ip -batch` keeps only the line number).
+/// dictionaries.
 package struct ValueMarks: Hashable, Sendable {
     package typealias Field = NeighborFields.Field
 

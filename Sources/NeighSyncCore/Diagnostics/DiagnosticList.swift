@@ -11,13 +11,12 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
     /// iproute2 equivalent: the error lines `ip -batch` prints.
     public var diagnostics: [Diagnostic]
     /// The rendered snippet (source window and caret) by position, for the positions the loader had text for.
-    /// iproute2 has no equivalent (it prints no source lines).
     public var snippets: [SourceMark: String]
 
     /// The most positioned diagnostics `rendered()` prints; the rest are counted in one closing line.
     public static let renderedLimit = 100
 
-    /// Builds a list; `diagnostics` are sorted by position (stable for equal positions). iproute2 has no equivalent.
+    /// Builds a list; `diagnostics` are sorted by position (stable for equal positions).
     public init(_ diagnostics: [Diagnostic], snippets: [SourceMark: String] = [:]) {
         self.diagnostics = diagnostics.enumerated().sorted { a, b in
             switch (a.element.mark, b.element.mark) {
@@ -39,7 +38,7 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
     /// The number of warnings.
     public var warningCount: Int { diagnostics.count - errorCount }
 
-    /// `2 errors`, `1 error, 1 warning`: the counts for a closing line. iproute2 equivalent: none.
+    /// `2 errors`, `1 error, 1 warning`: the counts for a closing line.
     public var countText: String {
         let e = errorCount, w = warningCount
         var s = "\(e) error\(e == 1 ? "" : "s")"
@@ -55,7 +54,6 @@ public struct DiagnosticList: Error, Hashable, Sendable, CustomStringConvertible
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 
     /// The compiler-style text of every diagnostic with snippets from `snippet` (position → rendered snippet).
-    /// iproute2 equivalent: none.
     public func rendered(snippet: (SourceMark) -> String?) -> String {
         diagnostics.map { $0.rendered(snippet: snippet) }.joined()
     }

@@ -8,8 +8,8 @@ import IpNetCore
 /// one `event=oscillation` error line naming the likely cause. Creates are not counted: the kernel itself drops
 /// even permanent entries when a link goes down, so a flapping link legitimately makes neighsync re-create the same
 /// entry again and again; it never makes an owned entry differ or appear by itself. A reload (SIGHUP) clears
-/// everything. Pure (the caller passes the time). Equivalent: none in iproute2; a flap-damping rule as in BGP route
-/// dampening (RFC 2439), per neighbor entry.
+/// everything. Pure (the caller passes the time). Equivalent: a flap-damping rule as in BGP route dampening
+/// (RFC 2439), per neighbor entry.
 public struct OscillationGuard: Sendable {
     /// More than this many sets/deletes of one key within `window` hold the key.
     public var limit: Int

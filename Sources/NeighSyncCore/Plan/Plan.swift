@@ -1,8 +1,7 @@
 import IpNetCore
 
 /// The result of `Planner.plan`: the ordered changes, how many desired entries already match, and the settings the
-/// plan was made with. A plan with no changes means the table has converged. Terraform equivalent: `plans.Plan`;
-/// iproute2 has none (an `ip -batch` file is applied blind).
+/// plan was made with. A plan with no changes means the table has converged. Terraform equivalent: `plans.Plan`.
 public struct Plan: Hashable, Sendable {
     /// Changes ordered by interface index, family, address.
     public var changes: [Change]

@@ -6,7 +6,7 @@ import IpNetCore
 /// such as the NOARP multicast entries the kernel adds and expires by itself) cannot change the plan, so they do not
 /// make it stale. A saved plan carries it; `apply PLANFILE` refuses when the live table's digest differs.
 /// FNV-1a over the sorted `CanonicalRow.line`s. Terraform equivalent:
-/// the prior state a saved plan is checked against; iproute2 has none.
+/// the prior state a saved plan is checked against.
 public enum TableFingerprint {
     /// The digest as 16 hex digits.
     public static func of(current: [IpNetRow2], desiredKeys: Set<NeighborKey>, ownerProtocol: UInt8) -> String {

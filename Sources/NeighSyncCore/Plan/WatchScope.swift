@@ -26,8 +26,7 @@ public struct WatchScope: Hashable, Sendable {
 
     /// Builds a scope from the desired rows (interface index resolved, protocol set), the interface names the file
     /// uses (absent ones included, so that their appearance is noticed), the owner protocol, the prune mode and the
-    /// pending entries (their links, when they exist, are managed too: enabling IPv6 there ends the wait). Netlink
-    /// equivalent: none (bookkeeping for the listener).
+    /// pending entries (their links, when they exist, are managed too: enabling IPv6 there ends the wait).
     public init(desired: [IpNetRow2], interfaceNames: Set<String>, ownerProtocol: UInt8, prunes: Bool,
                 pending: [PendingNeighbor] = [], namedIndexes: Set<UInt32> = []) {
         var byKey: [NeighborKey: IpNetRow2] = [:]

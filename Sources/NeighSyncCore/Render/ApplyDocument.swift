@@ -2,7 +2,7 @@ import IpNetCore
 
 /// The JSON shape of an apply run (`apply --output json`, and the `--report` file): counts, one record per change
 /// with its outcome and, for failures, the Windows status name and message, and the duration. Terraform equivalent:
-/// `terraform apply -json`'s `apply_complete` / `diagnostic` messages; iproute2 has none.
+/// `terraform apply -json`'s `apply_complete` / `diagnostic` messages.
 public struct ApplyDocument: Codable, Hashable, Sendable {
     /// The counts of a run.
     public struct Summary: Codable, Hashable, Sendable {

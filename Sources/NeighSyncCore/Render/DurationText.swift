@@ -1,6 +1,6 @@
 /// Durations as people write them on a command line: one or more `<number><unit>` groups with the units `ms`, `s`,
 /// `m`, `h` (`200ms`, `30s`, `5m`, `1h`, `1h30m`, `1.5s`), and the reverse for display. Pure. Equivalent: systemd's
-/// `parse_sec()` (`OnUnitActiveSec=5min`) and Go's `time.ParseDuration`; iproute2 has none.
+/// `parse_sec()` (`OnUnitActiveSec=5min`) and Go's `time.ParseDuration`.
 public enum DurationText {
     /// The duration written in `text`, or nil when it is not one (empty, no unit, unknown unit, negative, overflow).
     public static func parse(_ text: String) -> Duration? {

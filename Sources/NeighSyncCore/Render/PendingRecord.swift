@@ -3,8 +3,7 @@ import IpNetCore
 /// The JSON shape of one pending entry, in `plan --output json`, plan files and `apply --output json` / `--report`:
 /// `{"address": "198.51.100.10", "interface": "vlan100", "family": "ipv4", "physicalAddress": "02:00:00:00:00:10",
 /// "state": "permanent", "isRouter": false, "optional": false, "cause": "interfaceAbsent", "reason": "waiting for
-/// interface vlan100", "source": "n.yaml:12:5"}` (`interfaceIndex` only when the link exists). iproute2
-/// equivalent: none (`ip -batch` stops at `Cannot find device`).
+/// interface vlan100", "source": "n.yaml:12:5"}` (`interfaceIndex` only when the link exists).
 public struct PendingRecord: Codable, Hashable, Sendable {
     /// The address text.
     public var address: String

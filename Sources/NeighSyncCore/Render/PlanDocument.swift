@@ -2,7 +2,7 @@ import IpNetCore
 
 /// The JSON shape of a plan (`plan --output json`): format version, the summary counts and each change with its
 /// before/after rows, and the pending entries apart. Stable for machines: keys are only ever added. Terraform equivalent: `terraform show -json
-/// PLAN`'s `resource_changes`; iproute2 has none.
+/// PLAN`'s `resource_changes`.
 public struct PlanDocument: Codable, Hashable, Sendable {
     /// The counts of a plan.
     public struct Summary: Codable, Hashable, Sendable {

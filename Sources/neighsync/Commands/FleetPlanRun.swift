@@ -10,8 +10,7 @@ import NeighSyncCore
 /// on a small thread pool, and prints the hosts in name order whatever the scheduling: each host's diff under a
 /// `── host NAME ──` header, then one summary table; with `--output json` one document keyed by host. A host that
 /// fails (a bad file, a missing snapshot) is reported and the others are still planned. Exit 1 when any host failed;
-/// with `--detailed-exitcode`, otherwise 2 when any host has changes. Terraform equivalent: none (one `plan` per
-/// workspace); iproute2 equivalent: none.
+/// with `--detailed-exitcode`, otherwise 2 when any host has changes.
 struct FleetPlanRun {
     var directory: String
     var json: Bool
@@ -122,7 +121,7 @@ struct FleetPlanRun {
         return text.split(separator: "\n").joined(separator: "\n    ")
     }
 
-    /// The closing table: one row per host and a total line. Terraform equivalent: none.
+    /// The closing table: one row per host and a total line.
     static func table(_ rows: [HostOutcome]) -> String {
         let header = ["HOST", "CREATE", "SET", "DELETE", "PENDING", "ERRORS"]
         var cells = rows.map { r in

@@ -7,8 +7,7 @@ import NeighSyncCore
 /// `neighsync plan`: what apply would do, as a Terraform-style diff or JSON, from the live table of a namespace or,
 /// with `--state`, from a saved snapshot without privileges or netlink. `--detailed-exitcode` exits 2 when there
 /// are changes; `--out FILE` saves the plan for `neighsync apply FILE`; `--hosts DIR` plans a whole fleet of saved
-/// snapshots (`FleetPlanRun`). iproute2 equivalent: none (`ip -batch`
-/// applies blind).
+/// snapshots (`FleetPlanRun`).
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",

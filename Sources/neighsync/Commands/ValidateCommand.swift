@@ -7,8 +7,7 @@ import NeighSyncCore
 /// `neighsync validate`: checks a desired-state file or directory and prints every problem at `file:line:col`;
 /// with a namespace (default: the current one) also checks that interfaces exist, MAC lengths fit the links and the
 /// family is enabled, and warns about the table's other writers (`LiveCoexistence`). `--offline` skips the host
-/// checks (CI). iproute2 equivalent: none (`ip -batch` fails at run
-/// time, at the first bad line).
+/// checks (CI).
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",

@@ -3,8 +3,7 @@ import IpNet
 /// A small pull parser over JSON bytes, for reading large snapshots fast: `plan --state` reads 100,000 rows of
 /// `neighsync show --output json` or `ip -j neigh show` without building a tree of Foundation objects. Values are
 /// consumed in order (objects member by member, arrays element by element); strings come back as byte views when
-/// they hold no escapes. Errors carry the byte offset. iproute2 equivalent: none (iproute2 only writes JSON, with
-/// `json_writer.c`).
+/// they hold no escapes. Errors carry the byte offset.
 struct JSONScanner {
     /// A syntax error at a byte offset.
     struct Failure: Error, CustomStringConvertible {
