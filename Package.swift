@@ -48,7 +48,8 @@ let package = Package(
         .testTarget(name: "NeighSyncTests", dependencies: ["NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
                                                            "NetnsTesting"],
                     resources: [.copy("Fixtures")]),
+        // Golden/help: the --help texts, read from the source tree (HelpGoldenTests), not bundled.
         .testTarget(name: "CLITests", dependencies: ["NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
-                                                     "NetnsTesting"]),
+                                                     "NetnsTesting"], exclude: ["Golden"]),
     ]
 )
