@@ -7,8 +7,9 @@ internal import Glibc
 /// libc calls (open, bind, options, `poll`, the `mnl_nlmsg_batch` buffer, `setns`) are here; the send and receive
 /// system calls sit behind `NetlinkIO` (so tests can inject faults); requests are built with libmnl's
 /// `mnl_nlmsg_put_*` / `mnl_attr_put*` in `NeighborMessageCodec`, `LinkMessageCodec` and `AddressMessageCodec`, and
-/// answers are read without libmnl by `NetlinkMessage` and `NetlinkAttribute`. Not thread-safe: one caller at a time. Netlink equivalent: `mnl_socket_open(NETLINK_ROUTE)`
-/// + `setsockopt(NETLINK_EXT_ACK, NETLINK_CAP_ACK, SO_RCVBUFFORCE)`; iproute2: `rtnl_open()` in lib/libnetlink.c.
+/// answers are read without libmnl by `NetlinkMessage` and `NetlinkAttribute`. Not thread-safe: one caller at a
+/// time. Netlink equivalent: `mnl_socket_open(NETLINK_ROUTE)` + `setsockopt(NETLINK_EXT_ACK, NETLINK_CAP_ACK,
+/// SO_RCVBUFFORCE)`; iproute2: `rtnl_open()` in lib/libnetlink.c.
 final class NetlinkSocket {
     private let handle: OpaquePointer
     private let fd: Int32

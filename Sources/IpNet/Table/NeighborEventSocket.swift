@@ -77,7 +77,9 @@ public final class NeighborEventSocket: Sendable {
         let ms = max(0, min(Int64(Int32.max), c.seconds * 1000 + (c.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
         do throws(NetlinkFailure) {
             return try socket.withLock { (socket) throws(NetlinkFailure) -> [NeighborEvent] in
-                switch try socket.waitForInput(timeoutMilliseconds: Int32(ms), wakeDescriptor: waker.readDescriptor) {
+                let wait = try socket.waitForInput(timeoutMilliseconds: Int32(ms),
+                                                   wakeDescriptor: waker.readDescriptor)
+                switch wait {
                 case .timedOut, .interrupted:
                     return []
                 case .woken:

@@ -4,8 +4,9 @@ import IpNetCore
 import NeighSyncCore
 
 /// One reconcile run's inputs gathered in one place: the desired state loaded and resolved, the links and the
-/// current rows from the kernel (or a snapshot). The CLI's `validate`, `plan` and `apply` all start here, so the
-/// three uses (GitOps apply, cron drift correction, CI dry run) see exactly the same logic. iproute2 equivalent:
+/// current rows from the kernel (or a snapshot). The CLI's `plan` (also `--hosts`) and one-shot `apply` start here,
+/// so GitOps apply, cron drift correction and a CI dry run see exactly the same logic (`validate` loads and checks
+/// the file without planning; watch mode gathers through `ApplyRound`). iproute2 equivalent:
 /// `ip link show` + `ip neigh show` before an `ip -batch` run.
 public struct Reconciliation {
     /// The loaded file settings (its entries are in `desired`).

@@ -5,7 +5,8 @@ import IpNetCore
 /// INCOMPLETE/FAILED/NONE leftovers count as absent; an equal entry without the owner tag is adopted (a set); only
 /// entries carrying the owner protocol are deleted (static ones, and the INCOMPLETE/FAILED/NONE leftovers of a
 /// refused write), and only with `prune: owned`; dynamic and foreign entries are never deleted; nor is an owned
-/// entry whose key a pending desired entry holds. Pending entries are carried into the plan apart. systemd-networkd equivalent: mark-and-sweep in `networkd-neighbor.c`.
+/// entry whose key a pending desired entry holds. Pending entries are carried into the plan apart. systemd-networkd
+/// equivalent: mark-and-sweep in `networkd-neighbor.c`.
 public enum Planner {
     /// Computes the plan. `links` gives interface names for display (unknown indexes print as `if7`).
     public static func plan(desired: [DesiredRow], current: [IpNetRow2], links: [Link], ownerProtocol: UInt8,
