@@ -12,10 +12,13 @@ public final class BackgroundWork<T: Sendable>: Sendable {
     private let result = Mutex<Result<T, any Error>?>(nil)
     private let done = DispatchGroup()
 
-    /// Starts `body` on a worker thread of the global queue.
+    /// Starts `body` on a serial queue of its own. libdispatch runs a serial queue on an overcommit thread, one not
+    /// counted against the number of CPUs: a work that waits for others (the directory loader, itself started on
+    /// a second thread by `Reconciliation.gather`, waits for its two file parses) never keeps them from starting,
+    /// as it would in the CPU-wide pool of `DispatchQueue.global()`.
     public init(_ body: @escaping @Sendable () throws -> T) {
         done.enter()
-        DispatchQueue.global().async { [self] in
+        DispatchQueue(label: "neighsync.background-work").async { [self] in
             let value = Result { try body() }
             result.withLock { $0 = value }
             done.leave()
