@@ -27,7 +27,7 @@ enum NamespaceSysctl {
         let box = SysctlResultBox<T>()
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let work = body
-            let thread = PosixThread {
+            let started = onDedicatedThread {
                 let fd = open(namespacePath, O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else {
                     box.result = .failure(.notFound("cannot open network namespace "
@@ -51,11 +51,34 @@ enum NamespaceSysctl {
                 }
                 box.result = .success(work())
             }
-            if let thread { thread.join() } else {
+            if !started {
                 box.result = .failure(.system(errno: EAGAIN, message: "cannot start the namespace thread"))
             }
         }
         return try box.result.get()
+    }
+
+    /// Runs `work` on a new OS thread and waits for it; false when no thread could be made. A raw
+    /// `pthread_create`, not a Dispatch or Swift-concurrency worker: `setns(2)` moves the calling OS thread only,
+    /// and a pooled thread would go back to the pool still inside the namespace; this one ends with `work`. C
+    /// equivalent: `pthread_create` + `pthread_join`.
+    private static func onDedicatedThread(_ work: @escaping () -> Void) -> Bool {
+        final class Start {
+            let work: () -> Void
+            init(_ work: @escaping () -> Void) { self.work = work }
+        }
+        let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
+            Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().work()
+            return nil
+        }
+        var thread = pthread_t()
+        let start = Unmanaged.passRetained(Start(work)).toOpaque()
+        guard pthread_create(&thread, nil, entry, start) == 0 else {
+            Unmanaged<Start>.fromOpaque(start).release()
+            return false
+        }
+        pthread_join(thread, nil)
+        return true
     }
 
     /// The integer in the sysctl file at `path`, or the errno that stopped reading it. C: `open`, `read`, `strtol`.
@@ -96,7 +119,8 @@ enum NamespaceSysctl {
 }
 
 /// The result of the namespace thread: written by the thread, read after the join, never touched by both at once
-/// (the join orders the two), which is why it may be `@unchecked Sendable`.
+/// (the join orders the two), which is why it may be `@unchecked Sendable`. (The one other escape hatch of this
+/// setns thread is `nonisolated(unsafe)` on `body`, which the caller lends for exactly as long as the join waits.)
 private final class SysctlResultBox<T>: @unchecked Sendable {
     var result: Result<T, IpNetError> = .failure(.system(errno: EINVAL, message: "the namespace thread did not run"))
 }
