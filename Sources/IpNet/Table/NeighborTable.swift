@@ -177,7 +177,7 @@ public final class NeighborTable: NeighborTableProtocol {
 
     /// `rows` IPv4 first, then by key (interface, then address), ties in dump order. The order is computed on one
     /// packed integer key per row, made once: deriving `key` inside the comparator (twice per comparison) cost more
-    /// than the dump itself at 100,000 rows. iproute2 equivalent: none (`ip neigh show` prints in dump order).
+    /// than the dump itself at 100,000 rows. (`ip neigh show` prints in dump order.)
     static func inTableOrder(_ rows: [IpNetRow2]) -> [IpNetRow2] {
         var order: [(UInt64, UInt64, UInt64, Int)] = []
         order.reserveCapacity(rows.count)
