@@ -14,9 +14,21 @@ enum NamespaceThread {
         guard let path else { return body() }
         let box = NamespaceThreadBox(path: path, body: body)
         let shared = box
-        guard let thread = PosixThread({ shared.result = enter(shared.path, description ?? shared.path, shared.body) })
-        else { throw .notSupported("cannot start a thread to enter network namespace \(DisplayText.escaped(path))") }
-        thread.join()
+        // A raw pthread, not a Dispatch or Swift-concurrency worker: setns(2) moves the calling OS thread only, and
+        // a pooled thread would go back to the pool inside the namespace; this one ends with `body`.
+        let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
+            Unmanaged<NamespaceThreadStart>.fromOpaque(raw!).takeRetainedValue().work()
+            return nil
+        }
+        var thread = pthread_t()
+        let start = Unmanaged.passRetained(NamespaceThreadStart {
+            shared.result = enter(shared.path, description ?? shared.path, shared.body)
+        }).toOpaque()
+        guard pthread_create(&thread, nil, entry, start) == 0 else {
+            Unmanaged<NamespaceThreadStart>.fromOpaque(start).release()
+            throw .notSupported("cannot start a thread to enter network namespace \(DisplayText.escaped(path))")
+        }
+        pthread_join(thread, nil)
         return try box.result!.get()
     }
 
@@ -54,4 +66,10 @@ private final class NamespaceThreadBox<T>: @unchecked Sendable {
         self.path = path
         self.body = body
     }
+}
+
+/// The closure handed to the namespace thread through `pthread_create`'s argument.
+private final class NamespaceThreadStart {
+    let work: () -> Void
+    init(_ work: @escaping () -> Void) { self.work = work }
 }
