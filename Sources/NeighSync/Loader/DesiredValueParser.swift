@@ -96,7 +96,7 @@ final class DesiredValueParser {
         }
         // The one address rule (`NeighborRowValidator`), positioned at the value.
         if let problem = NeighborRowValidator.addressProblem(a) {
-            try stream.error("address \(problem)", at: v)
+            try stream.error(RowReasonPlacement.message(problem, address: a), at: v)
             return nil
         }
         return a

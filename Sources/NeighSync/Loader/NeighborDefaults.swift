@@ -14,21 +14,36 @@ struct NeighborDefaults {
     /// The values of `defaults` as read (all nil when the file has none).
     var fields = NeighborFields()
 
-    /// The error a check of `NeighborRowValidator` throws, or nil: the loader reports the validator's reasons
-    /// (positioned) instead of writing its rules a second time.
-    static func problem(_ check: () throws(IpNetError) -> Void) -> IpNetError? {
-        do { try check() } catch { return error }
-        return nil
+    /// Reports an `interfaceLuid` whose NetLuidIndex is not the `interfaceIndex` given beside it (the validator's
+    /// `luidIndexProblem`), at the LUID with a note at the index.
+    static func checkLuidAgreement(_ f: NeighborFields, into diagnostics: DiagnosticCollector) throws {
+        guard let i = f.index, let l = f.luid,
+              let problem = NeighborRowValidator.luidIndexProblem(luid: l, index: i) else { return }
+        try report(problem, address: f.address, in: f, into: diagnostics)
     }
 
-    /// Reports an `interfaceLuid` whose NetLuidIndex is not the `interfaceIndex` given beside it, at the LUID.
-    static func checkLuidAgreement(_ f: NeighborFields, into diagnostics: DiagnosticCollector) throws {
+    /// Reports a reason of the row validator at the value of `f` it is about (`RowReasonPlacement`), with a note at
+    /// the selector it disagrees with.
+    static func report(_ reason: InvalidParameterReason, address: IpAddress?, in f: NeighborFields,
+                       notesFrom selectors: NeighborFields? = nil, into diagnostics: DiagnosticCollector) throws {
         let path = diagnostics.path
-        guard let i = f.index, let l = f.luid, l.netLuidIndex != i, let lm = f.mark(.interfaceLuid, file: path),
-              let im = f.mark(.interfaceIndex, file: path) else { return }
-        try diagnostics.error("interfaceLuid \(l) (NetLuidIndex \(l.netLuidIndex)) disagrees with interfaceIndex "
-                              + "\(i); give one of them, or make them name the same interface", at: lm,
-                              notes: [Diagnostic.Note(mark: im, message: "interfaceIndex \(i) is here")])
+        let item = f.mark.mark(file: path)
+        let at = RowReasonPlacement.field(of: reason).flatMap { f.mark($0, file: path) } ?? item
+        let other: Field?
+        switch reason {
+        case .luidIndexMismatch: other = .interfaceIndex
+        case .zoneMismatch:
+            let s = selectors ?? f
+            other = s.luid != nil && s.index == nil ? .interfaceLuid : .interfaceIndex
+        default: other = nil
+        }
+        var notes: [Diagnostic.Note] = []
+        if let other, let m = (selectors ?? f).mark(other, file: path) {
+            let what: String
+            if case .luidIndexMismatch(_, let i) = reason { what = "interfaceIndex \(i)" } else { what = other.name }
+            notes.append(Diagnostic.Note(mark: m, message: "\(what) is here"))
+        }
+        try diagnostics.error(RowReasonPlacement.message(reason, address: address ?? .v4(0)), at: at, notes: notes)
     }
 
     /// Applies defaults to `e` and checks required keys and row rules; nil after reporting to `diagnostics`.
@@ -50,39 +65,25 @@ struct NeighborDefaults {
             // id of a link-local address is the interface index); given with a selector it must agree with it.
             let zoneSelects = interface.isEmpty && address.scopeId != 0
             if zoneSelects { interface = InterfaceRef(index: address.scopeId) }
-            guard !interface.isEmpty else {
-                try diagnostics.error("no interface for \(address): give interface, interfaceIndex or interfaceLuid "
-                                      + "in the entry or under defaults", at: item)
-                return nil
-            }
-            if own, e.index != nil, e.luid != nil {
-                let before = diagnostics.count
-                try NeighborDefaults.checkLuidAgreement(e, into: diagnostics)
-                if diagnostics.count != before { return nil }
-            }
-            if !zoneSelects && address.scopeId != 0 && (interface.index != nil || interface.luid != nil) {
+            // The validator's interface rule, offline: a name is resolved (and checked) against the host later.
+            if interface.name == nil || interface.index != nil || interface.luid != nil {
                 let row = IpNetRow2(address: address, interfaceIndex: interface.index ?? 0,
                                     interfaceLuid: interface.luid ?? NetLuid(value: 0))
-                if let problem = NeighborDefaults.problem({ () throws(IpNetError) in
-                    _ = try NeighborRowValidator.checkInterfaceSelection(row)
-                }) {
-                    let from = own ? e : defaults
-                    let selector: Field = interface.luid != nil && interface.index == nil ? .interfaceLuid
-                                                                                          : .interfaceIndex
-                    try diagnostics.error("address \(problem.reason)", at: e.mark(.address, file: path) ?? item,
-                                          notes: from.mark(selector, file: path).map {
-                                              [Diagnostic.Note(mark: $0, message: "\(selector.name) is here")] } ?? [])
+                if let reason = NeighborRowValidator.interfaceSelectionProblem(row) {
+                    // A LUID and index of `defaults` that disagree were reported where `defaults` was read.
+                    if case .luidIndexMismatch = reason, !own { return nil }
+                    try NeighborDefaults.report(reason, address: address, in: e, notesFrom: own ? e : defaults,
+                                                into: diagnostics)
                     return nil
                 }
             }
             let isRouter = e.isRouter ?? defaults.isRouter ?? false
-            if isRouter, let problem = NeighborDefaults.problem({ () throws(IpNetError) in
-                try NeighborRowValidator.checkFlags(address: address, isRouter: isRouter)
-            }) {
+            if isRouter, let problem = NeighborRowValidator.flagsProblem(address: address, isRouter: isRouter) {
+                let message = RowReasonPlacement.message(problem, address: address)
                 if e.isRouter != nil {
-                    try diagnostics.error(problem.reason, at: e.mark(.isRouter, file: path) ?? item)
+                    try diagnostics.error(message, at: e.mark(.isRouter, file: path) ?? item)
                 } else {
-                    try diagnostics.error(problem.reason, at: e.mark(.address, file: path) ?? item,
+                    try diagnostics.error(message, at: e.mark(.address, file: path) ?? item,
                                           notes: defaults.mark(.isRouter, file: path).map {
                                               [Diagnostic.Note(mark: $0, message: "isRouter: true comes from defaults here")]
                                           } ?? [])
