@@ -1,4 +1,5 @@
-import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// Reads the values of a desired-state file (an entry's address, link-layer address, interface selectors and state;
 /// the top-level `version`, `prune`, `maxDeletes` and `owner.protocol`) from their events, each with the hint that

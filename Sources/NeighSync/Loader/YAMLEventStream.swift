@@ -1,3 +1,5 @@
+import NeighSyncCore
+
 /// The events of one desired-state file with the YAML rules neighsync adds on top of libyaml, and the typing of
 /// scalars: nesting depth (capped), aliases and tags refused, syntax and encoding errors turned into positioned
 /// diagnostics, nodes skipped, and plain scalars read as text, integers or booleans the way YAML 1.2 types them

@@ -1,14 +1,14 @@
-import IpNet
+import IpNetCore
 
 /// What to tell someone whose address text does not parse (`IpAddress(_:)` returned nil): the octal-looking
 /// leading zero and the zone-id mistakes, each with the text to write instead. Pure text work, shared by every
 /// reader of addresses in files. iproute2 equivalent: none (`get_addr()` says only "invalid address").
-enum AddressTextHint {
+package enum AddressTextHint {
     /// What is wrong with the zone id of `text` (`ADDRESS%ZONE`) when the address itself is fine: a zone on IPv4,
     /// an empty zone, an interface name (the file names interfaces with `interface:`), or a number that is no
     /// ifindex. Nil when `text` has no `%` or the part before it is no address. iproute2 equivalent: none (`ip
     /// neigh` takes no zone; `getaddrinfo` resolves `%eth0` against the running host).
-    static func zoneProblem(_ text: String) -> String? {
+    package static func zoneProblem(_ text: String) -> String? {
         guard let percent = text.firstIndex(of: "%") else { return nil }
         let bare = String(text[..<percent])
         let zone = String(text[text.index(after: percent)...])
@@ -28,7 +28,7 @@ enum AddressTextHint {
     }
 
     /// `010.0.0.1` → `10.0.0.1` when the text is a dotted quad whose only fault is leading zeros.
-    static func withoutLeadingZeros(_ t: String) -> String? {
+    package static func withoutLeadingZeros(_ t: String) -> String? {
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               parts.contains(where: { $0.count > 1 && $0.hasPrefix("0") }) else { return nil }

@@ -1,22 +1,25 @@
-import IpNet
+import IpNetCore
 
 /// The `defaults` mapping of a desired-state file and the step that finishes each entry with it: an entry's own
 /// interface selectors replace those of `defaults` as a whole (a name in the entry does not mix with an index from
 /// `defaults`), every other key falls back to `defaults` one by one, then the required keys are checked (`address`;
 /// `physicalAddress` unless `state: noarp`) and the row rules (`NeighborRowValidator`) are reported at the value at
 /// fault. Pure: no YAML, no IO. iproute2 equivalent: none (`ip -batch` has no defaults; each line is complete).
-struct NeighborDefaults {
-    typealias Field = NeighborFields.Field
+package struct NeighborDefaults {
+    package typealias Field = NeighborFields.Field
 
     /// The key names `defaults` may hold (every entry key but `address` and `physicalAddress`).
-    static let keyNames = ["interface", "interfaceIndex", "interfaceLuid", "isRouter", "state", "optional"]
+    package static let keyNames = ["interface", "interfaceIndex", "interfaceLuid", "isRouter", "state", "optional"]
 
     /// The values of `defaults` as read (all nil when the file has none).
-    var fields = NeighborFields()
+    package var fields = NeighborFields()
+
+    /// No defaults (the file has no `defaults` mapping, or it is not read yet).
+    package init() {}
 
     /// Reports an `interfaceLuid` whose NetLuidIndex is not the `interfaceIndex` given beside it (the validator's
     /// `luidIndexProblem`), at the LUID with a note at the index.
-    static func checkLuidAgreement(_ f: NeighborFields, into diagnostics: DiagnosticCollector) throws {
+    package static func checkLuidAgreement(_ f: NeighborFields, into diagnostics: DiagnosticCollector) throws {
         guard let i = f.index, let l = f.luid,
               let problem = NeighborRowValidator.luidIndexProblem(luid: l, index: i) else { return }
         try report(problem, address: f.address, in: f, into: diagnostics)
@@ -24,7 +27,7 @@ struct NeighborDefaults {
 
     /// Reports a reason of the row validator at the value of `f` it is about (`RowReasonPlacement`), with a note at
     /// the selector it disagrees with.
-    static func report(_ reason: InvalidParameterReason, address: IpAddress?, in f: NeighborFields,
+    package static func report(_ reason: InvalidParameterReason, address: IpAddress?, in f: NeighborFields,
                        notesFrom selectors: NeighborFields? = nil, into diagnostics: DiagnosticCollector) throws {
         let path = diagnostics.path
         let item = f.mark.mark(file: path)
@@ -47,7 +50,7 @@ struct NeighborDefaults {
     }
 
     /// Applies defaults to `e` and checks required keys and row rules; nil after reporting to `diagnostics`.
-    func finish(_ e: NeighborFields, into diagnostics: DiagnosticCollector) -> DesiredNeighbor? {
+    package func finish(_ e: NeighborFields, into diagnostics: DiagnosticCollector) -> DesiredNeighbor? {
         guard !e.hadError else { return nil }
         let path = diagnostics.path
         let defaults = fields

@@ -1,10 +1,10 @@
 /// The keys of a desired-state file's top-level mapping, dispatched by name. JSON Schema equivalent: the
 /// `properties` of the top level in `schema/`.
-enum TopLevelKey: CaseIterable {
+package enum TopLevelKey: CaseIterable {
     case version, owner, prune, maxDeletes, defaults, neighbors, parameters
 
     /// The key whose name is `b`, nil for any other name.
-    init?(bytes b: UnsafeBufferPointer<UInt8>) {
+    package init?(bytes b: UnsafeBufferPointer<UInt8>) {
         for k in TopLevelKey.allCases where ScalarBytes.equals(b, k.staticName) {
             self = k
             return
@@ -13,7 +13,7 @@ enum TopLevelKey: CaseIterable {
     }
 
     /// The key name as a static string (compared as bytes, no allocation).
-    var staticName: StaticString {
+    package var staticName: StaticString {
         switch self {
         case .version: return "version"
         case .owner: return "owner"
@@ -26,5 +26,5 @@ enum TopLevelKey: CaseIterable {
     }
 
     /// Every key name, in file order, for "expected one of …" and suggestions.
-    static let names = allCases.map { $0.staticName.description }
+    package static let names = allCases.map { $0.staticName.description }
 }
