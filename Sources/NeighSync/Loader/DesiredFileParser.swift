@@ -324,21 +324,38 @@ final class DesiredFileParser {
             let v = try stream.next()
             f.positions[field] = stream.position(v)
             guard try stream.acceptable(v) else { f.hadError = true; continue }
-            let before = collector.count
+            // Every value parser returns nil only after reporting (the zero LUID aside): no count to compare per value.
+            let ok: Bool
             switch field {
-            case .address: f.address = try values.address(v)
-            case .interface: f.name = try values.interfaceName(v)
-            case .interfaceIndex: f.index = try values.interfaceIndex(v)
+            case .address:
+                f.address = try values.address(v)
+                ok = f.address != nil
+            case .interface:
+                f.name = try values.interfaceName(v)
+                ok = f.name != nil
+            case .interfaceIndex:
+                f.index = try values.interfaceIndex(v)
+                ok = f.index != nil
             case .interfaceLuid:
+                let before = collector.count
                 f.luid = try values.interfaceLuid(v)
+                ok = collector.count == before
                 // LUID 0 means "use the index" (the Windows rule): the key counts as absent, not as a selector.
-                if f.luid == nil && collector.count == before { f.positions[.interfaceLuid] = .none }
-            case .physicalAddress: f.physicalAddress = try values.physicalAddress(v)
-            case .isRouter: f.isRouter = try stream.boolean(v, key: "isRouter")
-            case .state: f.state = try values.state(v)
-            case .optional: f.optional = try stream.boolean(v, key: "optional")
+                if f.luid == nil && ok { f.positions[.interfaceLuid] = .none }
+            case .physicalAddress:
+                f.physicalAddress = try values.physicalAddress(v)
+                ok = f.physicalAddress != nil
+            case .isRouter:
+                f.isRouter = try stream.boolean(v, key: "isRouter")
+                ok = f.isRouter != nil
+            case .state:
+                f.state = try values.state(v)
+                ok = f.state != nil
+            case .optional:
+                f.optional = try stream.boolean(v, key: "optional")
+                ok = f.optional != nil
             }
-            if collector.count != before { f.hadError = true }
+            if !ok { f.hadError = true }
         }
     }
 }
