@@ -74,12 +74,26 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     case ipv4MappedAddress(String, ipv4: String, ipv4Usable: Bool)
     /// The router flag on an IPv4 row: NTF_ROUTER is the ND (IPv6) router flag, which ARP ignores.
     case routerFlagOnIPv4(String)
-    /// The physical address has the wrong length for the interface (`expected` bytes) or is malformed.
-    case invalidPhysicalAddress(String, expected: Int?)
-    /// Neither a LUID nor an index selects an interface.
+    /// The physical address has not the length of `link`'s hardware addresses (`expected` bytes; 0 for a link that
+    /// has none, such as tun).
+    case physicalAddressLength(PhysicalAddress, link: String, expected: Int)
+    /// A row to write in a state that carries a link-layer address (permanent, reachable, …) has none, on a link
+    /// whose hardware addresses have `expected` bytes.
+    case physicalAddressMissing(NeighborState, link: String, expected: Int)
+    /// Neither a LUID nor an index (nor an IPv6 zone id) selects an interface.
     case interfaceUnspecified
-    /// A name, index or LUID given together that name different interfaces.
-    case interfaceMismatch(String)
+    /// A non-zero LUID whose NetLuidIndex is not the non-zero interface index given beside it.
+    case luidIndexMismatch(luid: NetLuid, index: UInt32)
+    /// A LUID whose IfType is not the one of the link its NetLuidIndex names (`linkLuid` is that link's LUID).
+    case luidTypeMismatch(luid: NetLuid, link: String, linkLuid: NetLuid)
+    /// An IPv6 zone id naming another interface than the row's (`index`).
+    case zoneMismatch(IpAddress, index: UInt32)
+    /// An IPv4 row on a loopback or point-to-point link, where the kernel stores every IPv4 neighbor under 0.0.0.0
+    /// (`arp_constructor()`), so it can never be found again under its own address.
+    case ipv4KeyedAsUnspecified(IpAddress, link: String, isLoopback: Bool)
+    /// A noarp row without a link-layer address on a link where the kernel supplies none (`__neigh_update()`: "No
+    /// link layer address given").
+    case noarpNeedsPhysicalAddress(IpAddress, link: String)
     /// Any other invalid field, with its explanation.
     case other(String)
 
@@ -101,14 +115,34 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
         case .routerFlagOnIPv4(let a):
             return "isRouter applies to IPv6 neighbors only (NTF_ROUTER, the ND router flag); \(a) is IPv4, so "
                 + "drop the flag"
-        case .invalidPhysicalAddress(let p, let e?):
-            return "physical address '\(p)' has the wrong length for the interface: it needs \(e) bytes"
-        case .invalidPhysicalAddress(let p, nil):
-            return "physical address '\(p)' is malformed; write it as 02:00:00:00:00:10"
+        case .physicalAddressLength(let p, let link, 0):
+            return "physicalAddress \(p) has \(p.count) bytes, but \(link) has no hardware addresses; use state: noarp "
+                + "without physicalAddress"
+        case .physicalAddressLength(let p, let link, let e):
+            return "physicalAddress \(p) has \(p.count) bytes, but \(link) uses \(e)-byte hardware addresses"
+        case .physicalAddressMissing(let state, let link, let e):
+            return "physicalAddress is empty, but a \(state) entry on \(link) needs the neighbor's \(e)-byte link-layer "
+                + "address (only noarp may go without one)"
         case .interfaceUnspecified:
             return "no interface given; set an interface name, index or LUID"
-        case .interfaceMismatch(let s):
-            return s
+        case .luidIndexMismatch(let l, let i):
+            return "interfaceLuid \(l) (NetLuidIndex \(l.netLuidIndex)) disagrees with interfaceIndex \(i); give one of "
+                + "them, or make them name the same interface"
+        case .luidTypeMismatch(let l, let link, let linkLuid):
+            return "interfaceLuid \(l) has IfType \(l.ifType), but \(link) has IfType \(linkLuid.ifType); its LUID is "
+                + "\(linkLuid)"
+        case .zoneMismatch(let a, let index):
+            return "\(a) has zone id %\(a.scopeId) (interface index \(a.scopeId)), but the entry's interface has index "
+                + "\(index); drop the zone id or make it %\(index)"
+        case .ipv4KeyedAsUnspecified(let a, let link, let isLoopback):
+            return "\(link) is \(isLoopback ? "a loopback link" : "a point-to-point link"): the kernel stores every IPv4 "
+                + "neighbor on it under 0.0.0.0, so no entry can be kept there; remove \(a.withoutScope) or put it on "
+                + "another interface"
+        case .noarpNeedsPhysicalAddress(let a, let link):
+            let proto = a.family == .ipv4 ? "ARP" : "neighbor discovery"
+            return "\(link) resolves neighbors with \(proto), so the kernel keeps a noarp entry for the unicast address "
+                + "\(a.withoutScope) only with a link-layer address (without one it answers 'No link layer address "
+                + "given'\(a.family == .ipv4 ? ", or stores ff:ff:ff:ff:ff:ff" : "")); add physicalAddress"
         case .other(let s):
             return s
         }

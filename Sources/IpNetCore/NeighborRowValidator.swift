@@ -44,29 +44,49 @@ public enum NeighborRowValidator {
     /// the kernel stores it on an IPv4 entry, ARP ignores it, and `ip neigh show` would print `router` for nothing).
     /// Windows equivalent: `IsRouter` of `MIB_IPNET_ROW2`; iproute2: `ip neigh add … router`.
     public static func checkFlags(address: IpAddress, isRouter: Bool) throws(IpNetError) {
-        if isRouter && address.family == .ipv4 { throw .invalidParameter(.routerFlagOnIPv4(address.description)) }
+        if let reason = flagsProblem(address: address, isRouter: isRouter) { throw .invalidParameter(reason) }
     }
 
-    /// Checks which interface the row selects and returns its index (see `IpNetRow2.effectiveInterfaceIndex`: the
-    /// LUID if non-zero, else the index, else an IPv6 zone id): none given → `.interfaceUnspecified`; a non-zero LUID
-    /// whose index differs from a non-zero `interfaceIndex`, or an IPv6 zone id naming another interface →
-    /// `.interfaceMismatch`. Windows equivalent: the `InterfaceLuid`/`InterfaceIndex` rule, with the scope id of a
-    /// link-local `SOCKADDR_IN6` being the interface index.
-    public static func checkInterfaceSelection(_ row: IpNetRow2) throws(IpNetError) -> UInt32 {
+    /// What is wrong with the flags of a row to be written, or nil (see `checkFlags`).
+    public static func flagsProblem(address: IpAddress, isRouter: Bool) -> InvalidParameterReason? {
+        isRouter && address.family == .ipv4 ? .routerFlagOnIPv4(address.description) : nil
+    }
+
+    /// What is wrong with a non-zero `luid` given beside a non-zero `index`, or nil: its NetLuidIndex must be that
+    /// index (`.luidIndexMismatch`). Windows equivalent: the `InterfaceLuid`/`InterfaceIndex` rule of
+    /// `MIB_IPNET_ROW2` (the LUID wins; neighsync refuses the contradiction instead of ignoring the index).
+    public static func luidIndexProblem(luid: NetLuid, index: UInt32) -> InvalidParameterReason? {
+        if luid.isZero || index == 0 || luid.netLuidIndex == index { return nil }
+        return .luidIndexMismatch(luid: luid, index: index)
+    }
+
+    /// What is wrong with the interface the row selects, or nil (see `IpNetRow2.effectiveInterfaceIndex`: the LUID
+    /// if non-zero, else the index, else an IPv6 zone id): none given → `.interfaceUnspecified`; a non-zero LUID whose
+    /// index differs from a non-zero `interfaceIndex` → `.luidIndexMismatch`; an IPv6 zone id naming another
+    /// interface → `.zoneMismatch`. Windows equivalent: the `InterfaceLuid`/`InterfaceIndex` rule, with the scope id
+    /// of a link-local `SOCKADDR_IN6` being the interface index.
+    public static func interfaceSelectionProblem(_ row: IpNetRow2) -> InvalidParameterReason? {
         let index = row.effectiveInterfaceIndex
-        if index == 0 { throw .invalidParameter(.interfaceUnspecified) }
-        if !row.interfaceLuid.isZero && row.interfaceIndex != 0 && row.interfaceIndex != index {
-            throw .invalidParameter(.interfaceMismatch(
-                "interface LUID \(row.interfaceLuid) names interface index \(index) but interfaceIndex is "
-                + "\(row.interfaceIndex); give only one of them"))
-        }
+        if index == 0 { return .interfaceUnspecified }
+        if let problem = luidIndexProblem(luid: row.interfaceLuid, index: row.interfaceIndex) { return problem }
         let scope = row.address.scopeId
-        if scope != 0 && scope != index {
-            throw .invalidParameter(.interfaceMismatch(
-                "\(row.address) has zone id %\(scope) (interface index \(scope)), but the entry's interface has index "
-                + "\(index); drop the zone id or make it %\(index)"))
-        }
-        return index
+        if scope != 0 && scope != index { return .zoneMismatch(row.address, index: index) }
+        return nil
+    }
+
+    /// Checks which interface the row selects and returns its index (see `interfaceSelectionProblem(_:)`). Windows
+    /// equivalent: the `InterfaceLuid`/`InterfaceIndex` rule.
+    public static func checkInterfaceSelection(_ row: IpNetRow2) throws(IpNetError) -> UInt32 {
+        if let reason = interfaceSelectionProblem(row) { throw .invalidParameter(reason) }
+        return row.effectiveInterfaceIndex
+    }
+
+    /// What is wrong with a non-zero `luid` on the link its NetLuidIndex names, or nil: its IfType must be the
+    /// link's (`.luidTypeMismatch`). Windows equivalent: `ConvertInterfaceLuidToIndex` failing for a LUID no
+    /// interface has.
+    public static func luidTypeProblem(_ luid: NetLuid, on link: Link) -> InvalidParameterReason? {
+        if luid.isZero || luid.ifType == link.luid.ifType { return nil }
+        return .luidTypeMismatch(luid: luid, link: link.name, linkLuid: link.luid)
     }
 
     /// Runs every check for `purpose` against the namespace's links (by index) and returns the link the row is on.
@@ -81,24 +101,20 @@ public enum NeighborRowValidator {
         let index = try checkInterfaceSelection(row)
         guard let link = links[index] else { throw .notFound("no interface with index \(index)") }
         if unspecifiedLookup && !link.keysIPv4NeighborsAsUnspecified { try checkAddress(row.address) }
-        if !row.interfaceLuid.isZero && row.interfaceLuid.ifType != link.luid.ifType {
-            throw .invalidParameter(.interfaceMismatch(
-                "interface LUID \(row.interfaceLuid) has IfType \(row.interfaceLuid.ifType) but \(link.name) "
-                + "(index \(index)) has IfType \(link.luid.ifType) (LUID \(link.luid)); use \(link.luid)"))
-        }
+        if let reason = luidTypeProblem(row.interfaceLuid, on: link) { throw .invalidParameter(reason) }
         try checkFamily(row.address.family, on: link)
         if purpose == .write {
             try checkFlags(address: row.address, isRouter: row.isRouter)
-            if let why = linkRefusal(address: row.address, state: row.state,
-                                     physicalAddressLength: row.physicalAddress.count, on: link) {
-                throw .invalidParameter(.other(why))
+            if let reason = linkRefusal(address: row.address, state: row.state,
+                                        physicalAddressLength: row.physicalAddress.count, on: link) {
+                throw .invalidParameter(reason)
             }
             try checkPhysicalAddress(row, on: link)
         } else if !(unspecifiedLookup && link.keysIPv4NeighborsAsUnspecified),
                   // A lookup or resolve checks only the key rule (an IPv4 address on a loopback or point-to-point
                   // link): the state and link-layer address of the row are not written.
-                  let why = linkRefusal(address: row.address, state: .none, physicalAddressLength: 0, on: link) {
-            throw .invalidParameter(.other(why))
+                  let reason = linkRefusal(address: row.address, state: .none, physicalAddressLength: 0, on: link) {
+            throw .invalidParameter(reason)
         }
         return link
     }
@@ -111,54 +127,66 @@ public enum NeighborRowValidator {
     /// elsewhere it is refused with `No link layer address given` (`__neigh_update()`) after leaving a NONE entry
     /// behind. Windows equivalent: the `ERROR_INVALID_PARAMETER` checks of `CreateIpNetEntry2`.
     public static func linkRefusal(address: IpAddress, state: NeighborState, physicalAddressLength: Int,
-                                   on link: Link) -> String? {
+                                   on link: Link) -> InvalidParameterReason? {
         if address.family == .ipv4 && link.keysIPv4NeighborsAsUnspecified {
-            let kind = link.isLoopback ? "a loopback link" : "a point-to-point link"
-            return "\(link.name) is \(kind): the kernel stores every IPv4 neighbor on it under 0.0.0.0, so no entry "
-                + "can be kept there; remove \(address.withoutScope) or put it on another interface"
+            return .ipv4KeyedAsUnspecified(address, link: link.name, isLoopback: link.isLoopback)
         }
         if state == .noarp && physicalAddressLength == 0 && !link.suppliesLinkLayerAddress(for: address) {
-            let proto = address.family == .ipv4 ? "ARP" : "neighbor discovery"
-            return "\(link.name) resolves neighbors with \(proto), so the kernel keeps a noarp entry for the unicast "
-                + "address \(address.withoutScope) only with a link-layer address (without one it answers 'No link "
-                + "layer address given'\(address.family == .ipv4 ? ", or stores ff:ff:ff:ff:ff:ff" : "")); "
-                + "add physicalAddress"
+            return .noarpNeedsPhysicalAddress(address, link: link.name)
         }
         return nil
     }
 
-    /// Checks that the family of the row can be used on `link`: IPv6 disabled (`disable_ipv6` = 1) or no IPv4
-    /// device → `notSupported`. Netlink equivalent: `IFLA_AF_SPEC` of the link.
-    public static func checkFamily(_ family: AddressFamily, on link: Link) throws(IpNetError) {
+    /// Why the `family` cannot be used on `link`, or nil: IPv6 disabled (`disable_ipv6` = 1) or no IPv4 device.
+    /// The text names the link and the cause; a write is refused with it (`checkFamily`), a desired entry waits with
+    /// it (`PendingNeighbor.Cause.familyUnavailable`). Netlink equivalent: `IFLA_AF_SPEC` of the link.
+    public static func familyProblem(_ family: AddressFamily, on link: Link) -> String? {
         if family == .ipv6 && !link.ipv6Enabled {
-            throw .notSupported("IPv6 is disabled on \(link.name) (net.ipv6.conf.\(link.name).disable_ipv6 = 1); "
-                                + "enable it or use another interface")
+            return "IPv6 is disabled on \(link.name) (net.ipv6.conf.\(link.name).disable_ipv6 = 1)"
         }
-        if family == .ipv4 && !link.ipv4Enabled {
-            throw .notSupported("IPv4 is not available on \(link.name); use another interface")
+        if family == .ipv4 && !link.ipv4Enabled { return "\(link.name) has no IPv4 configuration" }
+        return nil
+    }
+
+    /// Checks that the family of the row can be used on `link` (see `familyProblem`) → `notSupported`. Netlink
+    /// equivalent: `IFLA_AF_SPEC` of the link.
+    public static func checkFamily(_ family: AddressFamily, on link: Link) throws(IpNetError) {
+        if let problem = familyProblem(family, on: link) {
+            throw .notSupported(problem + (family == .ipv6 ? "; enable it or use another interface"
+                                                           : "; use another interface"))
         }
     }
 
-    /// Checks the physical address of a row to be written: a non-empty address must have the link's hardware
-    /// address length; an empty one is allowed only in states that carry none (noarp, incomplete, unreachable,
-    /// none) or on links without hardware addresses. Windows equivalent: `PhysicalAddressLength` checks of
-    /// `CreateIpNetEntry2`; netlink: the kernel's "Invalid link address" (EINVAL) for a short `NDA_LLADDR`.
-    public static func checkPhysicalAddress(_ row: IpNetRow2, on link: Link) throws(IpNetError) {
-        let n = row.physicalAddress.count
-        let needsOne: Bool
-        switch row.state {
-        case .permanent, .reachable, .stale, .delay, .probe: needsOne = true
-        case .noarp, .incomplete, .unreachable, .none: needsOne = false
-        }
+    /// What is wrong with the physical address of a row to be written on `link`, or nil: a non-empty address must
+    /// have the link's hardware address length (`.physicalAddressLength`); an empty one is allowed only in states
+    /// that carry none (noarp, incomplete, unreachable, none) or on links without hardware addresses
+    /// (`.physicalAddressMissing`). Windows equivalent: `PhysicalAddressLength` checks of `CreateIpNetEntry2`;
+    /// netlink: the kernel's "Invalid link address" (EINVAL) for a short `NDA_LLADDR`.
+    public static func physicalAddressProblem(_ physical: PhysicalAddress, state: NeighborState, on link: Link)
+        -> InvalidParameterReason? {
+        let n = physical.count
         if n == 0 {
-            if needsOne && link.hardwareAddressLength > 0 {
-                throw .invalidParameter(.invalidPhysicalAddress("", expected: link.hardwareAddressLength))
+            let needsOne: Bool
+            switch state {
+            case .permanent, .reachable, .stale, .delay, .probe: needsOne = true
+            case .noarp, .incomplete, .unreachable, .none: needsOne = false
             }
-            return
+            if needsOne && link.hardwareAddressLength > 0 {
+                return .physicalAddressMissing(state, link: link.name, expected: link.hardwareAddressLength)
+            }
+            return nil
         }
         if n != link.hardwareAddressLength {
-            throw .invalidParameter(.invalidPhysicalAddress(row.physicalAddress.description,
-                                                            expected: link.hardwareAddressLength))
+            return .physicalAddressLength(physical, link: link.name, expected: link.hardwareAddressLength)
+        }
+        return nil
+    }
+
+    /// Checks the physical address of a row to be written (see `physicalAddressProblem`). Windows equivalent:
+    /// `PhysicalAddressLength` checks of `CreateIpNetEntry2`.
+    public static func checkPhysicalAddress(_ row: IpNetRow2, on link: Link) throws(IpNetError) {
+        if let reason = physicalAddressProblem(row.physicalAddress, state: row.state, on: link) {
+            throw .invalidParameter(reason)
         }
     }
 }

@@ -95,8 +95,8 @@ import Testing
             set(&doc, ["desired", 0, "interfaceLuid"], nil)
         }, "desired[0]: no interface given; set an interface name, index or LUID"),
         edit("LUID and index disagree", ["desired", 0, "interfaceLuid"], "0x0006000009000000",
-             "desired[0]: interface LUID 0x0006000009000000 names interface index 9 but interfaceIndex is 3; give "
-             + "only one of them"),
+             "desired[0]: interfaceLuid 0x0006000009000000 (NetLuidIndex 9) disagrees with interfaceIndex 3; give one "
+             + "of them, or make them name the same interface"),
         edit("reachability time on a desired row", ["desired", 0, "reachabilityTime"], 5,
              "desired[0]: a row to write has no 'isUnreachable: true' or 'reachabilityTime' (those describe a kernel "
              + "entry)"),
@@ -227,8 +227,8 @@ import Testing
         let cases: [(name: String, edit: (inout [String: Any]) -> Void, message: String)] = [
             ("8-byte MAC on veth0", { d in
                 for r in rows { Self.set(&d, r + ["physicalAddress"], "02:00:00:00:00:00:00:41") }
-            }, "desired[\(k)]: ERROR_INVALID_PARAMETER: physical address '02:00:00:00:00:00:00:41' has the wrong length "
-               + "for the interface: it needs 6 bytes" + tail),
+            }, "desired[\(k)]: ERROR_INVALID_PARAMETER: physicalAddress 02:00:00:00:00:00:00:41 has 8 bytes, but veth0 "
+               + "uses 6-byte hardware addresses" + tail),
             ("interface name of another link", { Self.set(&$0, ["desired", k, "interface"], "veth1") },
              "desired[\(k)].interface: 'veth1' is not the interface with index \(index) (that is veth0)" + tail),
             ("interface index no link has", { d in

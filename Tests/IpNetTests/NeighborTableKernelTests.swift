@@ -95,7 +95,8 @@ import NetnsTesting
         guard let ns = try freshNetns() else { return }
         let t = try NeighborTable(namespace: ns.name)
         let r = row(IpAddress("192.0.2.10")!, ns.index(of: "veth0"), mac: PhysicalAddress("02:00:00:00")!)
-        #expect(throws: IpNetError.invalidParameter(.invalidPhysicalAddress("02:00:00:00", expected: 6))) {
+        #expect(throws: IpNetError.invalidParameter(.physicalAddressLength(PhysicalAddress("02:00:00:00")!,
+                                                                           link: "veth0", expected: 6))) {
             try t.create(r)
         }
         #expect(ns.neighbors().isEmpty)

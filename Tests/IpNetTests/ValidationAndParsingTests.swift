@@ -154,9 +154,11 @@ import NetnsTesting
         #expect(check(row("fe80::78%3", index: 3)) == nil)
         #expect(check(row("fe80::78%3", index: 0, luid: 0x0006_0000_0300_0000)) == nil)
         #expect(check(row("fe80::78%7", index: 0)) == .notFound("no interface with index 7"))
-        #expect(check(row("fe80::78%2", index: 3)) == .invalidParameter(.interfaceMismatch(
-            "fe80::78%2 has zone id %2 (interface index 2), but the entry's interface has index 3; drop the zone id "
-            + "or make it %3")))
+        #expect(check(row("fe80::78%2", index: 3)) == .invalidParameter(.zoneMismatch(IpAddress("fe80::78%2")!,
+                                                                                      index: 3)))
+        #expect(check(row("fe80::78%2", index: 3))?.reason
+                == "fe80::78%2 has zone id %2 (interface index 2), but the entry's interface has index 3; drop the zone "
+                + "id or make it %3")
         #expect(check(row("fe80::78", index: 0)) == .invalidParameter(.interfaceUnspecified))
     }
 
@@ -167,26 +169,28 @@ import NetnsTesting
 
     @Test func wrongMacLength() {
         #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00:00:00")!))
-                == .invalidParameter(.invalidPhysicalAddress("02:00:00:00", expected: 6)))
-        #expect(check(row("192.0.2.10", mac: .empty)) == .invalidParameter(.invalidPhysicalAddress("", expected: 6)))
+                == .invalidParameter(.physicalAddressLength(PhysicalAddress("02:00:00:00")!, link: "veth0", expected: 6)))
+        #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00:00:00")!))?.reason
+                == "physicalAddress 02:00:00:00 has 4 bytes, but veth0 uses 6-byte hardware addresses")
+        #expect(check(row("192.0.2.10", mac: .empty))
+                == .invalidParameter(.physicalAddressMissing(.permanent, link: "veth0", expected: 6)))
         // noarp without a MAC only where the kernel supplies one (here a multicast address); a unicast address on
         // an ARP link is refused (the kernel would answer 'No link layer address given').
         #expect(check(row("224.0.0.251", mac: .empty, state: .noarp)) == nil)
-        guard case .invalidParameter(.other(let why))? = check(row("192.0.2.10", mac: .empty, state: .noarp)) else {
-            Issue.record("noarp without a MAC for a unicast address on veth0 must be refused")
-            return
-        }
-        #expect(why.contains("add physicalAddress"))
+        let noarp = check(row("192.0.2.10", mac: .empty, state: .noarp))
+        #expect(noarp == .invalidParameter(.noarpNeedsPhysicalAddress(IpAddress("192.0.2.10")!, link: "veth0")))
+        #expect(noarp?.reason.hasSuffix("add physicalAddress") == true)
         // Lookups (get/delete) do not look at the MAC.
         #expect(check(row("192.0.2.10", mac: PhysicalAddress("02:00")!), .lookup) == nil)
     }
 
     @Test func interfaceSelection() {
         #expect(check(row("192.0.2.10", index: 0)) == .invalidParameter(.interfaceUnspecified))
-        guard case .invalidParameter(.interfaceMismatch)? = check(row("192.0.2.10", index: 2, luid: 0x0006_0000_0300_0000))
-        else { Issue.record("LUID naming index 3 with interfaceIndex 2 must be a mismatch"); return }
-        guard case .invalidParameter(.interfaceMismatch)? = check(row("192.0.2.10", index: 0, luid: 0x0018_0000_0300_0000))
-        else { Issue.record("a LUID with the wrong IfType must be a mismatch"); return }
+        #expect(check(row("192.0.2.10", index: 2, luid: 0x0006_0000_0300_0000))
+                == .invalidParameter(.luidIndexMismatch(luid: NetLuid(value: 0x0006_0000_0300_0000), index: 2)))
+        #expect(check(row("192.0.2.10", index: 0, luid: 0x0018_0000_0300_0000))
+                == .invalidParameter(.luidTypeMismatch(luid: NetLuid(value: 0x0018_0000_0300_0000), link: "veth0",
+                                                       linkLuid: NetLuid(value: 0x0006_0000_0300_0000))))
         #expect(check(row("192.0.2.10", index: 7)) == .notFound("no interface with index 7"))
     }
 
@@ -195,7 +199,7 @@ import NetnsTesting
                 == .notSupported("IPv6 is disabled on veth1 (net.ipv6.conf.veth1.disable_ipv6 = 1); "
                                  + "enable it or use another interface"))
         #expect(check(row("192.0.2.1", index: 4, mac: .empty))
-                == .notSupported("IPv4 is not available on tun0; use another interface"))
+                == .notSupported("tun0 has no IPv4 configuration; use another interface"))
     }
 
     @Test func kernelErrorsAreTranslated() {

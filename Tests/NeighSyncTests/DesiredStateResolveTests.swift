@@ -47,9 +47,11 @@ struct DesiredStateResolveTests {
         #expect(rows[4].row == IpNetRow2(address: IpAddress("198.51.100.10")!, interfaceIndex: 4,
                                          interfaceLuid: veth1, physicalAddress: PhysicalAddress("02:00:00:00:01:10")!,
                                          protocol: 245))
-        #expect(rows.map(\.interfaceName) == Array(repeating: "veth0", count: 4) + Array(repeating: "veth1", count: 4))
-        #expect(rows.map(\.desired) == s.neighbors)
-        #expect(rows[0].desiredRow == DesiredRow(row: rows[0].row, source: s.neighbors[0].mark))
+        // Each row comes from its entry, in file order, on the link its interface names (veth0 is 3, veth1 is 4).
+        #expect(rows.map(\.row.interfaceIndex) == Array(repeating: 3, count: 4) + Array(repeating: 4, count: 4))
+        #expect(rows.map(\.row.address) == s.neighbors.map(\.address))
+        #expect(rows.map(\.source) == s.neighbors.map(\.mark))
+        #expect(rows[0] == DesiredRow(row: rows[0].row, source: s.neighbors[0].mark))
     }
 
     @Test("index, LUID and agreeing selectors resolve; noarp without MAC; owner protocol from the file")

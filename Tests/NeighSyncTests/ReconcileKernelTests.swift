@@ -28,7 +28,7 @@ import IpNetCore
             """, fileName: "n.yaml").get()
         let table = try NeighborTable(namespace: ns.name)
         let links = try table.links()
-        let desired = try state.resolve(links: links).get().entries.map(\.desiredRow)
+        let desired = try state.resolve(links: links).get().entries
         let plan = Planner.plan(desired: desired, current: try table.table(family: .unspecified), links: links,
                                 ownerProtocol: state.ownerProtocol, prune: state.prune)
         #expect(plan.count(.create) == 4)
@@ -56,7 +56,7 @@ import IpNetCore
             neighbors:
               - { address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10" }
             """, fileName: "n.yaml").get()
-        let desired = try state.resolve(links: links).get().entries.map(\.desiredRow)
+        let desired = try state.resolve(links: links).get().entries
         let current = try table.table(family: .unspecified)
         let plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: 245, prune: .owned)
         #expect(plan.changes.map(\.action) == [.create])

@@ -49,7 +49,7 @@ struct ValidationGapTests {
         #expect(s.neighbors.map(\.interface) == [InterfaceRef(index: 3), InterfaceRef(index: 4),
                                                  InterfaceRef(name: "veth0")])
         let rows = try s.resolve(links: Self.links).get().entries
-        #expect(rows.map(\.interfaceName) == ["veth0", "veth1", "veth0"])
+        #expect(rows.map(\.row.interfaceIndex) == [3, 4, 3])  // veth0, veth1, veth0
         #expect(rows.map(\.row.interfaceIndex) == [3, 4, 3])
         #expect(rows.map(\.row.key) == [NeighborKey(interfaceIndex: 3, address: IpAddress("fe80::78")!),
                                         NeighborKey(interfaceIndex: 4, address: IpAddress("fe80::79")!),
@@ -164,5 +164,56 @@ struct ValidationGapTests {
         }
         #expect(list.diagnostics.map(\.severity) == [.warning, .error])
         #expect(list.countText == "1 error, 1 warning")
+    }
+
+    /// One rule, one reason, one wording: what the loader (offline), `DesiredState.resolve` (against the links) and
+    /// the row validator of `entry`, saved plans and the kernel path (`NeighborRowValidator.validate`) say about the
+    /// same row is the same text, positioned by the loader. Before, the three wrote their own: "interface LUID … names
+    /// interface index …" beside "interfaceLuid … disagrees with interfaceIndex …", "physical address '…' has the
+    /// wrong length for the interface" beside "physicalAddress … has 8 bytes, but veth0 uses 6-byte hardware
+    /// addresses", "IPv4 is not available on …" beside "… has no IPv4 configuration".
+    @Test("the loader, resolve and the row validator give one rule one wording")
+    func oneWordingPerRule() throws {
+        func validator(_ row: IpNetRow2) -> String? {
+            let links = Dictionary(uniqueKeysWithValues: Self.links.map { ($0.index, $0) })
+            do throws(IpNetError) {
+                _ = try NeighborRowValidator.validate(row, for: .write, links: links)
+                return nil
+            } catch { return error.reason }
+        }
+        let a = IpAddress("192.0.2.1")!, mac = PhysicalAddress("02:00:00:00:00:01")!
+        // LUID and index that disagree: the loader, offline.
+        let luid = NetLuid(value: 0x0006_0000_0400_0000)
+        let loaded = Self.errors("neighbors:\n  - { address: 192.0.2.1, interfaceIndex: 3, interfaceLuid: \(luid), "
+                                 + "physicalAddress: \"02:00:00:00:00:01\" }\n")
+        let rowLuid = validator(IpNetRow2(address: a, interfaceIndex: 3, interfaceLuid: luid, physicalAddress: mac))
+        #expect(loaded.count == 1 && rowLuid != nil)
+        #expect(loaded.first == "v.yaml:2:61: error: \(rowLuid ?? "")")
+        // A MAC of the wrong length for the link: resolve, against the links.
+        let long = PhysicalAddress("02:00:00:00:00:01:02:03")!
+        guard case .failure(let list) = try Self.load("neighbors:\n  - { address: 192.0.2.1, interface: veth0, "
+                                                      + "physicalAddress: \"\(long)\" }\n").get()
+            .resolve(links: Self.links) else { Issue.record("must not resolve"); return }
+        let rowMac = validator(IpNetRow2(address: a, interfaceIndex: 3, physicalAddress: long))
+        #expect(list.diagnostics.map(\.message) == [rowMac ?? ""])
+        #expect(list.diagnostics.first?.mark?.column == 62)
+        // An IPv4 entry on loopback: resolve and the validator.
+        guard case .failure(let lo) = try Self.load("neighbors:\n  - { address: 192.0.2.1, interface: lo, "
+                                                    + "physicalAddress: \"02:00:00:00:00:01\" }\n").get()
+            .resolve(links: Self.links) else { Issue.record("must not resolve"); return }
+        #expect(lo.diagnostics.map(\.message) == [validator(IpNetRow2(address: a, interfaceIndex: 1)) ?? ""])
+        // A link without IPv4: the pending reason is the validator's, after "blocked: ".
+        let nov4 = Link(name: "nov4", index: 6, arphrdType: 1, hardwareAddressLength: 6, ipv4Enabled: false)
+        let pending = try Self.load("neighbors:\n  - { address: 192.0.2.1, interface: nov4, "
+                                    + "physicalAddress: \"02:00:00:00:00:01\" }\n").get()
+            .resolve(links: [nov4]).get().pending
+        do throws(IpNetError) {
+            _ = try NeighborRowValidator.validate(IpNetRow2(address: a, interfaceIndex: 6, physicalAddress: mac),
+                                                  for: .write, links: [6: nov4])
+            Issue.record("an IPv4 row on a link without IPv4 must be refused")
+        } catch {
+            #expect(error == .notSupported("nov4 has no IPv4 configuration; use another interface"))
+            #expect(pending.map(\.reason) == ["blocked: nov4 has no IPv4 configuration"])
+        }
     }
 }

@@ -44,7 +44,7 @@ public struct ApplyRound: Sendable {
         } catch {
             return ApplyRound(report: nil, error: "cannot read the interfaces: \(error)", scope: nil, seconds: seconds())
         }
-        let resolved: [ResolvedNeighbor]
+        let resolved: [DesiredRow]
         let pending: [PendingNeighbor]
         // The file was admitted against the links (`admit`) when it was read: an entry a link refuses now is the
         // host's change, blocked for this pass, not a reason to stop repairing every other entry.
@@ -70,7 +70,7 @@ public struct ApplyRound: Sendable {
             return ApplyRound(report: nil, error: "cannot read the neighbor table: \(error)", scope: scope,
                               seconds: seconds())
         }
-        var plan = Planner.plan(desired: resolved.map(\.desiredRow), current: current, links: links,
+        var plan = Planner.plan(desired: resolved, current: current, links: links,
                                 ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes,
                                 pending: pending)
         if !held.isEmpty { plan.changes.removeAll { held.contains($0.key) } }
@@ -101,7 +101,7 @@ public struct ApplyRound: Sendable {
     public static func admit(_ loaded: Result<DesiredState, DiagnosticList>, table: NeighborTableProtocol)
         -> Result<DesiredState, DiagnosticList> {
         guard case .success(let state) = loaded, let links = try? table.links() else { return loaded }
-        if case .failure(let d) = state.resolveRows(links: links) { return .failure(d) }
+        if case .failure(let d) = state.resolve(links: links) { return .failure(d) }
         if !state.parameters.isEmpty, let initial = try? table.isInitialNamespace() {
             let problems = DesiredParameter.namespaceProblems(state.parameters, initialNamespace: initial)
             if !problems.isEmpty { return .failure(DiagnosticList(problems)) }

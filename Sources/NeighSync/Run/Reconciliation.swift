@@ -33,7 +33,7 @@ public struct Reconciliation {
     static func resolve(_ loaded: consuming DesiredState, links: [Link]) throws
         -> (DesiredState, DesiredResolution<DesiredRow>) {
         var state = loaded
-        let resolution = try state.resolveRows(links: links).get()
+        let resolution = try state.resolve(links: links).get()
         state.neighbors = []
         return (state, resolution)
     }

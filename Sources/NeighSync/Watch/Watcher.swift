@@ -300,7 +300,7 @@ public final class Watcher {
         let report: VerifyReport
         do {
             let links = try table.links()
-            let resolution = try state.resolveRows(links: links).get()
+            let resolution = try state.resolve(links: links).get()
             let addresses = try (table as? NeighborTable)?.addresses() ?? []
             report = try VerifyRun.run(rows: resolution.entries, pending: resolution.pending, links: links,
                                        addresses: addresses, namespace: settings.verifyNamespace,

@@ -1,8 +1,8 @@
 import IpNetCore
 
 /// A desired entry ready for planning: the row to write (interface resolved, owner protocol set) and where it is
-/// defined. `ResolvedNeighbor`s from the loader and rows read back from a plan file both become these. iproute2
-/// equivalent: one resolved `neigh replace` line.
+/// defined. `DesiredState.resolve(links:)` makes these from the loaded entries; rows read back from a plan file
+/// become these too. iproute2 equivalent: one resolved `neigh replace` line.
 public struct DesiredRow: Hashable, Sendable {
     /// The row to write.
     public var row: IpNetRow2

@@ -22,33 +22,16 @@ extension DesiredState {
     /// in a watch pass of a file already admitted against the links, where only the host can have changed (a link
     /// switched `arp on`, a pending interface appeared with another hardware-address length or type): the entry is
     /// then pending with cause `linkRefuses` and the check's message, and every other entry is written.
+    ///
+    /// The one resolve of a desired state, used by validate, plan, apply, watch mode and saved plans alike. It keeps
+    /// no copy of each parsed entry, only what the planner needs (row and source position), so it is also the lean
+    /// path for 100,000-entry files. The rules are the row validator's (`NeighborRowValidator`), reported where the
+    /// loader reports them (`RowReasonPlacement`).
     public func resolve(links: [Link], linkRefusals: LinkRefusals = .errors)
-        -> Result<DesiredResolution<ResolvedNeighbor>, DiagnosticList> {
-        var out: [ResolvedNeighbor] = []
-        out.reserveCapacity(neighbors.count)
-        var pending: [PendingNeighbor] = []
-        if let failure = resolveEach(links: links, linkRefusals: linkRefusals, pending: &pending, { n, row, link in
-            out.append(ResolvedNeighbor(row: row, desired: n, interfaceName: link.name))
-        }) { return .failure(failure) }
-        return .success(DesiredResolution(entries: out, pending: pending))
-    }
-
-    /// Like `resolve(links:)`, but returns only what the planner needs (row and source position), without keeping
-    /// a copy of each parsed entry: the lean path for 100,000-entry files.
-    public func resolveRows(links: [Link]) -> Result<DesiredResolution<DesiredRow>, DiagnosticList> {
+        -> Result<DesiredResolution<DesiredRow>, DiagnosticList> {
         var out: [DesiredRow] = []
         out.reserveCapacity(neighbors.count)
         var pending: [PendingNeighbor] = []
-        if let failure = resolveEach(links: links, linkRefusals: .errors, pending: &pending, { n, row, _ in
-            out.append(DesiredRow(row: row, source: n.mark))
-        }) { return .failure(failure) }
-        return .success(DesiredResolution(entries: out, pending: pending))
-    }
-
-    /// The checks of `resolve(links:)`, calling `emit` for each entry that passes and collecting pending ones; the
-    /// diagnostics, if any.
-    private func resolveEach(links: [Link], linkRefusals: LinkRefusals, pending: inout [PendingNeighbor],
-                             _ emit: (DesiredNeighbor, IpNetRow2, Link) -> Void) -> DiagnosticList? {
         var byName: [String: Link] = [:]
         var byIndex: [UInt32: Link] = [:]
         for l in links {
@@ -92,41 +75,22 @@ extension DesiredState {
             // more than the checks themselves.
             func addressMark() -> SourceMark { n.mark(of: "address") ?? n.mark }
             var ok = true
-            // The checks against the link: errors, or (`.blocked`) the entry's reason to wait.
+            // The checks against the link (the row validator's): errors, or (`.blocked`) the entry's reason to wait.
             let linkErrorsFrom = diagnostics.count
-            let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
-                                                           physicalAddressLength: n.physicalAddress.count, on: link)
-            if let refusal {
-                diagnostics.append(Diagnostic(mark: addressMark(), message: refusal))
-                ok = false
-            } else if n.physicalAddress.count != 0 && n.physicalAddress.count != link.hardwareAddressLength {
-                let want = link.hardwareAddressLength == 0
-                    ? "\(link.name) has no hardware addresses; use state: noarp without physicalAddress"
-                    : "\(link.name) uses \(link.hardwareAddressLength)-byte hardware addresses"
-                diagnostics.append(Diagnostic(mark: n.mark(of: "physicalAddress") ?? n.mark,
-                                              message: "physicalAddress \(n.physicalAddress) has "
-                                              + "\(n.physicalAddress.count) bytes, but \(want)"))
+            if let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
+                                                              physicalAddressLength: n.physicalAddress.count,
+                                                              on: link)
+                ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link) {
+                diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }
-            var blocked: String? = nil
-            switch n.address.family {
-            case .ipv6 where !link.ipv6Enabled:
-                blocked = "blocked: IPv6 is disabled on \(link.name) (net.ipv6.conf.\(link.name).disable_ipv6 = 1)"
-            case .ipv4 where !link.ipv4Enabled:
-                blocked = "blocked: \(link.name) has no IPv4 configuration"
-            default:
-                break
-            }
-            if n.address.scopeId != 0 {
-                // A zone id must name the link the entry is on: the validator's rule, positioned at the address.
-                do throws(IpNetError) {
-                    _ = try NeighborRowValidator.checkInterfaceSelection(IpNetRow2(address: n.address,
-                                                                                  interfaceIndex: link.index))
-                } catch {
-                    diagnostics.append(Diagnostic(mark: addressMark(), message: "address \(error.reason) (\(link.name) "
-                                                  + "is index \(link.index))"))
-                    ok = false
-                }
+            let blocked = NeighborRowValidator.familyProblem(n.address.family, on: link).map { "blocked: " + $0 }
+            if n.address.scopeId != 0,
+               // A zone id must name the link the entry is on.
+               let problem = NeighborRowValidator.interfaceSelectionProblem(IpNetRow2(address: n.address,
+                                                                                     interfaceIndex: link.index)) {
+                diagnostics.append(RowReasonPlacement.diagnostic(problem, for: n, link: link))
+                ok = false
             }
             if !ok && linkRefusals == .blocked {
                 let why = diagnostics[linkErrorsFrom...].map(\.message).joined(separator: "; ")
@@ -157,9 +121,10 @@ extension DesiredState {
             let row = IpNetRow2(address: n.address, interfaceIndex: link.index, interfaceLuid: link.luid,
                                 physicalAddress: n.physicalAddress, state: n.state, isRouter: n.isRouter,
                                 protocol: ownerProtocol, flags: DesiredRules.writtenFlags(for: n.state))
-            emit(n, row, link)
+            out.append(DesiredRow(row: row, source: n.mark))
         }
-        return diagnostics.isEmpty ? nil : DiagnosticList(diagnostics)
+        if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }
+        return .success(DesiredResolution(entries: out, pending: pending))
     }
 
     /// What the checks of an entry against a link that exists give: diagnostics that stop everything (the file's
@@ -187,8 +152,7 @@ extension DesiredState {
                      into diagnostics: inout [Diagnostic]) -> LinkLookup {
         let ref = n.interface
         if ref.isEmpty {
-            diagnostics.append(Diagnostic(mark: n.mark, message: "no interface for \(n.address): give interface, "
-                                          + "interfaceIndex or interfaceLuid"))
+            diagnostics.append(RowReasonPlacement.diagnostic(.interfaceUnspecified, for: n))
             return .failed
         }
         let byNameLink = ref.name.flatMap { byName[$0] }
@@ -272,9 +236,8 @@ extension DesiredState {
                                                                       message: "\(chosenBy()) is here")]))
                 return .failed
             }
-            if luid.ifType != l.luid.ifType {
-                diagnostics.append(Diagnostic(mark: m(), message: "interfaceLuid \(luid) has IfType \(luid.ifType), "
-                                              + "but \(l.name) has IfType \(l.luid.ifType); its LUID is \(l.luid)"))
+            if let problem = NeighborRowValidator.luidTypeProblem(luid, on: l) {
+                diagnostics.append(RowReasonPlacement.diagnostic(problem, for: n, link: l))
                 return .failed
             }
             chosen = chosen ?? l

@@ -68,9 +68,9 @@ public struct PendingNeighbor: Hashable, Sendable {
 }
 
 /// What resolving a desired state against a link list gives when nothing is the file's fault: the entries that can
-/// be written now (`ResolvedNeighbor`s or the planner's lean `DesiredRow`s) and the pending ones, both in file
-/// order. iproute2 equivalent: the `neigh replace` lines of an `ip -batch` file split into those whose `dev`
-/// exists and those that would fail with `Cannot find device`.
+/// be written now (`DesiredRow`s) and the pending ones, both in file order. iproute2 equivalent: the `neigh replace`
+/// lines of an `ip -batch` file split into those whose `dev` exists and those that would fail with `Cannot find
+/// device`.
 public struct DesiredResolution<Entry: Hashable & Sendable>: Hashable, Sendable {
     /// The entries whose link exists and can hold them.
     public var entries: [Entry]

@@ -59,7 +59,7 @@ struct ValidateCommand: ParsableCommand {
                 }
                 pending = resolution.pending
                 let extra = try LiveCoexistence.warnings(
-                    entries: resolution.entries.map(\.desiredRow), links: links, ownerProtocol: state.ownerProtocol,
+                    entries: resolution.entries, links: links, ownerProtocol: state.ownerProtocol,
                     current: try table.table(family: .unspecified), table: table, netns: common.netns)
                 if !extra.isEmpty {
                     state.warnings = DiagnosticList(state.warnings.diagnostics + extra,
