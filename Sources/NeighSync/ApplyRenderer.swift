@@ -26,17 +26,10 @@ public struct ApplyRenderer: Sendable {
         return text
     }
 
-    /// `ADDRESS dev NAME [lladdr MAC]` of a change.
+    /// `ADDRESS dev NAME [lladdr MAC]` of a change (`RowText.head`).
     public static func what(_ c: Change) -> String {
-        let row = c.after ?? c.before!
-        var what = c.key.address.description
-        what += " dev "
-        what += DisplayText.escaped(c.interfaceName)
-        if row.physicalAddress.count > 0 {
-            what += " lladdr "
-            what += row.physicalAddress.description
-        }
-        return what
+        RowText.head(c.key.address, interfaceName: c.interfaceName,
+                     physicalAddress: (c.after ?? c.before!).physicalAddress)
     }
 
     /// The text of `report` for standard output (empty when there is nothing to say) and the error lines for
