@@ -78,7 +78,7 @@ struct ApplyCommand: ParsableCommand {
                     throw Console.fail("\(planFile) is a desired-state file (or directory), not a saved plan; apply "
                                        + "it with '\(Self.desiredStateCommand(planFile: planFile))'", json: json)
                 }
-                throw Console.fail("\(error)", json: json)
+                throw Console.fail(error, outcome: "nothing was applied", json: json)
             }
             // The plan's `namespace` (required; null = the namespace of the process that made it) decides where it
             // goes; a --netns that names another namespace is refused, naming both.
@@ -98,9 +98,9 @@ struct ApplyCommand: ParsableCommand {
         }
         // The sockets first: the lock is keyed by the namespace they live in, and the name is checked against it.
         let table: NeighborTable
-        do { table = try NeighborTable(namespace: namespace) } catch let e as IpNetError {
-            throw Console.fail(e, json: json)
-        } catch { throw Console.fail("\(error)", json: json) }
+        do { table = try NeighborTable(namespace: namespace) } catch {
+            throw Console.fail(error, outcome: "nothing was applied", json: json)
+        }
         let lock = try Self.takeLock(table, netns: namespace, timeout: lockTimeout, json: json)
         defer { withExtendedLifetime(lock) {} }
         let named = RunNamespace(name: namespace)
@@ -126,14 +126,12 @@ struct ApplyCommand: ParsableCommand {
                 Phases.mark("plan")
             }
             if metrics != nil { desired = RunMetrics.desired(run.desired.map(\.row.state) + run.pending.map(\.state)) }
-        } catch let list as DiagnosticList {
-            try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
-            Console.report(list, "nothing was applied", json: json)
-            throw ExitCode(1)
-        } catch let e as IpNetError {
-            throw Console.fail(e, json: json)
         } catch {
-            throw Console.fail("\(error)", json: json)
+            // A file that does not load or resolve is logged and reported (--report) as the run's error.
+            if let list = error as? DiagnosticList {
+                try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
+            }
+            throw Console.fail(error, outcome: "nothing was applied", json: json)
         }
         if !plan.isEmpty && !Capabilities.hasNetAdmin {
             throw Console.fail("ERROR_ACCESS_DENIED: applying "
@@ -152,7 +150,7 @@ struct ApplyCommand: ParsableCommand {
                 try metrics?.write(report: nil, refused: plan, converged: false, desired: desired, table: table,
                                    ownerProtocol: plan.ownerProtocol)
             } catch let failure { Console.err("error: \(failure)") }
-            throw Console.fail("\(error)", json: json)
+            throw Console.fail(error, outcome: "nothing was applied", json: json)
         }
         let seconds = Date().timeIntervalSince(started)
         // Writes into a namespace deleted (or replaced) meanwhile went nowhere that matters: that is a failure.

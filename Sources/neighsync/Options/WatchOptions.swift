@@ -149,7 +149,7 @@ struct WatchOptions: ParsableArguments {
             metricsRecord?.written = true       // from here on the watcher writes them
             return watcher.run()
         } catch let e as IpNetError {
-            StandardError.write(DisplayText.sanitized("error: \(e.description)\n"))
+            _ = Console.fail(e)
             return 1
         }
     }
