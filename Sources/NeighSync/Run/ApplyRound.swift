@@ -74,7 +74,7 @@ public struct ApplyRound: Sendable {
     public static func admit(_ loaded: Result<DesiredState, DiagnosticList>, table: NeighborTableProtocol)
         -> Result<DesiredState, DiagnosticList> {
         guard case .success(let state) = loaded, let links = try? table.links() else { return loaded }
-        if case .failure(let d) = state.resolveRows(links: links) { return .failure(d) }
+        if case .failure(let d) = Reconciliation.resolve(state, links: links) { return .failure(d) }
         if !state.parameters.isEmpty, let initial = try? table.isInitialNamespace() {
             let problems = DesiredParameter.namespaceProblems(state.parameters, initialNamespace: initial)
             if !problems.isEmpty { return .failure(DiagnosticList(problems)) }
