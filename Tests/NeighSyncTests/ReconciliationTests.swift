@@ -2,6 +2,8 @@ import Foundation
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// One pipeline (load → resolve → gather → plan → apply) for a one-shot apply, a watch pass and a saved plan:
 /// the same desired state against the same table gives the same plan whichever way in, and each way stops at the

@@ -1,6 +1,8 @@
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// One notion of "equal": the planner, the applier (a create that meets EEXIST), watch scope and the saved-plan
 /// fingerprint all judge a kernel row against a desired one by `CanonicalRow`, and the display of a set is made from

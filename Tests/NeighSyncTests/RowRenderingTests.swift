@@ -1,6 +1,8 @@
 import IpNet
 import Testing
 @testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
 
 /// One text rendering of a row: `show`/`entry` lines, plan change and pending lines and apply's lines all start with
 /// `RowText.head` (address without scope, escaped interface name, MAC when there is one), so a hostile interface

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// One field that a `set` changes, with its old and new text (`physicalAddress: 02:00:00:00:00:01 → …:02`): display
 /// only, made from the row comparison's result (`CanonicalRow.differences(from:)`), never compared to decide.

@@ -1,4 +1,4 @@
-import IpNet
+import IpNetCore
 
 /// Renders an apply run for people, as `neighsync apply` prints it: one `created|set|deleted ADDRESS dev NAME
 /// [lladdr MAC]` line per change written, with `-v` a `converged …` line per change found converged and the pending

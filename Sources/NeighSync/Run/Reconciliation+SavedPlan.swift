@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 extension Reconciliation {
     /// Gathers a saved plan (`apply PLANFILE`, read from `path`) against `table`, the load and resolve steps being

@@ -1,4 +1,6 @@
 import IpNet
+import IpNetCore
+import NeighSyncCore
 
 /// The network namespace a run works in (`--netns NAME`, i.e. `/run/netns/NAME`, or the caller's own), as messages
 /// name it, and what it means for a run when the name no longer names the namespace its sockets live in (deleted,
