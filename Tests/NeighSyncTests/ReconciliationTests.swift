@@ -72,7 +72,11 @@ import IpNetCore
         #expect(try Reconciliation.gather(state, table: table).get().plan().isEmpty)
         // The saved plan is stale now, and says so without writing.
         let before = table.entries
-        #expect(throws: RecordError.self) { try Reconciliation.gather(saved, path: "p.json", table: table) }
+        #expect(throws: Reconciliation.Failure.self) { try Reconciliation.gather(saved, path: "p.json", table: table) }
+        do { _ = try Reconciliation.gather(saved, path: "p.json", table: table) } catch {
+            #expect("\(error)" == "p.json is stale: the neighbor table changed since the plan was made; run "
+                        + "'neighsync plan' again")
+        }
         #expect(table.entries == before)
     }
 

@@ -47,7 +47,7 @@ public struct ApplyRound: Sendable {
         case .failure(let failure):
             let scope: WatchScope?
             switch failure {
-            case .links: scope = nil
+            case .links, .savedPlanHost, .stale, .unknownPruneMode: scope = nil
             // Interfaces named by the file still count as managed, so their appearance triggers a new pass.
             case .desired: scope = WatchScope(desired: [], interfaceNames: names, ownerProtocol: state.ownerProtocol,
                                               prunes: false, namedIndexes: indexes)

@@ -13,18 +13,15 @@ extension Reconciliation {
         -> Reconciliation {
         let links = try table.links()
         if let problem = saved.hostProblem(links: links) {
-            throw RecordError("\(path): \(problem); nothing was applied. Run 'neighsync plan' again against this "
-                              + "host")
+            throw Failure.savedPlanHost(path: path, problem: problem)
         }
         let current = try table.table(family: .unspecified)
         let desired = try saved.desiredRows()
         guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
                                   ownerProtocol: saved.ownerProtocol) == saved.fingerprint
-        else { throw RecordError(stale(path)) }
-        if let change = saved.linkChange(links: links) {
-            throw RecordError("\(path) is stale: \(change) since the plan was made; run 'neighsync plan' again")
-        }
-        guard let prune = saved.pruneMode else { throw RecordError("\(path): unknown prune mode '\(saved.prune)'") }
+        else { throw Failure.stale(path: path, change: nil) }
+        if let change = saved.linkChange(links: links) { throw Failure.stale(path: path, change: change) }
+        guard let prune = saved.pruneMode else { throw Failure.unknownPruneMode(path: path, value: saved.prune) }
         return Reconciliation(state: DesiredState(ownerProtocol: saved.ownerProtocol, prune: prune,
                                                   maxDeletes: saved.maxDeletes),
                               desired: desired, pending: saved.plan.pending?.compactMap(\.pendingNeighbor) ?? [],
@@ -37,12 +34,7 @@ extension Reconciliation {
     public func plan(replaying saved: PlanFile, path: String) throws -> Plan {
         let plan = plan()
         guard try saved.plan.changes.map(CanonicalChange.init) == plan.changes.map(CanonicalChange.init)
-        else { throw RecordError(Self.stale(path)) }
+        else { throw Failure.stale(path: path, change: nil) }
         return plan
-    }
-
-    /// `PATH is stale: the neighbor table changed since the plan was made; run 'neighsync plan' again`.
-    static func stale(_ path: String) -> String {
-        "\(path) is stale: the neighbor table changed since the plan was made; run 'neighsync plan' again"
     }
 }

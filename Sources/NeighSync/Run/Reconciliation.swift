@@ -23,7 +23,8 @@ public struct Reconciliation: Sendable {
     /// The kernel's neighbor-table parameters; read only when the file manages parameters.
     public var currentParameters: [NeighborParameterSet] = []
 
-    /// Why a pass over a loaded desired state (`gather(_:table:)`) stopped before planning; nothing was written.
+    /// Why a run stopped before writing: a pass over a loaded desired state (`gather(_:table:)`) before planning,
+    /// or a saved plan (`gather(_:path:table:)`, `plan(replaying:path:)`) that cannot or must not be carried out.
     public enum Failure: Error, CustomStringConvertible {
         /// The links could not be read (RTM_GETLINK).
         case links(any Error)
@@ -33,6 +34,12 @@ public struct Reconciliation: Sendable {
         case table(any Error, resolved: Reconciliation)
         /// The neighbor-table parameters could not be read (RTM_GETNEIGHTBL); `resolved` is the run without them.
         case parameters(any Error, resolved: Reconciliation)
+        /// A saved plan's row cannot be written on this host (`PlanFile.hostProblem`).
+        case savedPlanHost(path: String, problem: String)
+        /// The table (or, with `change`, the links) changed since the saved plan was made.
+        case stale(path: String, change: String?)
+        /// A saved plan names a prune mode that does not exist.
+        case unknownPruneMode(path: String, value: String)
 
         /// `cannot read the interfaces: …`, `the desired state does not match the interfaces: …` (diagnostics on
         /// one line), `cannot read the neighbor table: …`.
@@ -43,6 +50,14 @@ public struct Reconciliation: Sendable {
                 return "the desired state does not match the interfaces: " + d.description.replacing("\n", with: "; ")
             case .table(let e, _): return "cannot read the neighbor table: \(e)"
             case .parameters(let e, _): return "cannot read the neighbor-table parameters: \(e)"
+            case .savedPlanHost(let path, let problem):
+                return "\(path): \(problem); nothing was applied. Run 'neighsync plan' again against this host"
+            case .stale(let path, let change?):
+                return "\(path) is stale: \(change) since the plan was made; run 'neighsync plan' again"
+            case .stale(let path, nil):
+                return "\(path) is stale: the neighbor table changed since the plan was made; run 'neighsync plan' "
+                    + "again"
+            case .unknownPruneMode(let path, let value): return "\(path): unknown prune mode '\(value)'"
             }
         }
     }
