@@ -14,15 +14,22 @@ final class MemoryNeighborTable: NeighborTableProtocol {
     var log: [NeighborOperation] = []
     /// Called before each operation, to race with it (e.g. delete the entry under apply's feet).
     var beforeEach: ((NeighborOperation, MemoryNeighborTable) -> Void)?
+    /// When set, reading the links (`links`) or the table (`table`) fails with it.
+    var readFailure: (links: IpNetError?, table: IpNetError?) = (nil, nil)
 
     init(links: [Link], rows: [IpNetRow2] = []) {
         linkList = links
         for r in rows { entries[r.key] = r }
     }
 
-    func links() throws -> [Link] { linkList }
+    func links() throws -> [Link] {
+        if let e = readFailure.links { throw e }
+        return linkList
+    }
     func table(family: AddressFamily) throws -> [IpNetRow2] {
-        entries.values.filter { family == .unspecified || $0.address.family == family }.sorted { $0.key < $1.key }
+        if let e = readFailure.table { throw e }
+        return entries.values.filter { family == .unspecified || $0.address.family == family }
+            .sorted { $0.key < $1.key }
     }
     func get(_ row: IpNetRow2) throws -> IpNetRow2 {
         guard let r = entries[row.key] else { throw IpNetError.notFound("\(row.address) not found") }

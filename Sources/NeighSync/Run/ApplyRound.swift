@@ -3,8 +3,9 @@ import IpNet
 import IpNetCore
 import NeighSyncCore
 
-/// One reconcile pass of watch mode against a desired state already loaded: read the links, resolve the desired
-/// entries against them, read the whole neighbor table, plan, apply (refusing too many deletes without `force`),
+/// One reconcile pass of watch mode against a desired state already loaded, through the one pipeline
+/// (`Reconciliation`): read the links, resolve the desired entries against them, read the whole neighbor table,
+/// plan, apply (refusing too many deletes without `force`),
 /// and keep what the next pass and the logs need: the report or the reason nothing could be applied, the scope for
 /// event filtering, and the duration. An entry that a link refuses in a pass (the host changed since the file was
 /// admitted: a link switched `arp on`, an interface appeared with another hardware-address length) is blocked for
@@ -38,55 +39,27 @@ public struct ApplyRound: Sendable {
         let names = Set(state.neighbors.compactMap(\.interface.name))
             .union(state.parameters.compactMap(\.place.interfaceName))
         let indexes = Set(state.neighbors.compactMap { $0.interface.index ?? $0.interface.luid?.netLuidIndex })
-        let links: [Link]
-        do {
-            links = try table.links()
-        } catch {
-            return ApplyRound(report: nil, error: "cannot read the interfaces: \(error)", scope: nil, seconds: seconds())
-        }
-        let resolved: [DesiredRow]
-        let pending: [PendingNeighbor]
         // The file was admitted against the links (`admit`) when it was read: an entry a link refuses now is the
         // host's change, blocked for this pass, not a reason to stop repairing every other entry.
-        switch state.resolve(links: links, linkRefusals: .blocked) {
-        case .success(let r):
-            resolved = r.entries
-            pending = r.pending
-        case .failure(let diagnostics):
+        let run: Reconciliation
+        switch Reconciliation.gather(state, table: table) {
+        case .success(let r): run = r
+        case .failure(let failure):
+            let scope: WatchScope?
+            switch failure {
+            case .links, .savedPlanHost, .stale, .unknownPruneMode: scope = nil
             // Interfaces named by the file still count as managed, so their appearance triggers a new pass.
-            let scope = WatchScope(desired: [], interfaceNames: names, ownerProtocol: state.ownerProtocol,
-                                   prunes: false, namedIndexes: indexes)
-            return ApplyRound(report: nil, error: "the desired state does not match the interfaces: "
-                              + diagnostics.description.replacing("\n", with: "; "),
-                              scope: scope, seconds: seconds())
-        }
-        let scope = WatchScope(desired: resolved.map(\.row), interfaceNames: names,
-                               ownerProtocol: state.ownerProtocol, prunes: state.prune == .owned, pending: pending,
-                               namedIndexes: indexes)
-        let current: [IpNetRow2]
-        do {
-            current = try table.table(family: .unspecified)
-        } catch {
-            return ApplyRound(report: nil, error: "cannot read the neighbor table: \(error)", scope: scope,
-                              seconds: seconds())
-        }
-        var plan = Planner.plan(desired: resolved, current: current, links: links,
-                                ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes,
-                                pending: pending)
-        if !held.isEmpty { plan.changes.removeAll { held.contains($0.key) } }
-        if !state.parameters.isEmpty {
-            // Parameters have no change notification (neightbl_set and the sysctls announce nothing), so a pass
-            // (an event's, or the periodic resync's) compares them afresh.
-            do {
-                plan.include(ParameterPlanner.plan(desired: state.parameters, current: try table.parameters(),
-                                                   links: links))
-            } catch {
-                return ApplyRound(report: nil, error: "cannot read the neighbor-table parameters: \(error)",
-                                  scope: scope, seconds: seconds())
+            case .desired: scope = WatchScope(desired: [], interfaceNames: names, ownerProtocol: state.ownerProtocol,
+                                              prunes: false, namedIndexes: indexes)
+            case .table(_, let resolved), .parameters(_, let resolved):
+                scope = resolved.scope(interfaceNames: names, namedIndexes: indexes)
             }
+            return ApplyRound(report: nil, error: failure.description, scope: scope, seconds: seconds())
         }
+        let scope = run.scope(interfaceNames: names, namedIndexes: indexes)
+        let plan = run.plan(holding: held)
         do {
-            let report = try Applier.apply(plan, to: table, force: force)
+            let report = try run.apply(plan, to: table, force: force)
             return ApplyRound(report: report, error: nil, scope: scope, seconds: seconds())
         } catch {
             return ApplyRound(report: nil, error: "\(error)", scope: scope, seconds: seconds())
@@ -101,7 +74,7 @@ public struct ApplyRound: Sendable {
     public static func admit(_ loaded: Result<DesiredState, DiagnosticList>, table: NeighborTableProtocol)
         -> Result<DesiredState, DiagnosticList> {
         guard case .success(let state) = loaded, let links = try? table.links() else { return loaded }
-        if case .failure(let d) = state.resolve(links: links) { return .failure(d) }
+        if case .failure(let d) = Reconciliation.resolve(state, links: links) { return .failure(d) }
         if !state.parameters.isEmpty, let initial = try? table.isInitialNamespace() {
             let problems = DesiredParameter.namespaceProblems(state.parameters, initialNamespace: initial)
             if !problems.isEmpty { return .failure(DiagnosticList(problems)) }

@@ -58,7 +58,7 @@ public final class Watcher {
     private let events: NeighborEventSocket
     private let logger: RunLogger
     private let namespace: NamespaceIdentity
-    private let namespaceLabel: String
+    private let named: RunNamespace
     private let namespaceStatus: () -> NamespaceIdentity.Status
     private var oscillation = OscillationGuard()
     /// Set by a pass when the lock can never be taken (no rights, an unsafe lock directory): the loop then exits 1.
@@ -84,11 +84,11 @@ public final class Watcher {
 
     /// A watcher for `state` over `table`, fed by `events` (opened on the same namespace before the first pass, so
     /// no change between the first pass and the subscription is missed). `reload` re-reads the file on SIGHUP;
-    /// `namespace` is the identity of the namespace both sockets live in (it keys the `ApplyLock`), `namespaceLabel`
-    /// names it in messages, and `namespaceStatus` tells whether its name still names it
+    /// `namespace` is the identity of the namespace both sockets live in (it keys the `ApplyLock`), `named` is how
+    /// the run names it (`--netns`), and `namespaceStatus` tells whether its name still names it
     /// (`NeighborTable.namespaceStatus`).
     public init(state: DesiredState, table: NeighborTableProtocol, events: NeighborEventSocket, logger: RunLogger,
-                settings: Settings, namespace: NamespaceIdentity, namespaceLabel: String,
+                settings: Settings, namespace: NamespaceIdentity, named: RunNamespace,
                 namespaceStatus: @escaping () -> NamespaceIdentity.Status,
                 reload: @escaping () -> Result<DesiredState, DiagnosticList>) {
         self.state = state
@@ -97,7 +97,7 @@ public final class Watcher {
         self.logger = logger
         self.settings = settings
         self.namespace = namespace
-        self.namespaceLabel = namespaceLabel
+        self.named = named
         self.namespaceStatus = namespaceStatus
         self.reload = reload
         lastSuccess = settings.metricsPath.flatMap(MetricsFile.lastSuccess(at:))
@@ -205,7 +205,7 @@ public final class Watcher {
         passes[trigger, default: 0] += 1
         let lock: ApplyLock
         do {
-            lock = try ApplyLock(namespace: namespace, label: namespaceLabel, timeout: settings.lockTimeout,
+            lock = try ApplyLock(namespace: namespace, label: named.label, timeout: settings.lockTimeout,
                                  interrupted: { signals.stopRequested }, abandon: { namespaceProblem()?.message })
         } catch {
             // The namespace went away during the wait: the loop logs it and exits 1.
@@ -339,20 +339,10 @@ public final class Watcher {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// The log event and message when the namespace name no longer names the namespace of the sockets, else nil.
+    /// The log event and message when the namespace name no longer names the namespace of the sockets, else nil
+    /// (`RunNamespace.watchProblem`).
     private func namespaceProblem() -> (event: String, message: String)? {
-        switch namespaceStatus() {
-        case .unchanged:
-            return nil
-        case .deleted:
-            return ("namespace-gone", "\(namespaceLabel) was deleted; neighsync's sockets live in the detached "
-                    + "namespace (\(namespace)), so nothing it writes can matter any more. Exiting with status 1 so "
-                    + "that the service manager restarts it (systemd: Restart=on-failure)")
-        case .replaced(let now):
-            return ("namespace-replaced", "\(namespaceLabel) now names another namespace (\(now), was "
-                    + "\(namespace)): it was deleted and created again. Exiting with status 1 so that the service "
-                    + "manager restarts neighsync on the new one (systemd: Restart=on-failure)")
-        }
+        named.watchProblem(namespaceStatus(), identity: namespace)
     }
 
     /// One line per interface when its entries become pending (`event=pending interface=vlan100 entries=3`, level

@@ -52,7 +52,7 @@ public enum Applier {
                     retries.append((i, .upsert(want), .create))
                     continue
                 }
-                if Planner.differences(have, want).isEmpty && !(have.state.isLeftover && !have.state.isStatic) {
+                if CanonicalRow.differences(have, want).isEmpty {
                     outcomes[i] = .converged("already exists with the desired values")
                 } else {
                     // Another writer made it meanwhile: replace it (an upsert, in case it is deleted meanwhile).

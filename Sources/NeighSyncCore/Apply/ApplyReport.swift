@@ -71,7 +71,7 @@ public struct ApplyReport: Hashable, Sendable {
     /// `Apply: 3 created, 1 set, 2 deleted, 0 already converged, 40 unchanged, 0 failed.`, with `, 2 pending`
     /// before the full stop when entries are pending.
     public var summary: String {
-        "Apply: \(count(.create)) created, \(count(.set)) set, \(count(.delete)) deleted, \(converged) already "
+        "Apply: " + Action.allCases.map { "\(count($0)) \($0.pastTense), " }.joined() + "\(converged) already "
             + "converged, \(unchanged) unchanged, \(failures) failed"
             + (pending.isEmpty ? "" : ", \(pending.count) pending")
             + (parameters.isEmpty ? "." : "; \(parameters.filter { $0.failure == nil }.count) parameters set, "

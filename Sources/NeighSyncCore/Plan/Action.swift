@@ -17,4 +17,13 @@ public enum Action: String, Hashable, Sendable, Codable, CaseIterable {
         case .delete: return "-"
         }
     }
+
+    /// `created`, `set` or `deleted`: how apply's output and summary say it was done.
+    public var pastTense: String {
+        switch self {
+        case .create: return "created"
+        case .set: return "set"
+        case .delete: return "deleted"
+        }
+    }
 }

@@ -1,14 +1,15 @@
 import IpNetCore
 
 /// The part of a neighbor row that decides what a plan does with it, and nothing else: the key (interface index,
-/// family, address), the MAC, the state (non-static INCOMPLETE/FAILED/NONE leftovers folded into one, since the
-/// planner treats them alike and they flap), the router flag, the protocol and the other flags (`extern_learn`, …,
-/// which a write may drop). Display text and ever-changing
-/// fields (`reachabilityTime`, the interface name, `isUnreachable`, which follows the state) are left out. The one
-/// definition of "the same entry" for saved plans: `TableFingerprint` hashes it and `apply PLANFILE` compares the
-/// plan's changes with it. To add a field, add it here and to `line` (written only when the row has it, as `flags`
-/// is, so fingerprints of rows without it stay the same). netlink equivalent: the `ndmsg` + `NDA_DST`/`NDA_LLADDR`/`NDA_PROTOCOL`
-/// content of an RTM_NEWNEIGH, without `NDA_CACHEINFO`.
+/// family, address) and the `RowFields`: the MAC, the state (non-static INCOMPLETE/FAILED/NONE leftovers folded into
+/// one, since the planner treats them alike and they flap), the router flag, the protocol and the other flags
+/// (`extern_learn`, …, which a write may drop). Display text and ever-changing fields (`reachabilityTime`, the
+/// interface name, `isUnreachable`, which follows the state) are left out. The one definition of "equal": the
+/// planner, the applier and watch scope compare rows with `differences(from:)`, `TableFingerprint` hashes `line`
+/// and `apply PLANFILE` compares the plan's changes as these. To add a field, add it to `RowFields`, here, to
+/// `differences(from:)` and to `text(of:)` (written only when the row has it, as `flags` is, so fingerprints of rows
+/// without it stay the same). netlink equivalent: the `ndmsg` + `NDA_DST`/`NDA_LLADDR`/`NDA_PROTOCOL` content of an
+/// RTM_NEWNEIGH, without `NDA_CACHEINFO`.
 public struct CanonicalRow: Hashable, Sendable {
     /// (interface index, family, address).
     public var key: NeighborKey
@@ -33,12 +34,54 @@ public struct CanonicalRow: Hashable, Sendable {
         flags = row.flags
     }
 
+    /// The one row comparison: the fields in which this row (the kernel's) differs from `want` (the row a write
+    /// would send), for rows of the same key; empty when writing `want` would change nothing. The MAC, state, router
+    /// flag and protocol must be equal; of the flags only those `want` carries count (the flags neighsync writes that
+    /// this row lacks: `extern_learn` on a noarp entry, which keeps it from the kernel's garbage collection; other
+    /// flags of this row are not compared, a write reports what it drops). A `noarp` entry wanted without a
+    /// link-layer address leaves the address to the kernel (which supplies the mapped multicast, the link's own or
+    /// its broadcast address, or keeps the one it has), so its address is not compared. netlink equivalent: what an
+    /// RTM_NEWNEIGH REPLACE of `want` would change in the kernel's entry.
+    @inline(__always)
+    public func differences(from want: CanonicalRow) -> RowFields {
+        var f: RowFields = []
+        if physicalAddress != want.physicalAddress && !(want.state == .noarp && want.physicalAddress.count == 0) {
+            f.insert(.physicalAddress)
+        }
+        if state != want.state { f.insert(.state) }
+        if isRouter != want.isRouter { f.insert(.isRouter) }
+        if self.protocol != want.protocol { f.insert(.protocol) }
+        if !flags.isSuperset(of: want.flags) { f.insert(.flags) }
+        return f
+    }
+
+    /// The one row comparison over two rows: `CanonicalRow(have).differences(from: CanonicalRow(want))`.
+    @inline(__always)
+    public static func differences(_ have: IpNetRow2, _ want: IpNetRow2) -> RowFields {
+        CanonicalRow(have).differences(from: CanonicalRow(want))
+    }
+
+    /// The canonical text of one field as `line` writes it (`02:00:00:00:00:10`, `permanent` or `leftover`, `false`,
+    /// `245`, `extern_learn,managed`), nil for no flags (left out of `line`).
+    public func text(of field: RowFields) -> String? {
+        switch field {
+        case .physicalAddress: return physicalAddress.description
+        case .state: return state == .none ? "leftover" : state.rawValue
+        case .isRouter: return "\(isRouter)"
+        case .protocol: return "\(self.protocol)"
+        case .flags: return flags.isEmpty ? nil : flags.words.joined(separator: ",")
+        default: preconditionFailure("one field at a time")
+        }
+    }
+
     /// `KEY|MAC|state|router|protocol[|flags]`, e.g. `192.0.2.10@3|02:00:00:00:00:10|permanent|false|245` (a
-    /// leftover state is written `leftover`; flags, when any, as iproute2 words joined by `,`): the text
-    /// `TableFingerprint` hashes.
+    /// leftover state is written `leftover`; flags, when any, as iproute2 words joined by `,`): every `RowFields`
+    /// field in order (`text(of:)`), the text `TableFingerprint` hashes.
     public var line: String {
-        var l = "\(key)|\(physicalAddress)|\(state == .none ? "leftover" : state.rawValue)|\(isRouter)|\(self.protocol)"
-        if !flags.isEmpty { l += "|" + flags.words.joined(separator: ",") }
+        var l = "\(key)"
+        for (field, _) in RowFields.named {
+            if let t = text(of: field) { l += "|" + t }
+        }
         return l
     }
 }

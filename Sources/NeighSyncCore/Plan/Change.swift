@@ -31,10 +31,16 @@ public struct Change: Hashable, Sendable {
     public var key: NeighborKey { (after ?? before!).key }
 
     /// For a set: the fields that differ (physical address, state, router flag, owner protocol, `flags` when a noarp
-    /// entry lacks extern_learn).
+    /// entry lacks extern_learn), by the one row comparison (`CanonicalRow.differences(from:)`); empty otherwise.
+    public var changedFields: RowFields {
+        guard action == .set, let before, let after else { return [] }
+        return CanonicalRow.differences(before, after)
+    }
+
+    /// For a set: the display of `changedFields`, with the before and after text of each.
     public var fields: [FieldChange] {
         guard action == .set, let before, let after else { return [] }
-        return Planner.differences(before, after)
+        return FieldChange.list(changedFields, have: before, want: after)
     }
 
     /// Why, for people: `absent`, `lladdr 02:…:01 → 02:…:02`, `adopt: entry exists without owner tag`,
@@ -43,10 +49,10 @@ public struct Change: Hashable, Sendable {
         switch action {
         case .create:
             var r = "absent" + (before.map { " (replaces \($0.state.iproute2Name) leftover)" } ?? "")
-            if let before, let after, let takeover = Planner.takeover(before, after) { r += ", " + takeover }
+            if let before, let after, let takeover = Self.takeover(before, after) { r += ", " + takeover }
             if !droppedFlags.isEmpty { r += ", drops flags " + droppedFlags.words.joined(separator: " ") }
             return r
-        case .set: return Planner.reason(fields, have: before!, want: after!)
+        case .set: return Self.reason(changedFields, have: before!, want: after!)
         case .delete:
             if let b = before, b.state.isLeftover && !b.state.isStatic {
                 return "owned \(b.state.iproute2Name) leftover not in desired state"
@@ -59,7 +65,7 @@ public struct Change: Hashable, Sendable {
     /// and a plain create. Netlink: a REPLACE without `NTF_EXT_LEARNED` clears it.
     public var droppedFlags: NeighborFlags {
         guard action != .delete, let before, let after else { return [] }
-        return Planner.droppedFlags(before, after)
+        return Self.droppedFlags(before, after)
     }
 
     /// The netlink write that carries the change out. Netlink: RTM_NEWNEIGH CREATE|EXCL / REPLACE / RTM_DELNEIGH; a
@@ -71,5 +77,47 @@ public struct Change: Hashable, Sendable {
         case .set: return .set(after!)
         case .delete: return .delete(before!)
         }
+    }
+
+    /// The display reason of a set from the changed fields: `lladdr A → B`, `state A → B`, `router A → B`; `takes
+    /// over from protocol 11 (zebra)` when the entry carries another owner's protocol; an adoption note when only a
+    /// missing owner tag differs; `add extern_learn: keeps the noarp entry from the kernel's garbage collection`
+    /// when a noarp entry lacks the flag; `drops flags extern_learn` when the write clears flags the entry carries.
+    static func reason(_ changed: RowFields, have: IpNetRow2, want: IpNetRow2) -> String {
+        var parts: [String] = []
+        for (field, label) in [(RowFields.physicalAddress, "lladdr"), (.state, "state"), (.isRouter, "router")]
+        where changed.contains(field) {
+            let f = FieldChange.list(field, have: have, want: want)[0]
+            parts.append("\(label) \(f.before) → \(f.after)")
+        }
+        let added = want.flags.subtracting(have.flags)
+        if added.contains(.externallyLearned) && want.state == .noarp {
+            parts.append("add extern_learn: keeps the noarp entry from the kernel's garbage collection")
+        } else if !added.isEmpty {
+            parts.append("add flags " + added.words.joined(separator: " "))
+        }
+        if changed.contains(.protocol) {
+            if let takeover = takeover(have, want) {
+                parts.append(takeover)
+            } else if parts.isEmpty {
+                parts.append("adopt: entry exists without owner tag")
+            }
+        }
+        let dropped = droppedFlags(have, want)
+        if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// `takes over from protocol 11 (zebra)` when writing `want` over the kernel's `have` (a set, or a create over
+    /// an INCOMPLETE/FAILED leftover) replaces another owner's protocol; nil when `have` carries none or ours.
+    static func takeover(_ have: IpNetRow2, _ want: IpNetRow2) -> String? {
+        guard have.protocol != 0 && have.protocol != want.protocol else { return nil }
+        return "takes over from protocol \(NeighborProtocolName.described(have.protocol))"
+    }
+
+    /// The flags of `have` that writing `want` over it clears: those a REPLACE clears when not asked for
+    /// (`NeighborFlags.clearedByReplace`) and `want` does not carry. Netlink: `neigh_update_ext_learned()`.
+    static func droppedFlags(_ have: IpNetRow2, _ want: IpNetRow2) -> NeighborFlags {
+        have.flags.intersection(NeighborFlags.clearedByReplace).subtracting(want.flags)
     }
 }

@@ -59,9 +59,9 @@ public struct WatchScope: Hashable, Sendable {
         }
     }
 
-    /// True when the kernel's row already equals the desired one in every field the planner compares (link-layer
-    /// address unless the kernel chooses it, state, router flag, owner protocol): the planner's own comparison.
+    /// True when the kernel's row already equals the desired one: the planner's own comparison
+    /// (`CanonicalRow.differences(from:)`) finds no field to change.
     static func matches(_ have: IpNetRow2, _ want: IpNetRow2) -> Bool {
-        Planner.differences(have, want).isEmpty
+        CanonicalRow.differences(have, want).isEmpty
     }
 }

@@ -35,12 +35,9 @@ public struct PlanRenderer: Sendable {
     /// One change: `  + 192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 permanent  # absent`.
     public func line(_ c: Change) -> String {
         let row = c.after ?? c.before!
-        var s = "  \(c.action.symbol) \(c.key.address) dev \(DisplayText.escaped(c.interfaceName))"
-        if row.physicalAddress.count > 0 { s += " lladdr \(row.physicalAddress)" }
-        s += " \(row.state.rawValue)"
-        if row.isRouter { s += " router" }
-        s += "  # \(c.reason)"
-        if let src = c.source { s += " (\(DisplayText.escaped(src.description)))" }
+        let s = "  \(c.action.symbol) "
+            + RowText.head(c.key.address, interfaceName: c.interfaceName, physicalAddress: row.physicalAddress)
+            + Self.tail(row.state, isRouter: row.isRouter, reason: c.reason, source: c.source)
         guard color else { return s }
         let code: String
         switch c.action {
@@ -72,13 +69,18 @@ public struct PlanRenderer: Sendable {
     /// vlan100 (n.yaml:12:5)`, with `, optional` after the reason for an `optional: true` entry. The name, reason
     /// and source are escaped (`DisplayText`), as in a change's line.
     public func line(_ p: PendingNeighbor) -> String {
-        var s = "  ? \(p.address.withoutScope) dev \(DisplayText.escaped(p.interfaceName))"
-        if p.physicalAddress.count > 0 { s += " lladdr \(p.physicalAddress)" }
-        s += " \(p.state.rawValue)"
-        if p.isRouter { s += " router" }
-        s += "  # \(DisplayText.escaped(p.reason))"
-        if p.isOptional { s += ", optional" }
-        if let src = p.source { s += " (\(DisplayText.escaped(src.description)))" }
+        let s = "  ? " + RowText.head(p.address, interfaceName: p.interfaceName, physicalAddress: p.physicalAddress)
+            + Self.tail(p.state, isRouter: p.isRouter, reason: DisplayText.escaped(p.reason)
+                            + (p.isOptional ? ", optional" : ""), source: p.source)
         return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
+    }
+
+    /// ` STATE [router]  # REASON (SOURCE)`: the end of a change's and a pending entry's line; the source escaped.
+    static func tail(_ state: NeighborState, isRouter: Bool, reason: String, source: SourceMark?) -> String {
+        var s = " \(state.rawValue)"
+        if isRouter { s += " router" }
+        s += "  # \(reason)"
+        if let source { s += " (\(DisplayText.escaped(source.description)))" }
+        return s
     }
 }

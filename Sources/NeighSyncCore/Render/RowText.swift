@@ -7,12 +7,26 @@ import IpNetCore
 public enum RowText {
     /// The line, without a newline. `interfaceName` falls back to `if<N>`.
     public static func line(_ r: IpNetRow2, interfaceName: String?) -> String {
-        var s = "\(r.address.withoutScope) dev \(DisplayText.escaped(interfaceName ?? "if\(r.effectiveInterfaceIndex)"))"
-        if r.physicalAddress.count > 0 { s += " lladdr \(r.physicalAddress)" }
+        var s = head(r.address, interfaceName: interfaceName ?? "if\(r.effectiveInterfaceIndex)",
+                     physicalAddress: r.physicalAddress)
         if r.isRouter { s += " router" }
         for w in r.flags.words { s += " " + w }
         s += " \(r.state.iproute2Name)"
         if r.protocol != 0 { s += " proto \(NeighborProtocolName.word(r.protocol))" }
+        return s
+    }
+
+    /// `ADDRESS dev NAME [lladdr MAC]`, the start of every text rendering of a row (this `line`, a plan's change
+    /// and pending lines, apply's `created …` lines): the address without its scope id, the interface name escaped
+    /// (`DisplayText`), the MAC when the row has one. iproute2 equivalent: the start of `print_neigh()`.
+    public static func head(_ address: IpAddress, interfaceName: String, physicalAddress: PhysicalAddress) -> String {
+        var s = address.withoutScope.description
+        s += " dev "
+        s += DisplayText.escaped(interfaceName)
+        if physicalAddress.count > 0 {
+            s += " lladdr "
+            s += physicalAddress.description
+        }
         return s
     }
 }

@@ -78,18 +78,19 @@ struct ApplyCommand: ParsableCommand {
                     throw Console.fail("\(planFile) is a desired-state file (or directory), not a saved plan; apply "
                                        + "it with '\(Self.desiredStateCommand(planFile: planFile))'", json: json)
                 }
-                throw Console.fail("\(error)", json: json)
+                throw Console.fail(error, outcome: "nothing was applied", json: json)
             }
             // The plan's `namespace` (required; null = the namespace of the process that made it) decides where it
             // goes; a --netns that names another namespace is refused, naming both.
             switch (saved?.namespace, namespace) {
             case (let n?, let given?) where n != given:
-                throw Console.fail("\(planFile) was made for \(Self.namespaceLabel(n)), not "
-                                   + "\(Self.namespaceLabel(given)); apply it without --netns, or make the plan "
+                throw Console.fail("\(planFile) was made for \(RunNamespace(name: n).label), not "
+                                   + "\(RunNamespace(name: given).label); apply it without --netns, or make the plan "
                                    + "with --netns \(given)", json: json)
             case (nil, let given?):
                 throw Console.fail("\(planFile) was made for the network namespace of the process that made it "
-                                   + "(namespace: null), not \(Self.namespaceLabel(given)); apply it without --netns "
+                                   + "(namespace: null), not \(RunNamespace(name: given).label); apply it without "
+                                   + "--netns "
                                    + "in that namespace, or make the plan with --netns \(given)", json: json)
             case (let n?, _): namespace = n
             case (nil, nil): break
@@ -97,43 +98,40 @@ struct ApplyCommand: ParsableCommand {
         }
         // The sockets first: the lock is keyed by the namespace they live in, and the name is checked against it.
         let table: NeighborTable
-        do { table = try NeighborTable(namespace: namespace) } catch let e as IpNetError {
-            throw Console.fail(e, json: json)
-        } catch { throw Console.fail("\(error)", json: json) }
+        do { table = try NeighborTable(namespace: namespace) } catch {
+            throw Console.fail(error, outcome: "nothing was applied", json: json)
+        }
         let lock = try Self.takeLock(table, netns: namespace, timeout: lockTimeout, json: json)
         defer { withExtendedLifetime(lock) {} }
-        if let problem = Self.namespaceProblem(table, netns: namespace, changes: nil) {
+        let named = RunNamespace(name: namespace)
+        if let problem = named.problem(table.namespaceStatus(), changes: nil) {
             try? operations.record(nil, error: problem, seconds: Date().timeIntervalSince(started))
             throw Console.fail(problem, json: json)
         }
 
-        var plan: Plan
+        let run: Reconciliation
+        let plan: Plan
         var desired: [NeighborState: Int]?     // for --metrics
         do {
             if let saved {
-                plan = try Self.replan(saved, table: table, path: planFile!)
-                plan.pending = saved.plan.pending?.compactMap(\.pendingNeighbor) ?? []
-                if metrics != nil {
-                    desired = RunMetrics.desired(try saved.desiredRows().map(\.row.state) + plan.pending.map(\.state))
-                }
+                run = try Reconciliation.gather(saved, path: planFile!, table: table)
+                plan = try run.plan(replaying: saved, path: planFile!)
             } else {
-                let r = try Reconciliation.gather(path: file!, table: table)
+                run = try Reconciliation.gather(path: file!, table: table)
                 // Warnings only with -v: a scheduled apply that changes nothing stays silent (validate and plan
                 // show them every time).
-                if verbose { Console.warn(r.state.warnings) }
+                if verbose { Console.warn(run.state.warnings) }
                 Phases.mark("load+read")
-                plan = r.plan()
-                if metrics != nil { desired = RunMetrics.desired(r.desired.map(\.row.state) + r.pending.map(\.state)) }
+                plan = run.plan()
                 Phases.mark("plan")
             }
-        } catch let list as DiagnosticList {
-            try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
-            Console.report(list, "nothing was applied", json: json)
-            throw ExitCode(1)
-        } catch let e as IpNetError {
-            throw Console.fail(e, json: json)
+            if metrics != nil { desired = RunMetrics.desired(run.desired.map(\.row.state) + run.pending.map(\.state)) }
         } catch {
-            throw Console.fail("\(error)", json: json)
+            // A file that does not load or resolve is logged and reported (--report) as the run's error.
+            if let list = error as? DiagnosticList {
+                try? operations.record(nil, error: list.description, seconds: Date().timeIntervalSince(started))
+            }
+            throw Console.fail(error, outcome: "nothing was applied", json: json)
         }
         if !plan.isEmpty && !Capabilities.hasNetAdmin {
             throw Console.fail("ERROR_ACCESS_DENIED: applying "
@@ -144,19 +142,19 @@ struct ApplyCommand: ParsableCommand {
         // The text of a fully successful run is rendered on a second thread while the kernel does the writes.
         let changes = plan.changes
         let prerendered = common.output == .text && !changes.isEmpty
-            ? BackgroundWork { Self.appliedLines(changes) } : nil
+            ? BackgroundWork { ApplyRenderer.appliedLines(changes) } : nil
         let report: ApplyReport
-        do { report = try Applier.apply(plan, to: table, force: force); Phases.mark("write") } catch {
+        do { report = try run.apply(plan, to: table, force: force); Phases.mark("write") } catch {
             try? operations.record(nil, error: "\(error)", seconds: Date().timeIntervalSince(started))
             do {
                 try metrics?.write(report: nil, refused: plan, converged: false, desired: desired, table: table,
                                    ownerProtocol: plan.ownerProtocol)
             } catch let failure { Console.err("error: \(failure)") }
-            throw Console.fail("\(error)", json: json)
+            throw Console.fail(error, outcome: "nothing was applied", json: json)
         }
         let seconds = Date().timeIntervalSince(started)
         // Writes into a namespace deleted (or replaced) meanwhile went nowhere that matters: that is a failure.
-        let moved = Self.namespaceProblem(table, netns: namespace, changes: report.outcomes.count)
+        let moved = named.problem(table.namespaceStatus(), changes: report.outcomes.count)
         var recorded = true
         do { try operations.record(report, error: moved, seconds: seconds) } catch {
             Console.err("error: \(error)")
@@ -189,7 +187,9 @@ struct ApplyCommand: ParsableCommand {
             if allApplied, !(verbose && !report.pending.isEmpty), let text = try? prerendered?.wait() {
                 Console.out(text + report.summary + "\n")
             } else {
-                printText(report)
+                let (text, errors) = ApplyRenderer(verbose: verbose).render(report)
+                for e in errors { Console.err(e) }
+                Console.out(text)
             }
             Phases.mark("output")
         }
@@ -205,11 +205,6 @@ struct ApplyCommand: ParsableCommand {
         }
         if let moved { Console.err("error: \(moved)") }
         if !report.succeeded || !recorded || moved != nil { throw ExitCode(1) }
-    }
-
-    /// `network namespace 'NAME'`, or `the network namespace of this process`: how messages name the namespace.
-    static func namespaceLabel(_ netns: String?) -> String {
-        netns.map { "network namespace '\(DisplayText.escaped($0))'" } ?? "the network namespace of this process"
     }
 
     /// Takes the per-namespace lock of the namespace `table`'s socket lives in (`ApplyLock`), waiting up to
@@ -241,7 +236,8 @@ struct ApplyCommand: ParsableCommand {
         }
         let result: Result<ApplyLock, ApplyLock.Failure>
         do throws(ApplyLock.Failure) {
-            result = .success(try ApplyLock(namespace: identity, label: namespaceLabel(netns), timeout: timeout,
+            result = .success(try ApplyLock(namespace: identity, label: RunNamespace(name: netns).label,
+                                            timeout: timeout,
                                             interrupted: stopRequested))
         } catch {
             result = .failure(error)
@@ -253,7 +249,8 @@ struct ApplyCommand: ParsableCommand {
         switch result {
         case .success(let lock):
             if let late {
-                _ = Console.fail("interrupted by SIG\(late) after taking the lock of \(namespaceLabel(netns)); "
+                _ = Console.fail("interrupted by SIG\(late) after taking the lock of "
+                                 + "\(RunNamespace(name: netns).label); "
                                  + "nothing was applied", json: json)
                 throw ExitCode(status(late))
             }
@@ -262,22 +259,6 @@ struct ApplyCommand: ParsableCommand {
             _ = Console.fail("\(f)", json: json)
             throw ExitCode(f.signal.map(status) ?? 1)
         }
-    }
-
-    /// Why the run must fail because `--netns NAME` no longer names the namespace `table` writes to (deleted, or
-    /// deleted and created again), or nil. `changes` is nil before writing, else the number of changes written.
-    static func namespaceProblem(_ table: NeighborTable, netns: String?, changes: Int?) -> String? {
-        let label = namespaceLabel(netns)
-        let what: String
-        switch table.namespaceStatus() {
-        case .unchanged: return nil
-        case .deleted: what = "\(label) was deleted while neighsync was working in it"
-        case .replaced(let now): what = "\(label) was deleted and created again (now \(now)) while neighsync was "
-            + "working in it"
-        }
-        guard let changes, changes > 0 else { return what + "; nothing was applied" }
-        return what + ": the \(changes) changes went to the old, detached namespace, not to the one named "
-            + "'\(netns ?? "")' now. Run apply again"
     }
 
     /// True when `path` looks like a desired-state file rather than a saved plan: a directory, a name ending in
@@ -302,93 +283,6 @@ struct ApplyCommand: ParsableCommand {
         return ["version", "owner", "prune", "maxDeletes", "defaults", "neighbors"].contains { key in
             text.hasPrefix(key + ":")
         }
-    }
-
-    /// Recomputes a saved plan against the live table; refuses when the table changed since it was made.
-    static func replan(_ saved: PlanFile, table: NeighborTable, path: String) throws -> Plan {
-        let links = try table.links()
-        // The host check of `apply -f`, on every saved row before any write: one bad row refuses the whole plan.
-        if let problem = saved.hostProblem(links: links) {
-            throw RecordError("\(path): \(problem); nothing was applied. Run 'neighsync plan' again against this "
-                              + "host")
-        }
-        let current = try table.table(family: .unspecified)
-        let desired = try saved.desiredRows()
-        let stale = "\(path) is stale: the neighbor table changed since the plan was made; run 'neighsync plan' again"
-        guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
-                                  ownerProtocol: saved.ownerProtocol) == saved.fingerprint
-        else { throw RecordError(stale) }
-        if let change = saved.linkChange(links: links) {
-            throw RecordError("\(path) is stale: \(change) since the plan was made; run 'neighsync plan' again")
-        }
-        guard let prune = saved.pruneMode else { throw RecordError("\(path): unknown prune mode '\(saved.prune)'") }
-        let plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: saved.ownerProtocol,
-                                prune: prune, maxDeletes: saved.maxDeletes)
-        // The same writes to the same entries: compared as canonical rows, never as display text (a row's
-        // reachability time grows every tick).
-        guard try saved.plan.changes.map(CanonicalChange.init) == plan.changes.map(CanonicalChange.init)
-        else { throw RecordError(stale) }
-        return plan
-    }
-
-    /// `created|set|deleted ADDRESS dev NAME [lladdr MAC]` for each change, as written when all succeed.
-    static func appliedLines(_ changes: [Change]) -> String {
-        var text = ""
-        text.reserveCapacity(changes.count * 64)
-        for c in changes {
-            switch c.action {
-            case .create: text += "created "
-            case .set: text += "set "
-            case .delete: text += "deleted "
-            }
-            text += what(c)
-            text += "\n"
-        }
-        return text
-    }
-
-    /// `ADDRESS dev NAME [lladdr MAC]` of a change.
-    static func what(_ c: Change) -> String {
-        let row = c.after ?? c.before!
-        var what = c.key.address.description
-        what += " dev "
-        what += DisplayText.escaped(c.interfaceName)
-        if row.physicalAddress.count > 0 {
-            what += " lladdr "
-            what += row.physicalAddress.description
-        }
-        return what
-    }
-
-    func printText(_ report: ApplyReport) {
-        var text = ""
-        text.reserveCapacity(report.changes.count * 64)
-        var changed = false
-        for o in report.outcomes {
-            let c = o.change
-            let what = Self.what(c)
-            switch o.result {
-            case .applied(let a):
-                changed = true
-                switch a {
-                case .create: text += "created "
-                case .set: text += "set "
-                case .delete: text += "deleted "
-                }
-                text += what
-                text += "\n"
-            case .converged(let why):
-                if verbose { text += "converged \(what) (\(why))\n" }
-            case .failed(let e):
-                Console.err("error: \(e.windowsName): \(c.action.rawValue) \(what): \(e.reason)")
-            }
-        }
-        if verbose {
-            let r = PlanRenderer(color: false)
-            for p in report.pending { text += r.line(p).dropFirst(2) + "\n" }
-        }
-        if changed || verbose || !report.succeeded || !report.parameters.isEmpty { text += report.summary + "\n" }
-        Console.out(text)
     }
 
     /// The command line that applies `planFile` as a desired state: this run's own arguments with the plan file given

@@ -32,8 +32,8 @@ struct FleetPlanRun {
 
     func run() throws {
         let hosts: [FleetHost]
-        do { hosts = try FleetHost.discover(directory: directory) } catch let e as RecordError {
-            throw Console.fail(e.description, json: json)
+        do { hosts = try FleetHost.discover(directory: directory) } catch {
+            throw Console.fail(error, outcome: "no plan was made", json: json)
         }
         if hosts.isEmpty {
             throw Console.fail("--hosts \(directory): no host directories in it; each host is a directory NAME "
@@ -91,14 +91,9 @@ struct FleetPlanRun {
         let r: Reconciliation
         do {
             r = try Reconciliation.gather(path: host.neighborsPath, snapshot: host.statePath, links: nil)
-        } catch let list as DiagnosticList {
-            let summary = "\(list.countText); no plan was made"
-            return failed(ErrorDocument(list, summary: summary), text: list.rendered() + summary)
-        } catch let e as IpNetError {
-            return failed(ErrorDocument(message: e.description, status: e.windowsName),
-                          text: "error: \(e.description)")
         } catch {
-            return failed(ErrorDocument(message: "\(error)"), text: "error: \(error)")
+            let f = Console.failure(error, outcome: "no plan was made")
+            return failed(f.document, text: f.text)
         }
         let warnings = r.warnings(adding: r.coexistenceWarnings())
         if warnings.count > 0 {

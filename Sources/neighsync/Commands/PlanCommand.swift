@@ -78,13 +78,8 @@ struct PlanCommand: ParsableCommand {
                                                            ownerProtocol: r.state.ownerProtocol, current: r.current,
                                                            table: table, netns: common.netns)
             }
-        } catch let list as DiagnosticList {
-            Console.report(list, "no plan was made", json: json)
-            throw ExitCode(1)
-        } catch let e as IpNetError {
-            throw Console.fail(e, json: json)
-        } catch let e as RecordError {
-            throw Console.fail(e.description, json: json)
+        } catch {
+            throw Console.fail(error, outcome: "no plan was made", json: json)
         }
         Console.warn(r.warnings(adding: coexistence))
         let plan = r.plan()
@@ -97,7 +92,7 @@ struct PlanCommand: ParsableCommand {
             do {
                 try PlanFile(namespace: common.netns, desired: r.desired, links: r.links, current: r.current,
                              plan: plan).write(to: out)
-            } catch { throw Console.fail("\(error)", json: json) }
+            } catch { throw Console.fail(error, outcome: "no plan was made", json: json) }
         }
         switch common.output {
         case .json: Console.out(try Console.json(PlanDocument(plan)))

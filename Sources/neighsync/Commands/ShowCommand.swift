@@ -66,8 +66,8 @@ struct ShowCommand: ParsableCommand {
                 sets = try table.parameters()
                 initial = try table.isInitialNamespace()
             }
-        } catch let e as IpNetError {
-            throw Console.fail(e.description)
+        } catch {
+            throw Console.fail(error, outcome: "nothing was shown")
         }
         var shownLinks = links
         if let interface {

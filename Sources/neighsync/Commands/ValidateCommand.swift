@@ -48,8 +48,8 @@ struct ValidateCommand: ParsableCommand {
             interfaces = Set(state.neighbors.map(\.interface.description)).count
             if !offline {
                 let table: NeighborTable
-                do { table = try NeighborTable(namespace: common.netns) } catch let e as IpNetError {
-                    throw Console.fail(e, json: common.output == .json,
+                do { table = try NeighborTable(namespace: common.netns) } catch {
+                    throw Console.fail(error, outcome: "nothing was applied", json: common.output == .json,
                                        hint: "; to check the file without the host, pass --offline")
                 }
                 let links = try table.links()

@@ -17,8 +17,8 @@ struct EntrySession {
         do {
             let table = try NeighborTable(namespace: common.netns)
             try body(table)
-        } catch let e as IpNetError {
-            throw Console.fail(e, json: common.output == .json)
+        } catch {
+            throw Console.fail(error, outcome: "nothing was done", json: common.output == .json)
         }
     }
 

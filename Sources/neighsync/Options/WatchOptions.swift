@@ -121,7 +121,7 @@ struct WatchOptions: ParsableArguments {
             let table = try NeighborTable(namespace: netns)
             // Both sockets must live in one namespace (the name could have been re-created between the two opens).
             guard let identity = table.namespaceIdentity, events.namespaceIdentity == identity else {
-                Console.err("error: \(ApplyCommand.namespaceLabel(netns)) changed while neighsync was opening it "
+                Console.err("error: \(RunNamespace(name: netns).label) changed while neighsync was opening it "
                             + "(or /proc is not mounted); start again")
                 return 1
             }
@@ -143,13 +143,13 @@ struct WatchOptions: ParsableArguments {
             let reloadState = { ApplyRound.admit(DesiredStateLoader.load(path: path, regularOnly: true), table: table) }
             let watcher = Watcher(state: state, table: table, events: events, logger: logger ?? RunLogger(format: .text),
                                   settings: settings, namespace: identity,
-                                  namespaceLabel: ApplyCommand.namespaceLabel(netns),
+                                  named: RunNamespace(name: netns),
                                   namespaceStatus: { table.namespaceStatus() },
                                   reload: reloadState)
             metricsRecord?.written = true       // from here on the watcher writes them
             return watcher.run()
         } catch let e as IpNetError {
-            StandardError.write(DisplayText.sanitized("error: \(e.description)\n"))
+            _ = Console.fail(e)
             return 1
         }
     }

@@ -33,15 +33,43 @@ enum Console {
 
     /// `fail` for a kernel error: `error: STATUS: reason`, and the status in the JSON document. `hint` is appended.
     static func fail(_ e: IpNetError, json: Bool = false, hint: String = "") -> ExitCode {
-        fail(e.description + hint, json: json, status: e.windowsName)
+        fail(e as any Error, outcome: "", json: json, hint: hint)
     }
 
     /// Prints file diagnostics (with source lines and carets) and the closing count line, e.g.
     /// `2 errors; nothing was applied`, to stderr; with `json`, also the `ErrorDocument` on stdout.
     static func report(_ list: DiagnosticList, _ outcome: String, json: Bool = false) {
-        let summary = "\(list.countText); \(outcome)"
-        err(list.rendered() + summary)
-        if json { out((try? Console.json(ErrorDocument(list, summary: summary))) ?? "") }
+        _ = fail(list, outcome: outcome, json: json)
+    }
+
+    /// The one place where a failure becomes what the user sees and the exit status: prints `failure(_:outcome:)`'s
+    /// text to stderr and, with `json`, its `ErrorDocument` on stdout, and returns exit code 1 to throw. An
+    /// `ExitCode` (the failure was already reported) is returned as it is.
+    static func fail(_ error: any Error, outcome: String, json: Bool = false, hint: String = "") -> ExitCode {
+        if let code = error as? ExitCode { return code }
+        let f = failure(error, outcome: outcome, hint: hint)
+        err(f.text)
+        if json { out((try? Console.json(f.document)) ?? "") }
+        return ExitCode(1)
+    }
+
+    /// What a failure shows, by the layer it comes from: file diagnostics (`DiagnosticList`) compiler style with
+    /// source lines and carets, then the count line with `outcome` (`2 errors; no plan was made`); a kernel error
+    /// (`IpNetError`) as `error: STATUS: reason` + `hint`, its Windows status in the JSON document; anything else
+    /// (a state file, a plan file, a refusal) as `error: ` + its description. The JSON is the `ErrorDocument`.
+    static func failure(_ error: any Error, outcome: String, hint: String = "")
+        -> (text: String, document: ErrorDocument) {
+        switch error {
+        case let list as DiagnosticList:
+            let summary = "\(list.countText); \(outcome)"
+            return (list.rendered() + summary, ErrorDocument(list, summary: summary))
+        case let e as IpNetError:
+            let message = e.description + hint
+            return ("error: " + message, ErrorDocument(message: message, status: e.windowsName))
+        default:
+            let message = "\(error)" + hint
+            return ("error: " + message, ErrorDocument(message: message))
+        }
     }
 
     /// Prints the warnings of a file that loaded (compiler style, with a closing count) to stderr; nothing when
