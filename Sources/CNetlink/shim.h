@@ -81,6 +81,8 @@ static inline int neighsync_packet_open(int ifindex, uint16_t ethertype, uint8_t
     if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
         int e = errno; close(fd); return -e;
     }
+    int one = 1;
+    if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one) != 0) { int e = errno; close(fd); return -e; }
     struct sockaddr_ll sll;
     memset(&sll, 0, sizeof sll);
     sll.sll_family = AF_PACKET;
@@ -110,13 +112,34 @@ static inline long neighsync_packet_send(int fd, int ifindex, uint16_t ethertype
     return n < 0 ? -errno : n;
 }
 
-/* Reads one frame without blocking; frames this host sent (PACKET_OUTGOING) are reported with length 0.
+/* Reads one frame without blocking; frames this host sent (PACKET_OUTGOING) are reported with length 0. Writes
+   the packet type the kernel gave the frame (`sll_pkttype`: PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST,
+   PACKET_OTHERHOST) to `pkttype`, and 1 to `vlan_tagged` when the frame carried an 802.1Q/802.1ad tag the kernel
+   moved out of the data (PACKET_AUXDATA: TP_STATUS_VLAN_VALID or a non-zero tp_vlan_tci), else 0.
    Returns the frame length, 0 for a skipped frame, or -errno (-EAGAIN when nothing is queued). */
-static inline long neighsync_packet_receive(int fd, void *buf, size_t size) {
+static inline long neighsync_packet_receive(int fd, void *buf, size_t size, int *pkttype, int *vlan_tagged) {
     struct sockaddr_ll from;
-    socklen_t len = sizeof from;
-    long n = (long)recvfrom(fd, buf, size, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &len);
+    memset(&from, 0, sizeof from);
+    struct iovec iov = { .iov_base = buf, .iov_len = size };
+    union { struct cmsghdr align; char bytes[CMSG_SPACE(sizeof(struct tpacket_auxdata))]; } control;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.bytes;
+    msg.msg_controllen = sizeof control.bytes;
+    long n = (long)recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0) return -errno;
+    *pkttype = from.sll_pkttype;
+    *vlan_tagged = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+        struct tpacket_auxdata aux;
+        memcpy(&aux, CMSG_DATA(c), sizeof aux);
+        if ((aux.tp_status & TP_STATUS_VLAN_VALID) || aux.tp_vlan_tci != 0) *vlan_tagged = 1;
+    }
     if (from.sll_pkttype == PACKET_OUTGOING || (size_t)n > size) return 0;
     return n;
 }

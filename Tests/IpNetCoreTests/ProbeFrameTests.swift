@@ -117,6 +117,72 @@ import Testing
         #expect(ProbeAnswer.decode(frame: zeroOption) == nil)
     }
 
+    /// The peer's advertisement with its options replaced by `options` (and optionally another IPv6 source), the
+    /// payload length and checksum recomputed: a valid frame apart from what the options say.
+    static func advertisement(options: [UInt8], source: [UInt8]? = nil) -> [UInt8] {
+        var f = Array(peerAdvertisement[0..<78]) + options
+        if let source { f.replaceSubrange(22..<38, with: source) }
+        let payload = f.count - 54
+        f[18] = UInt8(payload >> 8)
+        f[19] = UInt8(payload & 0xff)
+        f[56] = 0
+        f[57] = 0
+        let sum = InternetChecksum.icmpv6(source: Array(f[22..<38]), destination: Array(f[38..<54]), icmp: f[54...])
+        f[56] = UInt8(sum >> 8)
+        f[57] = UInt8(sum & 0xff)
+        return f
+    }
+
+    static func tlla(_ mac: String, units: UInt8 = 1) -> [UInt8] {
+        [2, units] + PhysicalAddress(mac)!.bytes + [UInt8](repeating: 0, count: Int(units) * 8 - 8)
+    }
+
+    // Red-team findings 1 and 2 (issue 15): an 802.1Q-tagged answer and one sent to another host's MAC are frames
+    // the kernel would not learn from on this interface, so they are no answer.
+    @Test func taggedAndOtherHostFramesAreNoAnswer() {
+        for f in [Self.peerArpReply, Self.peerAdvertisement] {
+            #expect(ProbeAnswer.decode(frame: f, packetType: 0, vlanTagged: true) == nil)
+            #expect(ProbeAnswer.decode(frame: f, packetType: 3) == nil) // PACKET_OTHERHOST
+            #expect(ProbeAnswer.decode(frame: f, packetType: 4) == nil) // PACKET_OUTGOING
+            #expect(ProbeAnswer.decode(frame: f, packetType: 0) != nil) // PACKET_HOST
+        }
+        #expect(ProbeAnswer.decode(frame: Self.peerDadAdvertisement, packetType: 2) != nil) // PACKET_MULTICAST
+        // A tag still in the data (not offloaded): EtherType 0x8100 is neither ARP nor IPv6.
+        let inline = Array(Self.peerArpReply[0..<12]) + [0x81, 0x00, 0x00, 0x64] + Array(Self.peerArpReply[12...])
+        #expect(ProbeAnswer.decode(frame: inline) == nil)
+    }
+
+    // Red-team finding 3 (issue 15): the MAC reported is the one the kernel would learn.
+    @Test func advertisedAddressIsTheOneTheKernelWouldLearn() {
+        let evil = PhysicalAddress("02:ee:00:00:00:ee")!
+        // The rebuilt frame with the original option decodes as before (the helper is sound).
+        #expect(ProbeAnswer.decode(frame: Self.advertisement(options: Self.tlla("02:00:00:00:bb:02")))
+                == ProbeAnswer.decode(frame: Self.peerAdvertisement))
+        // Two TLLA options: the first counts, as ndisc_parse_options() keeps the first.
+        let two = Self.advertisement(options: Self.tlla("02:ee:00:00:00:ee") + Self.tlla("02:ee:00:00:00:ef"))
+        guard case .neighborAdvertisement(_, let mac, _, _, _)? = ProbeAnswer.decode(frame: two) else {
+            Issue.record("two TLLA options: no answer")
+            return
+        }
+        #expect(mac == evil)
+        // An unknown option before the TLLA is skipped.
+        let unknown = Self.advertisement(options: [200, 1, 0, 0, 0, 0, 0, 0] + Self.tlla("02:ee:00:00:00:ee"))
+        guard case .neighborAdvertisement(_, let mac2, _, _, _)? = ProbeAnswer.decode(frame: unknown) else {
+            Issue.record("unknown option then TLLA: no answer")
+            return
+        }
+        #expect(mac2 == evil)
+        // A TLLA of 16 bytes is not an Ethernet address: the advertisement is invalid.
+        #expect(ProbeAnswer.decode(frame: Self.advertisement(options: Self.tlla("02:ee:00:00:00:ee", units: 2))) == nil)
+        // No TLLA at all: it could teach no entry a MAC (not the Ethernet source's either).
+        #expect(ProbeAnswer.decode(frame: Self.advertisement(options: [])) == nil)
+        #expect(ProbeAnswer.decode(frame: Self.advertisement(options: [200, 1, 0, 0, 0, 0, 0, 0])) == nil)
+        // A multicast IPv6 source is invalid (RFC 4861 section 7.1.2 for the target; ipv6_rcv() for the source).
+        let multicastSource = Self.advertisement(options: Self.tlla("02:ee:00:00:00:ee"),
+                                                 source: IpAddress("ff02::1")!.bytes)
+        #expect(ProbeAnswer.decode(frame: multicastSource) == nil)
+    }
+
     @Test func wrongFamiliesAndMACsBuildNothing() {
         #expect(ProbeFrame.arpRequest(senderMAC: Self.ours, senderIP: nil, target: IpAddress("2001:db8::1")!) == nil)
         #expect(ProbeFrame.neighborSolicitation(senderMAC: Self.ours, source: nil, target: IpAddress("192.0.2.1")!) == nil)

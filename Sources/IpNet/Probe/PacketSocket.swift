@@ -40,14 +40,28 @@ final class PacketSocket {
                                            doing: "cannot send a probe on interface index \(interfaceIndex)")
     }
 
+    /// One received frame with what the kernel said about it.
+    struct Frame {
+        /// The frame, Ethernet header included (an offloaded VLAN tag is not in it).
+        var bytes: [UInt8]
+        /// `sll_pkttype`: host, broadcast, multicast, other host.
+        var packetType: UInt8
+        /// Whether it carried an 802.1Q tag (PACKET_AUXDATA).
+        var vlanTagged: Bool
+    }
+
     /// The next queued frame (not one this host sent), or nil when none is queued.
-    func receive(_ buffer: inout [UInt8]) -> [UInt8]? {
+    func receive(_ buffer: inout [UInt8]) -> Frame? {
         while true {
-            let n = buffer.withUnsafeMutableBytes { neighsync_packet_receive(fd, $0.baseAddress, $0.count) }
+            var packetType: Int32 = 0, vlanTagged: Int32 = 0
+            let n = buffer.withUnsafeMutableBytes {
+                neighsync_packet_receive(fd, $0.baseAddress, $0.count, &packetType, &vlanTagged)
+            }
             if n == -Int(EINTR) { continue }
             if n < 0 { return nil }
             if n == 0 { continue }
-            return Array(buffer[0..<n])
+            return Frame(bytes: Array(buffer[0..<n]), packetType: UInt8(truncatingIfNeeded: packetType),
+                         vlanTagged: vlanTagged != 0)
         }
     }
 }

@@ -15,7 +15,7 @@ public enum Prober {
     /// `accessDenied` (CAP_NET_RAW missing) or `notFound` (no such namespace) before any frame is sent; a request
     /// that cannot be sent (its interface vanished, went down) is recorded in `unsent`, the others still go out.
     /// `stop` is asked between sends and at least every 100 ms while listening: when it says true (watch mode got
-    /// SIGTERM) the run ends early with what it has.
+    /// SIGTERM) the run ends early with what it has, marked `interrupted` (not a result to record).
     public static func probe(_ requests: [ProbeRequest], namespace: String?, rate: Int, window: Duration,
                              maxAnswers: Int, stop: () -> Bool = { false }) throws(IpNetError) -> ProbeCapture {
         let path: String? = try namespace.map { name throws(IpNetError) in try NamespaceName.path(name) }
@@ -49,6 +49,7 @@ public enum Prober {
         var next = Loop.now()
         for (i, r) in requests.enumerated() {
             if stop() {
+                capture.interrupted = true
                 capture.unsent[i] = .notSupported("stopped before this probe was sent")
                 continue
             }
@@ -116,7 +117,11 @@ public enum Prober {
             while true {
                 drain(&capture)
                 let left = deadline - Self.now()
-                if left <= 0 || stop() { return }
+                if left <= 0 { return }
+                if stop() {
+                    capture.interrupted = true
+                    return
+                }
                 for i in fds.indices { fds[i].revents = 0 }
                 let ms = Int32(min((left + 999_999) / 1_000_000, 100))
                 let n = poll(&fds, nfds_t(fds.count), ms)
@@ -130,7 +135,8 @@ public enum Prober {
                 // At most 1,024 frames per socket per call, so a flood cannot hold the sender up for long.
                 for _ in 0..<1024 {
                     guard let frame = s.receive(&buffer) else { break }
-                    guard let answer = ProbeAnswer.decode(frame: frame) else { continue }
+                    guard let answer = ProbeAnswer.decode(frame: frame.bytes, packetType: frame.packetType,
+                                                          vlanTagged: frame.vlanTagged) else { continue }
                     if capture.received.count < maxAnswers {
                         capture.received.append(.init(interfaceIndex: s.interfaceIndex, answer: answer))
                     } else {

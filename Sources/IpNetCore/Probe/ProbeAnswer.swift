@@ -6,15 +6,24 @@ public enum ProbeAnswer: Hashable, Sendable {
     /// An ARP reply (op 2): who holds `senderIP` (`senderMAC`, the ARP sender hardware address, which is what a
     /// neighbor entry would learn) and to whom it was sent.
     case arpReply(senderMAC: PhysicalAddress, senderIP: IpAddress, targetMAC: PhysicalAddress, targetIP: IpAddress)
-    /// A neighbor advertisement for `target`: the advertised link-layer address (the Target Link-Layer Address
-    /// option, else the Ethernet source), the IPv6 source and destination, and the solicited flag.
+    /// A neighbor advertisement for `target`: the advertised link-layer address (the first Target Link-Layer
+    /// Address option, as `ndisc_parse_options()` keeps the first of duplicates), the IPv6 source and destination,
+    /// and the solicited flag.
     case neighborAdvertisement(target: IpAddress, linkLayerAddress: PhysicalAddress, source: IpAddress,
                                destination: IpAddress, solicited: Bool)
 
+    /// `sll_pkttype` values (packet(7)) of frames the kernel itself would process: addressed to this interface's
+    /// MAC (PACKET_HOST), broadcast or multicast. PACKET_OTHERHOST (another host's MAC) is dropped by `arp_rcv()`
+    /// and `ipv6_rcv()`, so it is no answer here either.
+    public static let acceptedPacketTypes: Set<UInt8> = [0, 1, 2]
+
     /// Decodes an Ethernet frame as an ARP reply or neighbor advertisement; nil for anything else. IPv6 extension
-    /// headers are not followed (an advertisement carries none).
-    public static func decode(frame f: [UInt8]) -> ProbeAnswer? {
-        guard f.count >= 14 else { return nil }
+    /// headers are not followed (an advertisement carries none). `packetType` is the kernel's `sll_pkttype` for the
+    /// frame and `vlanTagged` whether it carried an 802.1Q tag (PACKET_AUXDATA `TP_STATUS_VLAN_VALID`): a frame for
+    /// another host's MAC, or a tagged frame on the untagged interface, is one the kernel would not learn from on
+    /// this interface (a tagged frame belongs to a VLAN device, or is dropped), so it is no answer.
+    public static func decode(frame f: [UInt8], packetType: UInt8 = 0, vlanTagged: Bool = false) -> ProbeAnswer? {
+        guard f.count >= 14, !vlanTagged, acceptedPacketTypes.contains(packetType) else { return nil }
         let etherType = UInt16(f[12]) << 8 | UInt16(f[13])
         switch etherType {
         case ProbeFrame.etherTypeARP: return arpReply(f)
@@ -44,17 +53,26 @@ public enum ProbeAnswer: Hashable, Sendable {
               InternetChecksum.isValidICMPv6(source: src, destination: dst, icmp: icmp) else { return nil }
         let solicited = icmp[icmpStart + 4] & 0x40 != 0
         guard let target = IpAddress(bytes: icmp[(icmpStart + 8)..<(icmpStart + 24)]), !target.isMulticast,
-              let source = IpAddress(bytes: src), let destination = IpAddress(bytes: dst) else { return nil }
-        // Options: type, length in units of 8 bytes (0 is invalid: RFC 4861 section 4.6).
-        var lladdr = PhysicalAddress(bytes: Array(f[6..<12]))!
+              let source = IpAddress(bytes: src), !source.isMulticast,
+              let destination = IpAddress(bytes: dst) else { return nil }
+        // Options: type, length in units of 8 bytes (0 is invalid: RFC 4861 section 4.6). Like `ndisc_recv_na()`:
+        // the first Target Link-Layer Address option counts (later duplicates are ignored), one whose length is not
+        // that of an Ethernet address (8 bytes) makes the advertisement invalid, and an advertisement without one
+        // cannot teach a neighbor entry any MAC (`neigh_update()` with no lladdr leaves an unresolved entry as it
+        // is), so it is no answer.
+        var lladdr: PhysicalAddress?
         var at = icmpStart + 24
         while at < icmp.endIndex {
             guard at + 2 <= icmp.endIndex else { return nil }
             let length = Int(icmp[at + 1]) * 8
             guard length > 0, at + length <= icmp.endIndex else { return nil }
-            if icmp[at] == 2, length >= 8 { lladdr = PhysicalAddress(bytes: Array(icmp[(at + 2)..<(at + 8)]))! }
+            if icmp[at] == 2, lladdr == nil {
+                guard length == 8 else { return nil }
+                lladdr = PhysicalAddress(bytes: Array(icmp[(at + 2)..<(at + 8)]))
+            }
             at += length
         }
+        guard let lladdr else { return nil }
         return .neighborAdvertisement(target: target, linkLayerAddress: lladdr, source: source,
                                       destination: destination, solicited: solicited)
     }

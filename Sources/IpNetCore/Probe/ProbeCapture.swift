@@ -25,6 +25,9 @@ public struct ProbeCapture: Sendable {
     public var dropped = 0
     /// Frames sent.
     public var sent = 0
+    /// True when the run was cut short (watch mode's SIGTERM): probes not sent, or the window not waited out, so
+    /// the capture says nothing about the entries (a `silent` from it would be made up).
+    public var interrupted = false
 
     /// An empty capture.
     public init() {}

@@ -8,12 +8,12 @@ import NeighSyncCore
 /// `ndisc6` per entry).
 public enum VerifyRun {
     /// The most answers kept per probe on average, so a flood of ARP replies cannot grow memory without bound.
-    static let answersPerProbe = 16
+    static let answersPerProbe = VerifyMatcher.answersPerProbe
 
     /// Probes `rows` (and lists `pending` as skipped) in `namespace` (nil: the caller's), `rate` probes per second,
     /// collecting answers for `timeout` after the last one. Throws `accessDenied` without CAP_NET_RAW before any
     /// socket is opened or frame sent (only when there is something to probe). `stop` ends the run early (watch
-    /// mode's SIGTERM): probes not sent then are `skipped`.
+    /// mode's SIGTERM): the report is then `interrupted`, and is no result (probes not sent then are `skipped`).
     public static func run(rows: [DesiredRow], pending: [PendingNeighbor], links: [Link],
                            addresses: [InterfaceAddress], namespace: String?, rate: Int,
                            timeout: Duration, stop: () -> Bool = { false }) throws(IpNetError) -> VerifyReport {
@@ -22,8 +22,10 @@ public enum VerifyRun {
         guard Capabilities.hasNetRaw else { throw accessDenied(probes: plan.probes.count) }
         let capture = try Prober.probe(plan.probes.map(\.request), namespace: namespace, rate: rate, window: timeout,
                                        maxAnswers: answersPerProbe * plan.probes.count + 256, stop: stop)
-        return VerifyReport(entries: VerifyMatcher.classify(plan, capture: capture), timeout: timeout,
-                            probesSent: capture.sent, answersDropped: capture.dropped)
+        var report = VerifyReport(entries: VerifyMatcher.classify(plan, capture: capture), timeout: timeout,
+                                  probesSent: capture.sent, answersDropped: capture.dropped)
+        report.interrupted = capture.interrupted
+        return report
     }
 
     /// The refusal without CAP_NET_RAW, with the hint.

@@ -311,6 +311,14 @@ public final class Watcher {
                                                   ("action", "retrying in \(DurationText.format(settings.verifyEvery!))")])
             return
         }
+        // Cut short by SIGTERM: what it has is no result. Say so, and keep the last complete pass in --report and
+        // --metrics.
+        guard !report.interrupted else {
+            logger.log("info", "verify-interrupted", [("message", "the verify pass was stopped by a signal before it "
+                                                       + "finished; its results are not recorded, the last complete "
+                                                       + "pass stays in --report and --metrics")])
+            return
+        }
         for e in report.entries where e.outcome == .mismatch || e.outcome == .conflict {
             logger.log("warn", "verify-\(e.outcome.rawValue)", [
                 ("address", e.address.withoutScope.description), ("interface", e.interfaceName),

@@ -29,8 +29,10 @@ public struct VerifyDocument: Codable, Hashable, Sendable {
         public var pinned: String?
         /// `confirmed`, `mismatch`, `conflict`, `silent` or `skipped`.
         public var result: VerifyOutcome
-        /// The MACs that answered, in the order they first did.
+        /// The MACs that answered, in the order they first did (at most `VerifyMatcher.answersPerProbe`).
         public var seen: [String]
+        /// How many more MACs answered and are not in `seen` (0 unless the list was capped).
+        public var unlisted: Int
         /// Why the entry was skipped; absent otherwise.
         public var reason: String?
         /// `arp-request`, `arp-probe`, `neighbor-solicitation` or `dad-solicitation`; absent when not probed.
@@ -39,6 +41,28 @@ public struct VerifyDocument: Codable, Hashable, Sendable {
         public var probeSource: String?
         /// `file:line:col` of the desired entry.
         public var source: String?
+
+        enum CodingKeys: String, CodingKey {
+            case address, interface, interfaceIndex, family, pinned, result, seen, unlisted, reason, probe,
+                 probeSource, source
+        }
+
+        /// Every key on every entry: the ones that do not apply are `null`, not left out (the README lists them).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(address, forKey: .address)
+            try c.encode(interface, forKey: .interface)
+            try c.encode(interfaceIndex, forKey: .interfaceIndex)
+            try c.encode(family, forKey: .family)
+            try c.encode(pinned, forKey: .pinned)
+            try c.encode(result, forKey: .result)
+            try c.encode(seen, forKey: .seen)
+            try c.encode(unlisted, forKey: .unlisted)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(probe, forKey: .probe)
+            try c.encode(probeSource, forKey: .probeSource)
+            try c.encode(source, forKey: .source)
+        }
     }
 
     /// The document format version (1).
@@ -63,7 +87,7 @@ public struct VerifyDocument: Codable, Hashable, Sendable {
             EntryRecord(address: e.address.withoutScope.description, interface: e.interfaceName,
                         interfaceIndex: e.interfaceIndex, family: e.address.family.rawValue,
                         pinned: e.pinned.count > 0 ? e.pinned.description : nil, result: e.outcome,
-                        seen: e.seen.map(\.description), reason: e.reason, probe: e.form,
+                        seen: e.seen.map(\.description), unlisted: e.unlisted, reason: e.reason, probe: e.form,
                         probeSource: e.probeSource?.description, source: e.source?.description)
         }
     }

@@ -16,6 +16,9 @@ public struct VerifyEntry: Hashable, Sendable {
     public var outcome: VerifyOutcome
     /// The distinct link-layer addresses that answered, in the order they first did.
     public var seen: [PhysicalAddress] = []
+    /// How many more distinct link-layer addresses answered beyond the `VerifyMatcher.answersPerProbe` kept in
+    /// `seen` (0 when none were left out): a non-zero count means the list was capped.
+    public var unlisted: Int = 0
     /// Why the entry was skipped (or its probe could not be sent); nil otherwise.
     public var reason: String?
     /// How the entry was probed; nil when it was skipped before any probe.

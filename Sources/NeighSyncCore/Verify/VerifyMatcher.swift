@@ -10,6 +10,9 @@ import IpNetCore
 public enum VerifyMatcher {
     /// ff02::1, where the answer to a DAD-form solicitation goes.
     static let allNodes = IpAddress("ff02::1")!
+    /// The most distinct MACs kept per probe; further ones are counted (`VerifyEntry.unlisted`), not kept, so a flood
+    /// of spoofed answers cannot grow a result (or the text/JSON/log line) without bound.
+    public static let answersPerProbe = 16
 
     /// The plan's entries with every probed one classified: `confirmed` (only the pinned MAC answered),
     /// `mismatch` (one other MAC), `conflict` (more than one MAC, the pinned one possibly among them), `silent` (no
@@ -24,6 +27,7 @@ public enum VerifyMatcher {
             byKey[Key(interfaceIndex: p.request.interfaceIndex, target: p.request.target.withoutScope)] = i
         }
         var seen = [[PhysicalAddress]](repeating: [], count: plan.probes.count)
+        var unlisted = [Set<PhysicalAddress>](repeating: [], count: plan.probes.count)
         for r in capture.received {
             let target: IpAddress, mac: PhysicalAddress
             switch r.answer {
@@ -34,7 +38,11 @@ public enum VerifyMatcher {
                   let local = capture.localAddresses[r.interfaceIndex],
                   answers(plan.probes[i].request, r.answer, localMAC: local),
                   !seen[i].contains(mac) else { continue }
-            seen[i].append(mac)
+            if seen[i].count < answersPerProbe {
+                seen[i].append(mac)
+            } else {
+                unlisted[i].insert(mac)  // bounded by the capture's own bound (`ProbeCapture.dropped`)
+            }
         }
         var entries = plan.entries
         for (i, p) in plan.probes.enumerated() {
@@ -44,6 +52,7 @@ public enum VerifyMatcher {
                 e.reason = "the probe could not be sent: \(failure.description)"
             } else {
                 e.seen = seen[i]
+                e.unlisted = unlisted[i].count
                 switch seen[i].count {
                 case 0: e.outcome = .silent
                 case 1: e.outcome = seen[i][0] == e.pinned ? .confirmed : .mismatch

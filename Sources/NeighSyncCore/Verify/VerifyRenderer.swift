@@ -32,7 +32,9 @@ public struct VerifyRenderer {
             detail = "mismatch: answered by \(e.seen.map(\.description).joined(separator: ", "))"
         case .conflict:
             mark = paint("!", 31)
-            detail = "conflict: answered by \(e.seen.count) MACs: \(e.seen.map(\.description).joined(separator: ", "))"
+            detail = "conflict: answered by \(e.seen.count + e.unlisted) MACs: "
+                + e.seen.map(\.description).joined(separator: ", ")
+                + (e.unlisted > 0 ? " (and \(e.unlisted) more not listed: at most \(e.seen.count) kept)" : "")
         case .silent:
             mark = paint("?", 33)
             detail = "silent: no answer within \(DurationText.format(timeout))"

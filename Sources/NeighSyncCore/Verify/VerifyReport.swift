@@ -13,6 +13,9 @@ public struct VerifyReport: Hashable, Sendable {
     public var probesSent: Int
     /// Answers heard beyond the bound and not kept (0 in any sane network).
     public var answersDropped: Int
+    /// True when the run was cut short (watch mode's SIGTERM) before every probe went out and its window passed:
+    /// its `silent` and `skipped` say nothing about the network, so it is never recorded as a result.
+    public var interrupted = false
 
     /// Builds a report from classified entries.
     public init(entries: [VerifyEntry], timeout: Duration, probesSent: Int = 0, answersDropped: Int = 0) {
