@@ -9,11 +9,22 @@ public struct InterfaceAddress: Hashable, Sendable {
     public var address: IpAddress
     /// The prefix length.
     public var prefixLength: UInt8
+    /// IPv6 duplicate address detection still running (`IFA_F_TENTATIVE`; `ip addr`: `tentative`): the address is
+    /// not the host's yet, and may not be used as a source (RFC 4862 section 5.4).
+    public var isTentative: Bool
+    /// Duplicate address detection failed (`IFA_F_DADFAILED`; `ip addr`: `dadfailed`): another host holds it.
+    public var isDadFailed: Bool
 
     /// Builds an address row.
-    public init(interfaceIndex: UInt32, address: IpAddress, prefixLength: UInt8) {
+    public init(interfaceIndex: UInt32, address: IpAddress, prefixLength: UInt8, isTentative: Bool = false,
+                isDadFailed: Bool = false) {
         self.interfaceIndex = interfaceIndex
         self.address = address
         self.prefixLength = prefixLength
+        self.isTentative = isTentative
+        self.isDadFailed = isDadFailed
     }
+
+    /// True when the host really holds the address and may send from it: not tentative, not DAD-failed.
+    public var isUsable: Bool { !isTentative && !isDadFailed }
 }

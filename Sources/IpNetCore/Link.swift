@@ -29,12 +29,15 @@ public struct Link: Hashable, Sendable, Codable {
     /// True when the link does not resolve neighbors (`IFF_NOARP`, `ip link set DEV arp off`): the kernel makes new
     /// entries NOARP with the link's own address.
     public var isNoArp: Bool
+    /// True when the link has carrier (`IFF_LOWER_UP`; `ip link`: `LOWER_UP`): an up link without it (cable out,
+    /// veth peer down) sends nothing. Not kept in snapshots (`Codable` leaves it out): decoded links say true.
+    public var hasCarrier: Bool
 
     /// Builds a link description. `isLoopback` defaults to true for the ARPHRD_LOOPBACK type (772). Netlink
     /// equivalent: decoding one `RTM_NEWLINK` message.
     public init(name: String, index: UInt32, arphrdType: UInt16, hardwareAddressLength: Int,
                 ipv4Enabled: Bool = true, ipv6Enabled: Bool = true, isUp: Bool = true, isLoopback: Bool? = nil,
-                isPointToPoint: Bool = false, isNoArp: Bool = false) {
+                isPointToPoint: Bool = false, isNoArp: Bool = false, hasCarrier: Bool = true) {
         self.name = name
         self.index = index
         self.arphrdType = arphrdType
@@ -45,6 +48,7 @@ public struct Link: Hashable, Sendable, Codable {
         self.isLoopback = isLoopback ?? (arphrdType == 772)
         self.isPointToPoint = isPointToPoint
         self.isNoArp = isNoArp
+        self.hasCarrier = hasCarrier
     }
 
     /// True when the kernel stores every IPv4 neighbor of this link under 0.0.0.0, whatever address it was given,

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 import IpNetCore
 @testable import NeighSyncCore
 
@@ -187,5 +188,76 @@ import IpNetCore
                     IpNetRow2(address: IpAddress("192.0.2.3")!, interfaceIndex: 2, physicalAddress: Self.mac,
                               state: .reachable, protocol: 245)]
         #expect(VerifyPlan.ownedRows(rows, ownerProtocol: 245).map(\.row.address) == [IpAddress("192.0.2.1")!])
+    }
+    // Red-team finding 5 (issue 15): at most 16 answers per probe are kept; the rest are counted and said.
+    @Test func answersPerProbeAreCappedAndTheCapIsSaid() {
+        let flood = (0..<3000).map { i in
+            Self.arp(String(format: "02:ee:00:00:%02x:%02x", i / 256, i % 256))
+        }
+        let e = Self.classify(flood + [Self.arp("02:ee:00:00:00:00")])  // a repeat is not a new MAC
+        #expect(e[0].outcome == .conflict)
+        #expect(e[0].seen.count == VerifyMatcher.answersPerProbe)
+        #expect(e[0].seen.count == 16)
+        #expect(e[0].unlisted == 3000 - 16)
+        #expect(e[1].outcome == .silent && e[1].unlisted == 0)
+        let line = VerifyRenderer().line(e[0], timeout: .seconds(1))
+        #expect(line.contains("conflict: answered by 3000 MACs: 02:ee:00:00:00:00, "))
+        #expect(line.hasSuffix("02:ee:00:00:00:0f (and 2984 more not listed: at most 16 kept) (n.yaml:1:5)"))
+        let doc = VerifyDocument(VerifyReport(entries: e, timeout: .seconds(1)))
+        #expect(doc.entries[0].seen.count == 16 && doc.entries[0].unlisted == 2984)
+        // Exactly 16: nothing left out.
+        let sixteen = Self.classify(Array(flood[0..<16]))
+        #expect(sixteen[0].seen.count == 16 && sixteen[0].unlisted == 0)
+        #expect(!VerifyRenderer().line(sixteen[0], timeout: .seconds(1)).contains("not listed"))
+    }
+
+    // Red-team finding 7 (issue 15): a tentative or DAD-failed own address is not the host's: the entry is probed,
+    // and such an address is never the probe's source (RFC 4862 section 5.4).
+    @Test func tentativeAndDadFailedOwnAddressesAreNeitherSkippedNorUsed() {
+        let own = [
+            InterfaceAddress(interfaceIndex: 2, address: IpAddress("2001:db8:51::1")!, prefixLength: 64,
+                             isTentative: true),
+            InterfaceAddress(interfaceIndex: 2, address: IpAddress("2001:db8:51::2")!, prefixLength: 64,
+                             isDadFailed: true),
+            InterfaceAddress(interfaceIndex: 2, address: IpAddress("fe80::ff:fe00:aa01")!, prefixLength: 64),
+        ]
+        let plan = VerifyPlan.make(rows: [Self.row("2001:db8:51::2"), Self.row("2001:db8:51::3")],
+                                   links: [Self.veth0], addresses: own)
+        #expect(plan.entries.map(\.outcome) == [.silent, .silent])
+        #expect(plan.probes.map(\.form) == [.neighborSolicitation, .neighborSolicitation])
+        #expect(plan.probes.map(\.request.source) == [IpAddress("fe80::ff:fe00:aa01"), IpAddress("fe80::ff:fe00:aa01")])
+        // Only tentative addresses (the link-local one too): the DAD form, from ::.
+        var allTentative = own
+        allTentative[2].isTentative = true
+        let dad = VerifyPlan.make(rows: [Self.row("2001:db8:51::5")], links: [Self.veth0], addresses: allTentative)
+        #expect(dad.probes.map(\.form) == [.dadSolicitation])
+        #expect(dad.probes[0].request.source == nil)
+        // A usable own address is still skipped.
+        let usable = VerifyPlan.make(rows: [Self.row("fe80::ff:fe00:aa01")], links: [Self.veth0], addresses: own)
+        #expect(usable.entries.map { $0.reason ?? "" } == ["veth0's own address"])
+    }
+
+    // Red-team finding 8 (issue 15): an up link without carrier is skipped like a down one.
+    @Test func anUpLinkWithoutCarrierIsSkipped() {
+        var noCarrier = Self.veth0
+        noCarrier.hasCarrier = false
+        let plan = VerifyPlan.make(rows: [Self.row("198.51.100.2")], links: [noCarrier], addresses: Self.addrs)
+        #expect(plan.probes.isEmpty)
+        #expect(plan.entries.map { $0.reason ?? "" }
+                == ["no carrier: interface veth0 is up but its link is down (not LOWER_UP)"])
+    }
+
+    // Red-team finding 9 (issue 15): every documented key on every entry, null where it does not apply.
+    @Test func everyJSONEntryHasEveryDocumentedKey() throws {
+        let entries = Self.classify([Self.arp("02:00:00:00:00:10")],
+                                    rows: [Self.row("198.51.100.2"), Self.row("198.51.100.5", nil, state: .noarp)])
+        let data = try JSONEncoder().encode(VerifyDocument(VerifyReport(entries: entries, timeout: .seconds(1))))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let records = try #require(object["entries"] as? [[String: Any]])
+        let documented: Set<String> = ["address", "interface", "interfaceIndex", "family", "pinned", "result", "seen",
+                                       "unlisted", "reason", "probe", "probeSource", "source"]
+        #expect(records.count == 2)
+        for r in records { #expect(Set(r.keys) == documented) }
+        #expect(records[0]["reason"] is NSNull && records[1]["pinned"] is NSNull && records[1]["probe"] is NSNull)
     }
 }

@@ -37,14 +37,19 @@ enum AddressMessageCodec {
         let index = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
         var local: IpAddress? = nil
         var address: IpAddress? = nil
+        var flags = UInt32(p.load(fromByteOffset: 2, as: UInt8.self))
         NetlinkAttribute.forEach(in: UnsafeRawBufferPointer(rebasing: p[NetlinkConstants.ifaddrmsgSize...])) { a in
             switch a.type {
             case NetlinkConstants.ifaLocal: local = IpAddress(raw: a.payload)
             case NetlinkConstants.ifaAddress: address = IpAddress(raw: a.payload)
+            case NetlinkConstants.ifaFlags where a.payload.count >= 4:
+                flags = a.payload.loadUnaligned(as: UInt32.self)
             default: break
             }
         }
         guard let a = local ?? address else { return nil }
-        return InterfaceAddress(interfaceIndex: index, address: a, prefixLength: prefix)
+        return InterfaceAddress(interfaceIndex: index, address: a, prefixLength: prefix,
+                                isTentative: flags & NetlinkConstants.ifaFlagTentative != 0,
+                                isDadFailed: flags & NetlinkConstants.ifaFlagDadFailed != 0)
     }
 }

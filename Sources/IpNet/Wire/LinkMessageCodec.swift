@@ -74,7 +74,8 @@ enum LinkMessageCodec {
                     ipv4Enabled: ipv4, ipv6Enabled: ipv6, isUp: flags & NetlinkConstants.iffUp != 0,
                     isLoopback: flags & NetlinkConstants.iffLoopback != 0,
                     isPointToPoint: flags & NetlinkConstants.iffPointToPoint != 0,
-                    isNoArp: flags & NetlinkConstants.iffNoArp != 0)
+                    isNoArp: flags & NetlinkConstants.iffNoArp != 0,
+                    hasCarrier: flags & NetlinkConstants.iffLowerUp != 0)
     }
 
     /// Decodes every link message of a captured datagram (for tests and fixtures).

@@ -53,11 +53,17 @@ enum NetlinkConstants {
     static let iffLoopback = UInt32(IFF_LOOPBACK)
     static let iffPointToPoint = UInt32(IFF_POINTOPOINT)
     static let iffNoArp = UInt32(IFF_NOARP)
+    /// `IFF_LOWER_UP` (linux/if.h, not in glibc's net/if.h): the driver reports carrier (`ip link`: LOWER_UP).
+    static let iffLowerUp: UInt32 = 0x10000
     /// `sizeof(struct ifinfomsg)` = 16.
     static let ifinfomsgSize = MemoryLayout<ifinfomsg>.size
     static let ifaddrmsgSize = MemoryLayout<ifaddrmsg>.size
     static let ifaAddress = UInt16(IFA_ADDRESS)
     static let ifaLocal = UInt16(IFA_LOCAL)
+    /// `IFA_FLAGS` (u32, supersedes `ifa_flags`), `IFA_F_TENTATIVE`, `IFA_F_DADFAILED` (linux/if_addr.h).
+    static let ifaFlags: UInt16 = 8
+    static let ifaFlagTentative: UInt32 = 0x40
+    static let ifaFlagDadFailed: UInt32 = 0x08
 
     // Multicast groups (`RTNLGRP_*`, joined with NETLINK_ADD_MEMBERSHIP).
     static let groupLink = UInt32(RTNLGRP_LINK.rawValue)

@@ -12,9 +12,10 @@ public struct VerifyPlan: Hashable, Sendable {
 
     /// Plans the probes for `rows` (desired rows, or owned rows with `--all-owned`) on `links`, given the host's
     /// own `addresses`; `pending` entries are listed as skipped. An entry is probed when it pins a MAC on an up
-    /// Ethernet link that resolves neighbors (not NOARP), its family is usable there, and it is neither managed nor
-    /// a proxy, a multicast address nor one of the link's own addresses. The source is an address of that
-    /// interface whose prefix holds the target (IPv6: else its link-local address); without one the probe forms
+    /// Ethernet link with carrier that resolves neighbors (not NOARP), its family is usable there, and it is neither
+    /// managed nor a proxy, a multicast address nor one of the link's own usable (not tentative or DAD-failed)
+    /// addresses. The source is a usable address of that interface whose prefix holds the target (IPv6: else its
+    /// usable link-local address); without one the probe forms
     /// are used (ARP probe from 0.0.0.0, NS from ::), which claim no address.
     public static func make(rows: [DesiredRow], pending: [PendingNeighbor] = [], links: [Link],
                             addresses: [InterfaceAddress]) -> VerifyPlan {
@@ -72,12 +73,14 @@ public struct VerifyPlan: Hashable, Sendable {
         }
         if row.physicalAddress.count != 6 { return "the pinned MAC is not an Ethernet address" }
         if !link.isUp { return "interface \(name) is down" }
+        if !link.hasCarrier { return "no carrier: interface \(name) is up but its link is down (not LOWER_UP)" }
         if row.address.isMulticast || row.address.isLimitedBroadcast {
             return "multicast address: no single neighbor answers for it"
         }
         if row.address.family == .ipv4 && !link.ipv4Enabled { return "IPv4 is not configured on \(name)" }
         if row.address.family == .ipv6 && !link.ipv6Enabled { return "IPv6 is disabled on \(name)" }
-        if own.contains(where: { $0.address.withoutScope == row.address.withoutScope }) {
+        // Only an address the host really holds: a tentative or DAD-failed one may belong to the neighbor.
+        if own.contains(where: { $0.isUsable && $0.address.withoutScope == row.address.withoutScope }) {
             return "\(name)'s own address"
         }
         return nil
@@ -86,7 +89,8 @@ public struct VerifyPlan: Hashable, Sendable {
     /// The address to probe `target` from: the interface's own address whose prefix holds it (IPv6: else the
     /// interface's link-local one), or nil for the probe forms.
     static func source(for target: IpAddress, own: [InterfaceAddress]) -> IpAddress? {
-        let family = own.filter { $0.address.family == target.family && !$0.address.isUnspecified }
+        // Never a tentative or DAD-failed address (RFC 4862 section 5.4: not a source until DAD succeeded).
+        let family = own.filter { $0.address.family == target.family && !$0.address.isUnspecified && $0.isUsable }
         if let a = family.first(where: { $0.contains(target) }) {
             return a.address.withoutScope
         }
