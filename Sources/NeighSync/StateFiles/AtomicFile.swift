@@ -12,7 +12,7 @@ enum AtomicFile {
     /// file`), the path and what to check, with the `errno` of the call that failed.
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, what: String) throws(Failure) {
         let slash = path.lastIndex(of: "/")
-        let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dir = directory(of: path)
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         var template = Array("\(dir == "/" ? "" : dir)/.\(base).XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -49,6 +49,36 @@ enum AtomicFile {
             let e = errno
             unlink(temp)
             throw Failure(description: "cannot move \(what) into place at \(path): \(String(cString: strerror(e)))",
+                          errno: e)
+        }
+    }
+
+    /// The directory `write` creates its temporary file in: the path's parent (`.` for a bare name).
+    static func directory(of path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        return slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    }
+
+    /// Checks, without writing anything, that `write` could create its temporary file next to `path`: the parent
+    /// directory exists, is a directory, and this process may create files in it (`access(W_OK|X_OK)`). For
+    /// commands that must refuse a bad path before doing anything else. C equivalent: `stat(2)`, `access(2)`.
+    static func checkDirectory(of path: String, what: String) throws(Failure) {
+        let dir = directory(of: path)
+        var st = stat()
+        guard stat(dir, &st) == 0 else {
+            let e = errno
+            throw Failure(description: "cannot write \(what) \(path): its directory \(dir) cannot be used "
+                          + "(\(String(cString: strerror(e)))); create it or give a path in an existing directory",
+                          errno: e)
+        }
+        guard st.st_mode & S_IFMT == S_IFDIR else {
+            throw Failure(description: "cannot write \(what) \(path): \(dir) is not a directory; give a path in an "
+                          + "existing directory", errno: ENOTDIR)
+        }
+        guard access(dir, W_OK | X_OK) == 0 else {
+            let e = errno
+            throw Failure(description: "cannot write \(what) \(path): the directory \(dir) is not writable "
+                          + "(\(String(cString: strerror(e)))); give a writable directory or fix its permissions",
                           errno: e)
         }
     }

@@ -31,6 +31,14 @@ extension MetricsFile {
                          [("", decimal(durationSeconds, places: 6))])
     }
 
+    /// Checks that `write(verify:…)` could write `path` (its directory exists and is writable), before any probe is
+    /// sent: a bad `--metrics` path is a usage error, not a failure after the run. Throws the reason.
+    public static func checkWritable(_ path: String) throws {
+        do { try AtomicFile.checkDirectory(of: path, what: "the metrics file") } catch {
+            throw Failure(description: error.description)
+        }
+    }
+
     /// Writes `render(verify:…)` to `path` atomically, as `write(_:to:)` does for apply's metrics.
     public static func write(verify report: VerifyReport, finishedAt: Double, durationSeconds: Double,
                              to path: String) throws {

@@ -59,6 +59,10 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("--metrics needs a file path, e.g. /var/lib/node_exporter/textfile_collector/"
                                   + "neighsync-verify.prom")
         }
+        if let metrics {
+            // Before anything is probed: a path that cannot be written is a usage error, not a failure after the run.
+            do { try MetricsFile.checkWritable(metrics) } catch { throw ValidationError("--metrics: \(error)") }
+        }
     }
 
     /// True with `--output json`: failures then also print an `ErrorDocument` on stdout.
