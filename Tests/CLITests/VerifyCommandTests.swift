@@ -181,7 +181,7 @@ import Testing
         #expect(o["198.51.100.2"]?["result"] as? String == "mismatch")
         #expect(o["2001:db8:51::2"]?["result"] as? String == "confirmed")
         #expect(o["198.51.100.77"]?["result"] as? String == "silent")
-        #expect(o["198.51.100.77"]?["source"] == nil)
+        #expect(o["198.51.100.77"]?["source"] is NSNull)  // null, not left out (every key on every entry)
         #expect(Self.table(a) == before, "verify changed the table")
         // The pinned (wrong) MAC stays: verify reports, apply decides.
         #expect(try NeighsyncBinary.run(["plan", "-f", file, "--netns", a.name, "--detailed-exitcode"]).status == 0)
@@ -248,7 +248,7 @@ import Testing
         let e = try Self.entries(r.stdout)
         #expect(e["198.51.100.2"]?["result"] as? String == "confirmed")
         #expect(e["198.51.100.2"]?["probe"] as? String == "arp-probe")
-        #expect(e["198.51.100.2"]?["probeSource"] == nil)
+        #expect(e["198.51.100.2"]?["probeSource"] is NSNull)  // null, not left out
         #expect(e["2001:db8:51::2"]?["result"] as? String == "confirmed")
         #expect(e["2001:db8:51::2"]?["probe"] as? String == "dad-solicitation")
         #expect(Self.table(a) == beforeA)
@@ -326,6 +326,78 @@ import Testing
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(try Self.rxPackets(b) > rx)
     }
+
+    /// Red-team findings 1 and 2 (issue 15) on the wire: the peer's namespace spoofs, for addresses nobody holds,
+    /// answers that match our probes in every field but are 802.1Q-tagged (VID 100) or sent to another host's MAC;
+    /// the kernel would learn from none of them, so the entries stay `silent`. An untagged answer to our MAC for a
+    /// third address (the control) is a `mismatch`, so the spoofer did send. The table is unchanged.
+    @Test func taggedAndOtherHostAnswersAreNotCounted() throws {
+        guard let (a, b) = try Self.pair() else { return }
+        let ours = try Self.mac(a)
+        let script = """
+            import socket, struct, time
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("veth0", 0))
+            m = lambda t: bytes.fromhex(t.replace(":", ""))
+            OURS, EVIL, OTHER = m("\(ours)"), m("02:ee:00:00:00:ee"), m("02:aa:00:00:00:77")
+            def arp(target, dst, vlan=None):
+                eth = dst + EVIL + (struct.pack("!HH", 0x8100, vlan) if vlan is not None else b"") + b"\\x08\\x06"
+                return eth + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + EVIL + socket.inet_aton(target) + OURS \\
+                    + socket.inet_aton("198.51.100.1")
+            def csum(b):
+                s = sum(struct.unpack("!%dH" % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
+                return ~s & 0xffff
+            def na(target, dst, vlan=None):
+                t, src, to = (socket.inet_pton(socket.AF_INET6, x) for x in (target, target, "2001:db8:51::1"))
+                body = struct.pack("!BBHI", 136, 0, 0, 0x60000000) + t + bytes([2, 1]) + EVIL
+                c = csum(src + to + struct.pack("!I", len(body)) + b"\\0\\0\\0\\x3a" + body)
+                body = body[:2] + struct.pack("!H", c) + body[4:]
+                eth = dst + EVIL + (struct.pack("!HH", 0x8100, vlan) if vlan is not None else b"") + b"\\x86\\xdd"
+                return eth + struct.pack("!IHBB", 0x60000000, len(body), 58, 255) + src + to + body
+            frames = [arp("198.51.100.77", OURS, vlan=100), arp("198.51.100.78", OTHER),
+                      na("2001:db8:51::77", OURS, vlan=100), na("2001:db8:51::78", OTHER),
+                      arp("198.51.100.79", OURS)]
+            end = time.time() + 2.5
+            while time.time() < end:
+                for f in frames: s.send(f)
+                time.sleep(0.02)
+            """
+        let dir = try TempDir()
+        let file = try dir.write("n.yaml", """
+            version: 1
+            defaults: { interface: veth0 }
+            neighbors:
+              - { address: 198.51.100.77, physicalAddress: "02:00:00:00:99:99" }
+              - { address: 198.51.100.78, physicalAddress: "02:00:00:00:99:99" }
+              - { address: 2001:db8:51::77, physicalAddress: "02:00:00:00:99:99" }
+              - { address: 2001:db8:51::78, physicalAddress: "02:00:00:00:99:99" }
+              - { address: 198.51.100.79, physicalAddress: "02:00:00:00:99:99" }
+
+            """)
+        Self.settle(a, b)
+        let before = Self.table(a)
+        let spoofer = Process()
+        spoofer.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") {
+            spoofer.executableURL = URL(fileURLWithPath: "/sbin/ip")
+        }
+        spoofer.arguments = ["netns", "exec", b.name, "python3", "-c", script]
+        let errors = Pipe()
+        spoofer.standardError = errors
+        try spoofer.run()
+        usleep(300_000)
+        let r = try NeighsyncBinary.run(["verify", "-f", file, "--netns", a.name, "--timeout", "1s",
+                                         "--output", "json"])
+        spoofer.waitUntilExit()
+        #expect(spoofer.terminationStatus == 0,
+                "spoofer: \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        let e = try Self.entries(r.stdout)
+        #expect(e["198.51.100.79"]?["result"] as? String == "mismatch", "the control: \(r.stdout)\(r.stderr)")
+        #expect(e["198.51.100.79"]?["seen"] as? [String] == ["02:ee:00:00:00:ee"])
+        for tagged in ["198.51.100.77", "2001:db8:51::77", "198.51.100.78", "2001:db8:51::78"] {
+            #expect(e[tagged]?["result"] as? String == "silent", "\(tagged): \(r.stdout)")
+        }
+        #expect(Self.table(a) == before, "verify changed the table")
+    }
 }
 
 /// `verify`'s option checks, before anything is opened (no root needed).
@@ -336,6 +408,13 @@ import Testing
         (["verify", "-f", "n.yaml", "--timeout", "2m"], "--timeout '2m' is not a duration from 1ms to 60s"),
         (["verify", "-f", "n.yaml", "--rate", "0"], "--rate 0 is not a number of probes per second from 1 to 100000"),
         (["verify", "-f", "n.yaml", "--metrics", "dir/"], "--metrics needs a file path"),
+        // Red-team finding 6 (issue 15): the path is checked before the file is even read, let alone probed.
+        (["verify", "-f", "n.yaml", "--metrics", "/nonexistent-neighsync-dir/v.prom"],
+         "--metrics: cannot write the metrics file /nonexistent-neighsync-dir/v.prom: its directory "
+            + "/nonexistent-neighsync-dir cannot be used (No such file or directory); create it or give a path in an "
+            + "existing directory"),
+        (["verify", "-f", "n.yaml", "--metrics", "/etc/hostname/v.prom"],
+         "--metrics: cannot write the metrics file /etc/hostname/v.prom: /etc/hostname is not a directory"),
         (["apply", "-f", "n.yaml", "--verify-every", "10m"], "--verify-every only applies with --watch"),
         (["apply", "-f", "n.yaml", "--watch", "--verify-every", "500ms"],
          "--verify-every '500ms' is not a duration of at least 1s"),
