@@ -134,7 +134,8 @@ import Testing
         ])
         #expect(links[1].luid == NetLuid(value: 0x0006_0000_0300_0000))
         #expect(LinkMessageCodec.decodeAll(Self.loopback) == [
-            Link(name: "lo", index: 1, arphrdType: 772, hardwareAddressLength: 6, isUp: false),
+            // Down, so no carrier either (IFF_LOWER_UP clear in the captured ifi_flags).
+            Link(name: "lo", index: 1, arphrdType: 772, hardwareAddressLength: 6, isUp: false, hasCarrier: false),
         ])
     }
 
