@@ -157,7 +157,7 @@ extension ParameterSectionTests {
         #expect(back.sets == sets && back.initialNamespace == false)
         let hostile = [
             (text.replacingOccurrences(of: "\"gcThresh3\": 1024", with: "\"gcThresh3\": 4294967296"),
-             "'gcThresh3' must be 0…2147483647"),
+             "'gcThresh3' must be 0…4294967295"),
             (text.replacingOccurrences(of: "\"proxyARP\": 1", with: "\"proxyARP\": 2"), "'proxyARP' must be 0…1"),
             (text.replacingOccurrences(of: "\"retransTime\"", with: "\"retransTim\""), "unknown key 'retransTim'"),
             (text.replacingOccurrences(of: "\"family\": \"ipv6\", \"interfaceIndex\": 0",

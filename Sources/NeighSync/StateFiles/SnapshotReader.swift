@@ -152,7 +152,8 @@ enum SnapshotReader {
                                           "parameters"]
 
     /// One parameter set: `{"family": "ipv4", "interfaceIndex": 3, "values": {"retransTime": 1000, …}}`, every
-    /// key known and within its range (`NeighborParameter.range`, the kernel's).
+    /// key known and within what a kernel can report (`NeighborParameter.readableRange`: wider than a file's range,
+    /// since a snapshot holds whatever the kernel holds).
     static func parameterSet(_ s: inout JSONScanner, item: Int, file: String) throws -> NeighborParameterSet {
         var set = NeighborParameterSet(family: .unspecified, interfaceIndex: 0)
         let keys: [StaticString] = ["family", "interfaceIndex", "values"]
@@ -171,9 +172,9 @@ enum SnapshotReader {
                 try s.object { s, name in
                     let k = NeighborParameter(rawValue: String(decoding: name, as: UTF8.self))
                     guard let k else { throw bad(file, item, "parameters: unknown key \(ScalarBytes.quoted(name))") }
-                    guard let v = try s.integer(), v >= 0, k.range.contains(UInt64(v)) else {
-                        throw bad(file, item, "parameters: '\(k.rawValue)' must be \(k.range.lowerBound)…"
-                                  + "\(k.range.upperBound)")
+                    guard let v = try s.integer(), v >= 0, k.readableRange.contains(UInt64(v)) else {
+                        throw bad(file, item, "parameters: '\(k.rawValue)' must be \(k.readableRange.lowerBound)…"
+                                  + "\(k.readableRange.upperBound)")
                     }
                     guard set.values.updateValue(UInt64(v), forKey: k) == nil else {
                         throw bad(file, item, "parameters: duplicate key '\(k.rawValue)'")
