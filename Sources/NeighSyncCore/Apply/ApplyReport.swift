@@ -74,9 +74,12 @@ public struct ApplyReport: Hashable, Sendable {
         "Apply: \(count(.create)) created, \(count(.set)) set, \(count(.delete)) deleted, \(converged) already "
             + "converged, \(unchanged) unchanged, \(failures) failed"
             + (pending.isEmpty ? "" : ", \(pending.count) pending")
-            + (parameters.isEmpty ? "." : "; \(parameters.filter { $0.failure == nil }.count) parameters set, "
-               + "\(parameters.filter { $0.failure != nil }.count) failed.")
+            + (parameters.isEmpty ? "." : "; \(parametersSet) parameter\(parametersSet == 1 ? "" : "s") set, "
+               + "\(parameters.count - parametersSet) failed.")
     }
+
+    /// The parameters written without a failure.
+    public var parametersSet: Int { parameters.filter { $0.failure == nil }.count }
 
     /// One line per interface whose entries wait and are not optional, for the error output (see
     /// `PendingNeighbor.problems`), in file order.

@@ -176,8 +176,10 @@ package struct ParameterSectionReader {
                 return nil
             }
             let ms = DurationText.milliseconds(d)
-            guard DurationText.format(.milliseconds(ms)) == DurationText.format(d), d == .milliseconds(ms) else {
-                error("'\(name)' must be a whole number of milliseconds, found \(shown)", at: mark)
+            // `parse` rounds to the millisecond, so the digits decide: the kernel takes whole milliseconds only.
+            guard DurationText.isWholeMilliseconds(text) else {
+                error("'\(name)' must be whole milliseconds (no fraction of a millisecond: the kernel takes whole "
+                      + "milliseconds), found \(shown)", at: mark)
                 return nil
             }
             v = UInt64(ms)
