@@ -71,4 +71,38 @@ public struct DesiredParameter: Hashable, Sendable {
                        + "from the file for this namespace (the host's tables are shared by every namespace)")
         }
     }
+    /// The kernel's order of the table's thresholds, gcThresh1 ≤ gcThresh2 ≤ gcThresh3 (`neigh_forced_gc`,
+    /// `neigh_alloc`), among the ones written (the others are the kernel's, unknown offline). One diagnostic per pair
+    /// out of order in a family, at the higher key within one file, or at the later one (list order, the load order)
+    /// when the two come from different files; the other is a note. `acrossFilesOnly` keeps the pairs whose keys come
+    /// from two files (the loader, after merging a directory; each file's own pairs were reported while reading it).
+    /// Pure; the one home of this rule.
+    public static func thresholdOrderProblems(_ parameters: [DesiredParameter],
+                                              acrossFilesOnly: Bool = false) -> [Diagnostic] {
+        let order: [NeighborParameter] = [.gcThresh1, .gcThresh2, .gcThresh3]
+        var problems: [Diagnostic] = []
+        for family in [AddressFamily.ipv4, .ipv6] {
+            var found: [NeighborParameter: (Int, DesiredParameter)] = [:]
+            for (i, p) in parameters.enumerated() where p.place == .table && p.family == family
+                && order.contains(p.key) && found[p.key] == nil {
+                found[p.key] = (i, p)
+            }
+            for (i, low) in order.enumerated() {
+                for high in order[(i + 1)...] {
+                    guard let (li, l) = found[low], let (hi, h) = found[high], l.value > h.value else { continue }
+                    let sameFile = l.source?.file == h.source?.file
+                    if acrossFilesOnly && sameFile { continue }
+                    let (at, other) = sameFile || hi > li ? (h, l) : (l, h)
+                    problems.append(Diagnostic(
+                        mark: at.source,
+                        message: "'\(high.rawValue)' (\(h.value)) is below '\(low.rawValue)' (\(l.value)); the garbage "
+                            + "collector needs gcThresh1 ≤ gcThresh2 ≤ gcThresh3"
+                            + (sameFile ? "" : " (across the files of the directory)"),
+                        notes: other.source.map { [Diagnostic.Note(mark: $0, message: "'\(other.key.rawValue)' is set "
+                                                                   + "here")] } ?? []))
+                }
+            }
+        }
+        return problems
+    }
 }
