@@ -24,10 +24,12 @@ public struct ApplyRound: Sendable {
     /// True when the pass planned and applied with no failure.
     public var succeeded: Bool { error == nil && (report?.succeeded ?? false) }
 
-    /// Runs one pass of `state` against `table`, writing nothing to the keys in `held` (see `OscillationGuard`).
+    /// Runs one pass of `state` against `table`, writing nothing to the keys in `held` nor to the parameters in
+    /// `heldParameters` (`DesiredParameter.path`; see `OscillationGuard`).
     /// Never throws: every problem ends up in `error` or in the report's failures. Netlink equivalent: see the type.
     public static func run(_ state: DesiredState, table: NeighborTableProtocol, force: Bool,
-                           holding held: Set<NeighborKey> = []) -> ApplyRound {
+                           holding held: Set<NeighborKey> = [],
+                           holdingParameters heldParameters: Set<String> = []) -> ApplyRound {
         let clock = ContinuousClock()
         let start = clock.now
         func seconds() -> Double {
@@ -80,6 +82,9 @@ public struct ApplyRound: Sendable {
             do {
                 plan.include(ParameterPlanner.plan(desired: state.parameters, current: try table.parameters(),
                                                    links: links))
+                if !heldParameters.isEmpty {
+                    plan.parameterChanges.removeAll { heldParameters.contains($0.desired.path) }
+                }
             } catch {
                 return ApplyRound(report: nil, error: "cannot read the neighbor-table parameters: \(error)",
                                   scope: scope, seconds: seconds())
