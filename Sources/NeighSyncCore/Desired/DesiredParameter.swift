@@ -29,6 +29,10 @@ public struct DesiredParameter: Hashable, Sendable {
     public var value: UInt64
     /// `file:line:col` of the value.
     public var source: SourceMark?
+    /// Why the parameter waits, set by `ParameterPlanner` on the pending ones (nil otherwise): its interface does
+    /// not exist (`interfaceAbsent`), or it exists but the kernel keeps no parameters of the family on it
+    /// (`familyUnavailable`: IPv6 disabled, e.g. by an MTU below 1280), as for entries.
+    public var pendingCause: PendingNeighbor.Cause?
 
     /// Builds a desired parameter.
     public init(place: Place, family: AddressFamily, key: NeighborParameter, value: UInt64,
@@ -47,6 +51,16 @@ public struct DesiredParameter: Hashable, Sendable {
         case .count: return "\(value)"
         case .boolean: return value == 0 ? "false" : "true"
         }
+    }
+
+    /// The reason of a pending parameter, after `# ` in the plan and in the error output.
+    public var pendingReason: String {
+        let name = DisplayText.escaped(place.interfaceName ?? "table")
+        if pendingCause == .familyUnavailable {
+            return "interface \(name) has no \(family.rawValue) parameters (the family is disabled on it"
+                + (family == .ipv6 ? ", e.g. by an MTU below 1280" : "") + ")"
+        }
+        return "waiting for interface \(name)"
     }
 
     /// The file path of the key: `parameters.interfaces.veth0.ipv4.baseReachableTime`,
