@@ -180,11 +180,27 @@ enum SnapshotReader {
                         throw bad(file, item, "parameters: duplicate key '\(k.rawValue)'")
                     }
                 }
-            default: try s.skip(); return
+            default:
+                throw bad(file, item, "parameters: unknown field \(ScalarBytes.quoted(key)) (a set has 'family', "
+                          + "'interfaceIndex' and 'values')")
             }
             try once(&seen, k, key) { RecordError("\(file): item \(item): parameters: \($0)") }
         }
         guard set.family != .unspecified else { throw bad(file, item, "parameters: 'family' is missing") }
+        // Each key where the kernel keeps it: the switches in their own family, the table-wide keys at index 0 only,
+        // the others on an interface only (what `NeighborTable.parameters()` writes).
+        for k in set.values.keys.sorted() {
+            let field = "parameters: values.\(k.rawValue)"
+            if let only = k.onlyFamily, only != set.family {
+                throw bad(file, item, "\(field): '\(k.rawValue)' is an \(only.rawValue) switch, in a set of family "
+                          + "\(set.family.rawValue)")
+            }
+            if (k.scope == .table) != (set.interfaceIndex == 0) {
+                throw bad(file, item, "\(field): " + (k.scope == .table
+                    ? "'\(k.rawValue)' is table-wide, in the set of interface index \(set.interfaceIndex)"
+                    : "'\(k.rawValue)' is per interface, in the table's set (interfaceIndex 0)"))
+            }
+        }
         return set
     }
     static let linkKeys: [StaticString] = ["name", "index", "arphrdType", "hardwareAddressLength", "ipv4Enabled",
