@@ -50,3 +50,21 @@ import Testing
         #expect(none.summary.parametersSet == nil && none.summary.parametersPending == nil)
     }
 }
+
+extension ParameterSnapshotFieldTests {
+    /// Issue 14, red-team finding 8: a link whose name is not UTF-8 is left out of `show --output yaml --parameters`
+    /// with a stderr note, as its entries are.
+    @Test func aNonUTF8LinkNameIsLeftOutWithANote() {
+        let odd = Link(name: Link.name(fromBytes: [0x62, 0xff, 0x63] as [UInt8]), index: 5, arphrdType: 1,
+                       hardwareAddressLength: 6)
+        let links = [Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6), odd]
+        let sets = [NeighborParameterSet(family: .ipv4, interfaceIndex: 3, values: [.retransTime: 1000]),
+                    NeighborParameterSet(family: .ipv4, interfaceIndex: 5, values: [.retransTime: 1000])]
+        let yaml = ParameterWriter.yaml(sets, links: links, initialNamespace: false)
+        #expect(yaml == "parameters:\n  interfaces:\n    veth0:\n      ipv4: { retransTime: 1s }\n")
+        let notes = ParameterWriter.notes(sets, links: links)
+        #expect(notes.count == 1 && notes[0].hasPrefix("interface b\\xffc (index 5) has a name that is not valid UTF-8"),
+                "\(notes)")
+        #expect(ParameterWriter.notes([sets[0]], links: links).isEmpty)
+    }
+}

@@ -46,4 +46,15 @@ public enum ParameterWriter {
         return "parameters:\n" + (interfaces.isEmpty ? "" : "  interfaces:\n" + interfaces)
             + (tables.isEmpty ? "" : "  tables:\n" + tables)
     }
+
+    /// One note per interface whose parameters `yaml` leaves out because its name is not valid UTF-8 (a file selects
+    /// an interface's parameters by name only), for stderr, as `DesiredStateWriter.notes` for entries.
+    public static func notes(_ sets: [NeighborParameterSet], links: [Link]) -> [String] {
+        let used = Set(sets.filter { $0.interfaceIndex != 0 && !$0.values.isEmpty }.map(\.interfaceIndex))
+        return links.filter { !$0.isNameExact && used.contains($0.index) }.sorted { $0.index < $1.index }.map {
+            "interface \(DisplayText.escaped($0.name)) (index \($0.index)) has a name that is not valid UTF-8, which a "
+                + "YAML file cannot hold: its parameters are left out of 'parameters.interfaces'; rename the link "
+                + "(ip link set … name NEW) to manage them"
+        }
+    }
 }
