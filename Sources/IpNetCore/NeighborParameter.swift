@@ -109,6 +109,17 @@ public enum NeighborParameter: String, CaseIterable, Sendable, Hashable, Compara
         }
     }
 
+    /// The values a kernel can report (RTM_NEWNEIGHTBL, the sysctls), wider than `range`: every netlink value reads
+    /// back as a u32 (`jiffies_to_msecs` returns an unsigned int; the counts and thresholds are u32 attributes), and
+    /// a duration is kept in jiffies, so `ip ntable change … retrans 4000000000` (or 2^31-1 ms rounded up to a tick,
+    /// 2147483648) is held and read back above `range`. Snapshots accept these; the file keeps `range`.
+    public var readableRange: ClosedRange<UInt64> {
+        switch self {
+        case .proxyARP, .proxyNDP: return 0...1
+        default: return 0...UInt64(UInt32.max)
+        }
+    }
+
     /// The kernel's sysctl name, for messages and documentation (`base_reachable_time_ms`, `proxy_ndp`, …).
     public var sysctlName: String {
         switch self {

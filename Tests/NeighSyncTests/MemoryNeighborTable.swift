@@ -22,6 +22,21 @@ final class MemoryNeighborTable: NeighborTableProtocol {
         for r in rows { entries[r.key] = r }
     }
 
+    /// The neighbor-table parameters, by family and place, as the kernel keeps them (a write merges its keys).
+    var parameterSets: [NeighborParameterSet] = []
+    /// Every parameter write, in order.
+    var parameterLog: [NeighborParameterSet] = []
+
+    func parameters() throws -> [NeighborParameterSet] { parameterSets }
+    func setParameters(_ set: NeighborParameterSet) throws {
+        parameterLog.append(set)
+        if let i = parameterSets.firstIndex(where: { $0.family == set.family && $0.interfaceIndex == set.interfaceIndex }) {
+            parameterSets[i].values.merge(set.values) { _, new in new }
+        } else {
+            parameterSets.append(set)
+        }
+    }
+
     func links() throws -> [Link] {
         if let e = readFailure.links { throw e }
         return linkList

@@ -83,3 +83,45 @@ import IpNetCore
         }
     }
 }
+
+extension OscillationGuardTests {
+    static func parameterState(_ retrans: String) throws -> DesiredState {
+        try DesiredStateLoader.load(text: """
+            version: 1
+            neighbors: []
+            parameters: { interfaces: { veth0: { ipv4: { retransTime: \(retrans), ucastSolicit: 3 } } } }
+            """, fileName: "p\(retrans).yaml").get()
+    }
+
+    /// Issue 14, red-team finding 4: two watchers with different values for one parameter stop rewriting it, each
+    /// naming the parameter once, and keep the keys they agree on; a reload clears the hold.
+    @Test func twoWritersWithDifferentParameterValuesStopFighting() throws {
+        let table = MemoryNeighborTable(links: Self.links)
+        table.parameterSets = [NeighborParameterSet(family: .ipv4, interfaceIndex: 3,
+                                                    values: [.retransTime: 1000, .ucastSolicit: 3])]
+        let a = try Self.parameterState("2s"), b = try Self.parameterState("3s")
+        var guardA = OscillationGuard(), guardB = OscillationGuard()
+        var now = ContinuousClock().now
+        var held: [String] = []
+        var writes: [Int] = []
+        for _ in 0..<20 {
+            now += .seconds(1)
+            let before = table.parameterLog.count
+            let ra = ApplyRound.run(a, table: table, force: false, holding: guardA.held(at: now),
+                                    holdingParameters: guardA.heldParameters(at: now))
+            held += guardA.recordParameters(try #require(ra.report), at: now).map { "A \($0.desired.path)" }
+            let rb = ApplyRound.run(b, table: table, force: false, holding: guardB.held(at: now),
+                                    holdingParameters: guardB.heldParameters(at: now))
+            held += guardB.recordParameters(try #require(rb.report), at: now).map { "B \($0.desired.path)" }
+            writes.append(table.parameterLog.count - before)
+        }
+        #expect(held == ["A parameters.interfaces.veth0.ipv4.retransTime",
+                         "B parameters.interfaces.veth0.ipv4.retransTime"])
+        #expect(writes.prefix(6).allSatisfy { $0 == 2 } && writes.suffix(12).allSatisfy { $0 == 0 }, "\(writes)")
+        // The key they agree on was never written (it was already 3), and the hold runs out after 10 minutes.
+        #expect(table.parameterLog.allSatisfy { $0.values[.ucastSolicit] == nil })
+        #expect(guardA.heldParameters(at: now + .seconds(600)).isEmpty)
+        guardB.reset()
+        #expect(guardB.heldParameters(at: now).isEmpty)
+    }
+}

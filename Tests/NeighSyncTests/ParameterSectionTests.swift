@@ -157,11 +157,14 @@ extension ParameterSectionTests {
         #expect(back.sets == sets && back.initialNamespace == false)
         let hostile = [
             (text.replacingOccurrences(of: "\"gcThresh3\": 1024", with: "\"gcThresh3\": 4294967296"),
-             "'gcThresh3' must be 0…2147483647"),
+             "'gcThresh3' must be 0…4294967295"),
             (text.replacingOccurrences(of: "\"proxyARP\": 1", with: "\"proxyARP\": 2"), "'proxyARP' must be 0…1"),
             (text.replacingOccurrences(of: "\"retransTime\"", with: "\"retransTim\""), "unknown key 'retransTim'"),
-            (text.replacingOccurrences(of: "\"family\": \"ipv6\", \"interfaceIndex\": 0",
-                                       with: "\"family\": \"ipv4\", \"interfaceIndex\": 3"), "a second set for ipv4"),
+            // The same set twice (moving the table's set onto veth0's place is now refused earlier: gcThresh3 on
+            // an interface).
+            (text.replacingOccurrences(of: "{\"family\": \"ipv6\", \"interfaceIndex\": 0, \"values\": {\"gcThresh3\": 1024}}",
+                                       with: "{\"family\": \"ipv6\", \"interfaceIndex\": 0, \"values\": {\"gcThresh3\": 1024}}, "
+                                       + "{\"family\": \"ipv6\", \"interfaceIndex\": 0, \"values\": {}}"), "a second set for ipv6"),
         ]
         for (t, message) in hostile {
             #expect(throws: (any Error).self) { try read(t) }

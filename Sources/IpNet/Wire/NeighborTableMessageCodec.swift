@@ -88,9 +88,11 @@ enum NeighborTableMessageCodec {
         return Int(nlh.pointee.nlmsg_len)
     }
 
-    /// Decodes one `RTM_NEWNEIGHTBL` message: a table's own message (no `NDTPA_IFINDEX`: the table-wide keys, index 0)
-    /// or an interface's (its per-interface keys). Nil for other types, families other than IPv4/IPv6, or a message
-    /// without `NDTA_NAME`. Values the kernel did not send (an older kernel without `NDTPA_INTERVAL_PROBE_TIME_MS`)
+    /// Decodes one `RTM_NEWNEIGHTBL` message: a table's own message (its `NDTA_PARMS`, the table's default parms, has
+    /// no `NDTPA_IFINDEX`: the table-wide keys, index 0) or an interface's (its per-interface keys). Nil for other
+    /// types, families other than IPv4/IPv6, a message without `NDTA_NAME`, and a device's parms whose
+    /// `NDTPA_IFINDEX` is 0 (the initial namespace holds one per family, `dev *` in `ip ntable show`): it names no
+    /// interface neighsync can address, and taken as index 0 it would be a second, empty table-wide set. Values the kernel did not send (an older kernel without `NDTPA_INTERVAL_PROBE_TIME_MS`)
     /// are absent. Netlink equivalent: iproute2's `print_ntable()`.
     static func decode(_ message: NetlinkMessage) -> NeighborParameterSet? {
         guard message.type == NetlinkConstants.newNeighTable else { return nil }
@@ -100,6 +102,7 @@ enum NeighborTableMessageCodec {
               family != .unspecified else { return nil }
         var named = false
         var index: UInt32 = 0
+        var indexed = false
         var table: [NeighborParameter: UInt64] = [:]
         var parms: [NeighborParameter: UInt64] = [:]
         func value(_ a: NetlinkAttribute, wide: Bool) -> UInt64? {
@@ -109,7 +112,11 @@ enum NeighborTableMessageCodec {
             if a.type == NetlinkConstants.ndtaName { named = true; return }
             if a.type == NetlinkConstants.ndtaParms {
                 NetlinkAttribute.forEach(in: a.payload) { n in
-                    if n.type == NetlinkConstants.ndtpaIfindex { index = n.integer(UInt32.self) ?? 0; return }
+                    if n.type == NetlinkConstants.ndtpaIfindex {
+                        indexed = true
+                        index = n.integer(UInt32.self) ?? 0
+                        return
+                    }
                     for k in NeighborParameter.interfaceKeys {
                         if let attr = parmsAttribute(k), attr.type == n.type, let v = value(n, wide: attr.wide) {
                             parms[k] = v
@@ -122,7 +129,7 @@ enum NeighborTableMessageCodec {
                 if let attr = tableAttribute(k), attr.type == a.type, let v = value(a, wide: attr.wide) { table[k] = v }
             }
         }
-        guard named else { return nil }
+        guard named, !(indexed && index == 0) else { return nil }
         return NeighborParameterSet(family: family, interfaceIndex: index, values: index == 0 ? table : parms)
     }
 

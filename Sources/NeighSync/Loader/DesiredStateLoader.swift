@@ -362,6 +362,13 @@ public enum DesiredStateLoader {
                 parameterIndex[p.path] = parameters.count
                 parameters.append(p)
             }
+            // The thresholds' order over the files merged so far: the pairs this file completes (each file's own
+            // pairs were checked when it was read), positioned at this file's key.
+            let mine = Set(list.compactMap { $0.source?.file })
+            for d in DesiredParameter.thresholdOrderProblems(parameters, acrossFilesOnly: true)
+            where d.mark.map({ mine.contains($0.file) }) ?? false {
+                add(d)
+            }
         }
 
         mutating func finish() -> Result<DesiredState, DiagnosticList> {

@@ -25,10 +25,12 @@ public struct ApplyRound: Sendable {
     /// True when the pass planned and applied with no failure.
     public var succeeded: Bool { error == nil && (report?.succeeded ?? false) }
 
-    /// Runs one pass of `state` against `table`, writing nothing to the keys in `held` (see `OscillationGuard`).
+    /// Runs one pass of `state` against `table`, writing nothing to the keys in `held` nor to the parameters in
+    /// `heldParameters` (`DesiredParameter.path`; see `OscillationGuard`).
     /// Never throws: every problem ends up in `error` or in the report's failures.
     public static func run(_ state: DesiredState, table: NeighborTableProtocol, force: Bool,
-                           holding held: Set<NeighborKey> = []) -> ApplyRound {
+                           holding held: Set<NeighborKey> = [],
+                           holdingParameters heldParameters: Set<String> = []) -> ApplyRound {
         let clock = ContinuousClock()
         let start = clock.now
         func seconds() -> Double {
@@ -57,7 +59,7 @@ public struct ApplyRound: Sendable {
             return ApplyRound(report: nil, error: failure.description, scope: scope, seconds: seconds())
         }
         let scope = run.scope(interfaceNames: names, namedIndexes: indexes)
-        let plan = run.plan(holding: held)
+        let plan = run.plan(holding: held, holdingParameters: heldParameters)
         do {
             let report = try run.apply(plan, to: table, force: force)
             return ApplyRound(report: report, error: nil, scope: scope, seconds: seconds())

@@ -154,14 +154,18 @@ public struct Reconciliation: Sendable {
         return .success(run)
     }
 
-    /// The plan of this run, leaving the keys in `held` alone (see `OscillationGuard`), with the parameter changes
+    /// The plan of this run, leaving the keys in `held` and the parameters in `heldParameters` alone (see
+    /// `OscillationGuard`), with the parameter changes
     /// when the file manages parameters. Pure (`Planner.plan`, `ParameterPlanner.plan`).
-    public func plan(holding held: Set<NeighborKey> = []) -> Plan {
+    public func plan(holding held: Set<NeighborKey> = [], holdingParameters heldParameters: Set<String> = []) -> Plan {
         var plan = Planner.plan(desired: desired, current: current, links: links, ownerProtocol: state.ownerProtocol,
                                 prune: state.prune, maxDeletes: state.maxDeletes, pending: pending)
         if !held.isEmpty { plan.changes.removeAll { held.contains($0.key) } }
         if !state.parameters.isEmpty {
             plan.include(ParameterPlanner.plan(desired: state.parameters, current: currentParameters, links: links))
+            if !heldParameters.isEmpty {
+                plan.parameterChanges.removeAll { heldParameters.contains($0.desired.path) }
+            }
         }
         return plan
     }

@@ -152,7 +152,8 @@ enum SnapshotReader {
                                           "parameters"]
 
     /// One parameter set: `{"family": "ipv4", "interfaceIndex": 3, "values": {"retransTime": 1000, …}}`, every
-    /// key known and within its range (`NeighborParameter.range`, the kernel's).
+    /// key known and within what a kernel can report (`NeighborParameter.readableRange`: wider than a file's range,
+    /// since a snapshot holds whatever the kernel holds).
     static func parameterSet(_ s: inout JSONScanner, item: Int, file: String) throws -> NeighborParameterSet {
         var set = NeighborParameterSet(family: .unspecified, interfaceIndex: 0)
         let keys: [StaticString] = ["family", "interfaceIndex", "values"]
@@ -171,19 +172,35 @@ enum SnapshotReader {
                 try s.object { s, name in
                     let k = NeighborParameter(rawValue: String(decoding: name, as: UTF8.self))
                     guard let k else { throw bad(file, item, "parameters: unknown key \(ScalarBytes.quoted(name))") }
-                    guard let v = try s.integer(), v >= 0, k.range.contains(UInt64(v)) else {
-                        throw bad(file, item, "parameters: '\(k.rawValue)' must be \(k.range.lowerBound)…"
-                                  + "\(k.range.upperBound)")
+                    guard let v = try s.integer(), v >= 0, k.readableRange.contains(UInt64(v)) else {
+                        throw bad(file, item, "parameters: '\(k.rawValue)' must be \(k.readableRange.lowerBound)…"
+                                  + "\(k.readableRange.upperBound)")
                     }
                     guard set.values.updateValue(UInt64(v), forKey: k) == nil else {
                         throw bad(file, item, "parameters: duplicate key '\(k.rawValue)'")
                     }
                 }
-            default: try s.skip(); return
+            default:
+                throw bad(file, item, "parameters: unknown field \(ScalarBytes.quoted(key)) (a set has 'family', "
+                          + "'interfaceIndex' and 'values')")
             }
             try once(&seen, k, key) { RecordError("\(file): item \(item): parameters: \($0)") }
         }
         guard set.family != .unspecified else { throw bad(file, item, "parameters: 'family' is missing") }
+        // Each key where the kernel keeps it: the switches in their own family, the table-wide keys at index 0 only,
+        // the others on an interface only (what `NeighborTable.parameters()` writes).
+        for k in set.values.keys.sorted() {
+            let field = "parameters: values.\(k.rawValue)"
+            if let only = k.onlyFamily, only != set.family {
+                throw bad(file, item, "\(field): '\(k.rawValue)' is an \(only.rawValue) switch, in a set of family "
+                          + "\(set.family.rawValue)")
+            }
+            if (k.scope == .table) != (set.interfaceIndex == 0) {
+                throw bad(file, item, "\(field): " + (k.scope == .table
+                    ? "'\(k.rawValue)' is table-wide, in the set of interface index \(set.interfaceIndex)"
+                    : "'\(k.rawValue)' is per interface, in the table's set (interfaceIndex 0)"))
+            }
+        }
         return set
     }
     static let linkKeys: [StaticString] = ["name", "index", "arphrdType", "hardwareAddressLength", "ipv4Enabled",

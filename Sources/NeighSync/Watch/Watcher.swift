@@ -224,7 +224,8 @@ public final class Watcher {
         }
         // Checked under the lock, before writing: a namespace deleted meanwhile is not written to.
         if namespaceProblem() != nil { return false }
-        let round = ApplyRound.run(state, table: table, force: settings.force, holding: oscillation.held(at: clock.now))
+        let round = ApplyRound.run(state, table: table, force: settings.force, holding: oscillation.held(at: clock.now),
+                                   holdingParameters: oscillation.heldParameters(at: clock.now))
         // Read under the lock, so the count is what this pass left behind.
         let owned = settings.metricsPath == nil ? nil : RunMetrics.owned(in: table, ownerProtocol: state.ownerProtocol)
         let after = namespaceProblem()
@@ -238,6 +239,15 @@ public final class Watcher {
                     ("message", "this entry was set or deleted more than \(oscillation.limit) times within "
                      + "\(DurationText.format(oscillation.window)): another writer with the same owner protocol "
                      + "undoes neighsync's writes, e.g. a second neighsync with a different file"),
+                    ("action", "not writing it for \(DurationText.format(oscillation.hold)) (or until a reload)"),
+                ])
+            }
+            for c in oscillation.recordParameters(report, at: clock.now) {
+                logger.log("error", "oscillation", [
+                    ("parameter", c.desired.path), ("interface", c.placeName),
+                    ("message", "this parameter was written more than \(oscillation.limit) times within "
+                     + "\(DurationText.format(oscillation.window)): another writer sets it back, e.g. a second "
+                     + "neighsync with a different file, sysctl or ip ntable change"),
                     ("action", "not writing it for \(DurationText.format(oscillation.hold)) (or until a reload)"),
                 ])
             }

@@ -74,9 +74,12 @@ public struct ApplyReport: Hashable, Sendable {
         "Apply: " + Action.allCases.map { "\(count($0)) \($0.pastTense), " }.joined() + "\(converged) already "
             + "converged, \(unchanged) unchanged, \(failures) failed"
             + (pending.isEmpty ? "" : ", \(pending.count) pending")
-            + (parameters.isEmpty ? "." : "; \(parameters.filter { $0.failure == nil }.count) parameters set, "
-               + "\(parameters.filter { $0.failure != nil }.count) failed.")
+            + (parameters.isEmpty ? "." : "; \(parametersSet) parameter\(parametersSet == 1 ? "" : "s") set, "
+               + "\(parameters.count - parametersSet) failed.")
     }
+
+    /// The parameters written without a failure.
+    public var parametersSet: Int { parameters.filter { $0.failure == nil }.count }
 
     /// One line per interface whose entries wait and are not optional, for the error output (see
     /// `PendingNeighbor.problems`), in file order.
@@ -87,10 +90,17 @@ public struct ApplyReport: Hashable, Sendable {
         var lines: [String] = []
         var seen: Set<String> = []
         for p in pendingParameters {
-            guard let name = p.place.interfaceName, seen.insert(name).inserted else { continue }
-            let n = pendingParameters.filter { $0.place.interfaceName == name }.count
-            lines.append("\(n) \(n == 1 ? "parameter" : "parameters") waiting for interface "
-                         + "\(DisplayText.escaped(name)), which does not exist in this namespace")
+            guard let name = p.place.interfaceName, seen.insert("\(name)/\(p.pendingReason)").inserted else { continue }
+            let n = pendingParameters.filter { $0.place.interfaceName == name && $0.pendingReason == p.pendingReason }
+                .count
+            let what = "\(n) \(n == 1 ? "parameter" : "parameters")"
+            if p.pendingCause == .familyUnavailable {
+                lines.append("\(what) of \(p.family.rawValue) not written: \(p.pendingReason); enable the family "
+                             + "on it, or remove them from the file")
+            } else {
+                lines.append("\(what) waiting for interface \(DisplayText.escaped(name)), which does not exist in "
+                             + "this namespace")
+            }
         }
         return lines
     }

@@ -29,6 +29,10 @@ public struct DesiredParameter: Hashable, Sendable {
     public var value: UInt64
     /// `file:line:col` of the value.
     public var source: SourceMark?
+    /// Why the parameter waits, set by `ParameterPlanner` on the pending ones (nil otherwise): its interface does
+    /// not exist (`interfaceAbsent`), or it exists but the kernel keeps no parameters of the family on it
+    /// (`familyUnavailable`: IPv6 disabled, e.g. by an MTU below 1280), as for entries.
+    public var pendingCause: PendingNeighbor.Cause?
 
     /// Builds a desired parameter.
     public init(place: Place, family: AddressFamily, key: NeighborParameter, value: UInt64,
@@ -47,6 +51,16 @@ public struct DesiredParameter: Hashable, Sendable {
         case .count: return "\(value)"
         case .boolean: return value == 0 ? "false" : "true"
         }
+    }
+
+    /// The reason of a pending parameter, after `# ` in the plan and in the error output.
+    public var pendingReason: String {
+        let name = DisplayText.escaped(place.interfaceName ?? "table")
+        if pendingCause == .familyUnavailable {
+            return "interface \(name) has no \(family.rawValue) parameters (the family is disabled on it"
+                + (family == .ipv6 ? ", e.g. by an MTU below 1280" : "") + ")"
+        }
+        return "waiting for interface \(name)"
     }
 
     /// The file path of the key: `parameters.interfaces.veth0.ipv4.baseReachableTime`,
@@ -70,5 +84,39 @@ public struct DesiredParameter: Hashable, Sendable {
                        + "neightbl_set() refuses gc_thresh1-3 and gc_interval elsewhere. Remove 'parameters.tables' "
                        + "from the file for this namespace (the host's tables are shared by every namespace)")
         }
+    }
+    /// The kernel's order of the table's thresholds, gcThresh1 ≤ gcThresh2 ≤ gcThresh3 (`neigh_forced_gc`,
+    /// `neigh_alloc`), among the ones written (the others are the kernel's, unknown offline). One diagnostic per pair
+    /// out of order in a family, at the higher key within one file, or at the later one (list order, the load order)
+    /// when the two come from different files; the other is a note. `acrossFilesOnly` keeps the pairs whose keys come
+    /// from two files (the loader, after merging a directory; each file's own pairs were reported while reading it).
+    /// Pure; the one home of this rule.
+    public static func thresholdOrderProblems(_ parameters: [DesiredParameter],
+                                              acrossFilesOnly: Bool = false) -> [Diagnostic] {
+        let order: [NeighborParameter] = [.gcThresh1, .gcThresh2, .gcThresh3]
+        var problems: [Diagnostic] = []
+        for family in [AddressFamily.ipv4, .ipv6] {
+            var found: [NeighborParameter: (Int, DesiredParameter)] = [:]
+            for (i, p) in parameters.enumerated() where p.place == .table && p.family == family
+                && order.contains(p.key) && found[p.key] == nil {
+                found[p.key] = (i, p)
+            }
+            for (i, low) in order.enumerated() {
+                for high in order[(i + 1)...] {
+                    guard let (li, l) = found[low], let (hi, h) = found[high], l.value > h.value else { continue }
+                    let sameFile = l.source?.file == h.source?.file
+                    if acrossFilesOnly && sameFile { continue }
+                    let (at, other) = sameFile || hi > li ? (h, l) : (l, h)
+                    problems.append(Diagnostic(
+                        mark: at.source,
+                        message: "'\(high.rawValue)' (\(h.value)) is below '\(low.rawValue)' (\(l.value)); the garbage "
+                            + "collector needs gcThresh1 ≤ gcThresh2 ≤ gcThresh3"
+                            + (sameFile ? "" : " (across the files of the directory)"),
+                        notes: other.source.map { [Diagnostic.Note(mark: $0, message: "'\(other.key.rawValue)' is set "
+                                                                   + "here")] } ?? []))
+                }
+            }
+        }
+        return problems
     }
 }

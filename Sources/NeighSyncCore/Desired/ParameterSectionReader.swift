@@ -121,7 +121,6 @@ package struct ParameterSectionReader {
         let all = NeighborParameter.allCases.map(\.rawValue)
         guard let entries = mapping(node, name: name, known: all,
                                     example: place == .table ? "gcThresh3: 8192" : "retransTime: 1s") else { return }
-        var read: [NeighborParameter: (UInt64, SourceMark?)] = [:]
         for e in entries {
             let key = NeighborParameter(rawValue: e.key)!
             guard allowed.contains(key) else {
@@ -142,18 +141,14 @@ package struct ParameterSectionReader {
                 continue
             }
             guard let v = value(e.value, key: key, name: "\(name).\(key.rawValue)") else { continue }
-            read[key] = (v, e.value.mark)
             parameters.append(DesiredParameter(place: place, family: family, key: key, value: v,
                                                source: e.value.mark))
         }
-        // gcThresh1 ≤ gcThresh2 ≤ gcThresh3, among the ones written (the others are the kernel's, unknown offline).
-        let order: [NeighborParameter] = [.gcThresh1, .gcThresh2, .gcThresh3]
-        for (i, low) in order.enumerated() {
-            for high in order[(i + 1)...] {
-                guard let (l, lm) = read[low], let (h, hm) = read[high], l > h else { continue }
-                error("'\(high.rawValue)' (\(h)) is below '\(low.rawValue)' (\(l)); the garbage collector needs "
-                      + "gcThresh1 ≤ gcThresh2 ≤ gcThresh3", at: hm,
-                      notes: lm.map { [Diagnostic.Note(mark: $0, message: "'\(low.rawValue)' is set here")] } ?? [])
+        // gcThresh1 ≤ gcThresh2 ≤ gcThresh3, among the ones written in this family's mapping.
+        if place == .table {
+            let mine = parameters.filter { $0.place == .table && $0.family == family }
+            for d in DesiredParameter.thresholdOrderProblems(mine) {
+                error(d.message, at: d.mark, notes: d.notes)
             }
         }
     }
@@ -176,8 +171,10 @@ package struct ParameterSectionReader {
                 return nil
             }
             let ms = DurationText.milliseconds(d)
-            guard DurationText.format(.milliseconds(ms)) == DurationText.format(d), d == .milliseconds(ms) else {
-                error("'\(name)' must be a whole number of milliseconds, found \(shown)", at: mark)
+            // `parse` rounds to the millisecond, so the digits decide: the kernel takes whole milliseconds only.
+            guard DurationText.isWholeMilliseconds(text) else {
+                error("'\(name)' must be whole milliseconds (no fraction of a millisecond: the kernel takes whole "
+                      + "milliseconds), found \(shown)", at: mark)
                 return nil
             }
             v = UInt64(ms)

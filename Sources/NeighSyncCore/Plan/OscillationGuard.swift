@@ -8,8 +8,11 @@ import IpNetCore
 /// one `event=oscillation` error line naming the likely cause. Creates are not counted: the kernel itself drops
 /// even permanent entries when a link goes down, so a flapping link legitimately makes neighsync re-create the same
 /// entry again and again; it never makes an owned entry differ or appear by itself. A reload (SIGHUP) clears
-/// everything. Pure (the caller passes the time). Equivalent: a flap-damping rule as in BGP route dampening
-/// (RFC 2439), per neighbor entry.
+/// everything. Parameters are braked the same way, per key (`DesiredParameter.path`): two watchers with different
+/// values for one parameter rewrite it at every pass (parameters have no notification, so at least every resync);
+/// every parameter write counts, since nothing but another writer makes a parameter differ again.
+/// Pure (the caller passes the time). Equivalent: a flap-damping rule as in BGP route
+/// dampening (RFC 2439), per neighbor entry.
 public struct OscillationGuard: Sendable {
     /// More than this many sets/deletes of one key within `window` hold the key.
     public var limit: Int
@@ -19,6 +22,8 @@ public struct OscillationGuard: Sendable {
     public var hold: Duration
     private var writes: [NeighborKey: [ContinuousClock.Instant]] = [:]
     private var heldUntil: [NeighborKey: ContinuousClock.Instant] = [:]
+    private var parameterWrites: [String: [ContinuousClock.Instant]] = [:]
+    private var parameterHeldUntil: [String: ContinuousClock.Instant] = [:]
 
     /// A guard with the documented defaults: more than 5 sets/deletes of one key within 60 s hold it for 10 minutes.
     public init(limit: Int = 5, window: Duration = .seconds(60), hold: Duration = .seconds(600)) {
@@ -59,9 +64,40 @@ public struct OscillationGuard: Sendable {
         return newlyHeld
     }
 
+    /// The parameters (`DesiredParameter.path`) held at `now`, as `held(at:)` for entries.
+    public mutating func heldParameters(at now: ContinuousClock.Instant) -> Set<String> {
+        for (key, until) in parameterHeldUntil where until <= now {
+            parameterHeldUntil[key] = nil
+            parameterWrites[key] = nil
+        }
+        return Set(parameterHeldUntil.keys)
+    }
+
+    /// Counts the parameters `report` wrote at `now` and returns those that have just become held (one per key), for
+    /// the caller to log.
+    public mutating func recordParameters(_ report: ApplyReport, at now: ContinuousClock.Instant) -> [ParameterChange] {
+        var newlyHeld: [ParameterChange] = []
+        for o in report.parameters where o.failure == nil {
+            let key = o.change.desired.path
+            guard parameterHeldUntil[key] == nil else { continue }
+            var times = parameterWrites[key, default: []].filter { now - $0 < window }
+            times.append(now)
+            if times.count > limit {
+                parameterHeldUntil[key] = now + hold
+                parameterWrites[key] = nil
+                newlyHeld.append(o.change)
+            } else {
+                parameterWrites[key] = times
+            }
+        }
+        return newlyHeld
+    }
+
     /// Forgets every count and hold (after a reload: the operator changed something).
     public mutating func reset() {
         writes = [:]
         heldUntil = [:]
+        parameterWrites = [:]
+        parameterHeldUntil = [:]
     }
 }

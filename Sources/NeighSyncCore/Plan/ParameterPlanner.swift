@@ -21,6 +21,7 @@ public enum ParameterPlanner {
         var result = Result()
         var sets: [String: [NeighborParameter: UInt64]] = [:]
         for s in current { sets["\(s.family.rawValue)/\(s.interfaceIndex)"] = s.values }
+        let places = Set(sets.keys)
         var byName: [String: UInt32] = [:]
         // A name that is not UTF-8 is never selected by its decoded form (`Link.isNameExact`).
         for l in links where l.isNameExact { byName[l.name] = l.index }
@@ -31,7 +32,18 @@ public enum ParameterPlanner {
                 index = 0
             case .interface(let name):
                 guard let i = byName[name] else {
-                    result.pending.append(p)
+                    var waiting = p
+                    waiting.pendingCause = .interfaceAbsent
+                    result.pending.append(waiting)
+                    continue
+                }
+                // The link exists but the kernel keeps no parameters of the family on it (IPv6 disabled: no
+                // inet6_dev, so neither NDTA_PARMS nor conf/IF/proxy_ndp): writing would fail with ENOENT.
+                // Only decided when the kernel's sets are known at all (an empty `current` is no evidence).
+                guard current.isEmpty || places.contains("\(p.family.rawValue)/\(i)") else {
+                    var waiting = p
+                    waiting.pendingCause = .familyUnavailable
+                    result.pending.append(waiting)
                     continue
                 }
                 index = i

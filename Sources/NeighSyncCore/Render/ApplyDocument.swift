@@ -20,6 +20,12 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
         public var failed: Int
         /// Desired entries waiting for their interface (optional ones included).
         public var pending: Int
+        /// Parameters written; absent when the run wrote and waited for no parameter.
+        public var parametersSet: Int?
+        /// Parameter writes that failed; absent as `parametersSet`.
+        public var parametersFailed: Int?
+        /// Parameters pending (absent interface, unavailable family); absent as `parametersSet`.
+        public var parametersPending: Int?
     }
 
     /// One change and what happened to it.
@@ -87,6 +93,11 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
             return r
         }
         pending = report.pending.map(PendingRecord.init)
+        if !report.parameters.isEmpty || !report.pendingParameters.isEmpty {
+            summary.parametersSet = report.parametersSet
+            summary.parametersFailed = report.parameters.count - report.parametersSet
+            summary.parametersPending = report.pendingParameters.count
+        }
         if !report.pendingParameters.isEmpty {
             pendingParameters = report.pendingParameters.map { ParameterRecord($0) }
         }

@@ -27,6 +27,38 @@ public enum DurationText {
         return .milliseconds(Int64(total.rounded()))
     }
 
+    /// Whether `text` (a duration `parse` accepts) is a whole number of milliseconds, decided on its decimal digits
+    /// (`parse` rounds: `0.5ms`, `1.0005s` would become 1 ms and 1001 ms). `1.5s`, `0.25m` are whole; `0.0001ms` is not.
+    public static func isWholeMilliseconds(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isASCII && $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            let scale: UInt64
+            switch unit {
+            case "ms": scale = 1
+            case "s": scale = 1000
+            case "m": scale = 60_000
+            case "h": scale = 3_600_000
+            default: return false
+            }
+            let parts = number.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return false }
+            guard parts.count == 2 else { continue }
+            var fraction = parts[1]
+            while fraction.last == "0" { fraction = fraction.dropLast() }
+            guard !fraction.isEmpty else { continue }
+            // fraction / 10^k of `scale` ms is whole when 10^k divides fraction × scale; k ≤ 6 suffices (scale ≤ 3.6e6).
+            guard fraction.count <= 6, let f = UInt64(fraction) else { return false }
+            var power: UInt64 = 1
+            for _ in 0..<fraction.count { power *= 10 }
+            guard (f * scale) % power == 0 else { return false }
+        }
+        return true
+    }
+
     /// The shortest exact text for `d` in whole milliseconds: `200ms`, `30s`, `5m`, `1h`, `1h30m`, `1500ms`.
     public static func format(_ d: Duration) -> String {
         let c = d.components

@@ -26,6 +26,8 @@ public struct ParameterRecord: Codable, Hashable, Sendable {
     public var status: String?
     /// The reason of a failure.
     public var message: String?
+    /// Why a pending parameter waits: `interfaceAbsent` or `familyUnavailable` (as entries' `cause`).
+    public var cause: String?
 
     /// The record of a change.
     public init(_ c: ParameterChange) {
@@ -46,6 +48,7 @@ public struct ParameterRecord: Codable, Hashable, Sendable {
         }
         after = p.value
         source = p.source?.description
+        cause = p.pendingCause?.rawValue
     }
 
     /// The record of an applied (nil) or failed change.

@@ -60,7 +60,7 @@ public struct PlanRenderer: Sendable {
     public func line(pending p: DesiredParameter) -> String {
         let name = DisplayText.escaped(p.place.interfaceName ?? "table")
         var s = "  ? parameter \(name) \(p.family.rawValue) \(p.key.rawValue) "
-            + "\(DesiredParameter.text(p.value, of: p.key))  # waiting for interface \(name)"
+            + "\(DesiredParameter.text(p.value, of: p.key))  # \(p.pendingReason)"
         if let src = p.source { s += " (\(DisplayText.escaped(src.description)))" }
         return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
     }

@@ -90,6 +90,7 @@ struct ShowCommand: ParsableCommand {
                                                 header: ["Written by 'neighsync show --output yaml' from \(ns)."])
                         + ParameterWriter.yaml(sets, links: shownLinks, initialNamespace: initial))
             for note in DesiredStateWriter.notes(rows: chosen.rows, links: links) { Console.err("note: \(note)\n") }
+            for note in ParameterWriter.notes(sets, links: shownLinks) { Console.err("note: \(note)\n") }
             let left = chosen.foreignLeftOut.values.reduce(0, +)
             if left > 0 {
                 let per = chosen.foreignLeftOut.keys.sorted().map {
