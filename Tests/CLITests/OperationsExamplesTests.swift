@@ -63,6 +63,9 @@ import NetnsTesting
     static func expectAccepted(_ args: [String]) throws {
         var a = args
         if let i = a.firstIndex(of: "-f"), i + 1 < a.count { a[i + 1] = "/nonexistent/neighsync-test.yaml" }
+        // The unit's metrics directory is made by systemd (StateDirectory=); verify checks it before probing, so
+        // the test points --metrics into a directory that exists here.
+        if let i = a.firstIndex(of: "--metrics"), i + 1 < a.count { a[i + 1] = "/tmp/neighsync-test-metrics.prom" }
         a += ["--netns", "neighsync-test-absent"]
         let r = try NeighsyncBinary.run(a)
         #expect(r.status == 1, "\(args): \(r.stderr)")
