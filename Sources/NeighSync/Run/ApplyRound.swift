@@ -43,7 +43,7 @@ public struct ApplyRound: Sendable {
         let indexes = Set(state.neighbors.compactMap { $0.interface.index ?? $0.interface.luid?.netLuidIndex })
         // The file was admitted against the links (`admit`) when it was read: an entry a link refuses now is the
         // host's change, blocked for this pass, not a reason to stop repairing every other entry.
-        let run: Reconciliation
+        var run: Reconciliation
         switch Reconciliation.gather(state, table: table) {
         case .success(let r): run = r
         case .failure(let failure):
@@ -60,6 +60,7 @@ public struct ApplyRound: Sendable {
         }
         let scope = run.scope(interfaceNames: names, namedIndexes: indexes)
         let plan = run.plan(holding: held, holdingParameters: heldParameters)
+        run.releaseRows()
         do {
             let report = try run.apply(plan, to: table, force: force)
             return ApplyRound(report: report, error: nil, scope: scope, seconds: seconds())

@@ -109,7 +109,7 @@ struct ApplyCommand: ParsableCommand {
             throw Console.fail(problem, json: json)
         }
 
-        let run: Reconciliation
+        var run: Reconciliation
         let plan: Plan
         var desired: [NeighborState: Int]?     // for --metrics
         do {
@@ -126,6 +126,7 @@ struct ApplyCommand: ParsableCommand {
                 Phases.mark("plan")
             }
             if metrics != nil { desired = RunMetrics.desired(run.desired.map(\.row.state) + run.pending.map(\.state)) }
+            run.releaseRows()
         } catch {
             // A file that does not load or resolve is logged and reported (--report) as the run's error.
             if let list = error as? DiagnosticList {
