@@ -20,10 +20,8 @@ public struct OscillationGuard: Sendable {
     public var window: Duration
     /// How long a held key is left alone.
     public var hold: Duration
-    private var writes: [NeighborKey: [ContinuousClock.Instant]] = [:]
-    private var heldUntil: [NeighborKey: ContinuousClock.Instant] = [:]
-    private var parameterWrites: [String: [ContinuousClock.Instant]] = [:]
-    private var parameterHeldUntil: [String: ContinuousClock.Instant] = [:]
+    private var entries = Counts<NeighborKey>()
+    private var parameters = Counts<String>()
 
     /// A guard with the documented defaults: more than 5 sets/deletes of one key within 60 s hold it for 10 minutes.
     public init(limit: Int = 5, window: Duration = .seconds(60), hold: Duration = .seconds(600)) {
@@ -33,13 +31,7 @@ public struct OscillationGuard: Sendable {
     }
 
     /// The keys held at `now` (holds that have run out are dropped, and their keys start counting afresh).
-    public mutating func held(at now: ContinuousClock.Instant) -> Set<NeighborKey> {
-        for (key, until) in heldUntil where until <= now {
-            heldUntil[key] = nil
-            writes[key] = nil
-        }
-        return Set(heldUntil.keys)
-    }
+    public mutating func held(at now: ContinuousClock.Instant) -> Set<NeighborKey> { entries.held(at: now) }
 
     /// Counts the sets and deletes `report` carried out at `now` and returns the changes whose key has just become
     /// held (one per key), for the caller to log.
@@ -47,57 +39,59 @@ public struct OscillationGuard: Sendable {
         var newlyHeld: [Change] = []
         for o in report.outcomes {
             guard case .applied(let action) = o.result, action != .create else { continue }
-            let key = o.change.key
-            guard heldUntil[key] == nil else { continue }
-            var times = writes[key, default: []].filter { now - $0 < window }
-            times.append(now)
-            if times.count > limit {
-                heldUntil[key] = now + hold
-                writes[key] = nil
-                newlyHeld.append(o.change)
-            } else {
-                writes[key] = times
-            }
+            if entries.count(o.change.key, at: now, limits: self) { newlyHeld.append(o.change) }
         }
-        // Forget keys whose writes have all left the window, so the table stays as small as the fight.
-        if writes.count > 4096 { writes = writes.filter { now - ($0.value.last ?? now) < window } }
         return newlyHeld
     }
 
     /// The parameters (`DesiredParameter.path`) held at `now`, as `held(at:)` for entries.
-    public mutating func heldParameters(at now: ContinuousClock.Instant) -> Set<String> {
-        for (key, until) in parameterHeldUntil where until <= now {
-            parameterHeldUntil[key] = nil
-            parameterWrites[key] = nil
-        }
-        return Set(parameterHeldUntil.keys)
-    }
+    public mutating func heldParameters(at now: ContinuousClock.Instant) -> Set<String> { parameters.held(at: now) }
 
     /// Counts the parameters `report` wrote at `now` and returns those that have just become held (one per key), for
     /// the caller to log.
     public mutating func recordParameters(_ report: ApplyReport, at now: ContinuousClock.Instant) -> [ParameterChange] {
         var newlyHeld: [ParameterChange] = []
         for o in report.parameters where o.failure == nil {
-            let key = o.change.desired.path
-            guard parameterHeldUntil[key] == nil else { continue }
-            var times = parameterWrites[key, default: []].filter { now - $0 < window }
-            times.append(now)
-            if times.count > limit {
-                parameterHeldUntil[key] = now + hold
-                parameterWrites[key] = nil
-                newlyHeld.append(o.change)
-            } else {
-                parameterWrites[key] = times
-            }
+            if parameters.count(o.change.desired.path, at: now, limits: self) { newlyHeld.append(o.change) }
         }
         return newlyHeld
     }
 
     /// Forgets every count and hold (after a reload: the operator changed something).
     public mutating func reset() {
-        writes = [:]
-        heldUntil = [:]
-        parameterWrites = [:]
-        parameterHeldUntil = [:]
+        entries = Counts()
+        parameters = Counts()
+    }
+
+    /// The one counting rule, per key of one kind: the write times within the window, and the holds.
+    private struct Counts<Key: Hashable & Sendable>: Sendable {
+        var writes: [Key: [ContinuousClock.Instant]] = [:]
+        var heldUntil: [Key: ContinuousClock.Instant] = [:]
+
+        /// The keys held at `now`; holds that have run out are dropped, and their keys start counting afresh.
+        mutating func held(at now: ContinuousClock.Instant) -> Set<Key> {
+            for (key, until) in heldUntil where until <= now {
+                heldUntil[key] = nil
+                writes[key] = nil
+            }
+            return Set(heldUntil.keys)
+        }
+
+        /// Counts one write of `key` at `now`; true when that write makes the key held (it was not before).
+        mutating func count(_ key: Key, at now: ContinuousClock.Instant, limits: OscillationGuard) -> Bool {
+            guard heldUntil[key] == nil else { return false }
+            var times = writes[key, default: []].filter { now - $0 < limits.window }
+            times.append(now)
+            let nowHeld = times.count > limits.limit
+            if nowHeld {
+                heldUntil[key] = now + limits.hold
+                writes[key] = nil
+            } else {
+                writes[key] = times
+            }
+            // Forget keys whose writes have all left the window, so the table stays as small as the fight.
+            if writes.count > 4096 { writes = writes.filter { now - ($0.value.last ?? now) < limits.window } }
+            return nowHeld
+        }
     }
 }
