@@ -1,6 +1,6 @@
 /// One probe `neighsync verify` asks `Prober` to send: the address to ask about, the interface to ask on, and the
 /// address to ask from. With `source` nil an IPv4 probe is the RFC 5227 ARP probe (sender 0.0.0.0) and an IPv6 one
-/// the duplicate-address-detection solicitation (from ::). iproute2 equivalent: none (`arping -I DEV [-s SRC]
+/// the duplicate-address-detection solicitation (from ::). By hand: (`arping -I DEV [-s SRC]
 /// ADDR`, `ndisc6 ADDR DEV`).
 public struct ProbeRequest: Hashable, Sendable {
     /// The interface to send on.

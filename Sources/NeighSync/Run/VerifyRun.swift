@@ -4,7 +4,7 @@ import NeighSyncCore
 
 /// One verify pass against the kernel, shared by `neighsync verify` and watch mode's `--verify-every`: plan the
 /// probes (`VerifyPlan`), check CAP_NET_RAW before any raw socket exists, send them and listen (`Prober`), match
-/// and classify (`VerifyMatcher`). Nothing here writes the neighbor table. iproute2 equivalent: none (`arping` /
+/// and classify (`VerifyMatcher`). Nothing here writes the neighbor table. By hand: (`arping` /
 /// `ndisc6` per entry).
 public enum VerifyRun {
     /// The most answers kept per probe on average, so a flood of ARP replies cannot grow memory without bound.

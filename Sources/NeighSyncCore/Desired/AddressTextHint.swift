@@ -2,11 +2,11 @@ import IpNetCore
 
 /// What to tell someone whose address text does not parse (`IpAddress(_:)` returned nil): the octal-looking
 /// leading zero and the zone-id mistakes, each with the text to write instead. Pure text work, shared by every
-/// reader of addresses in files. iproute2 equivalent: none (`get_addr()` says only "invalid address").
+/// reader of addresses in files. (`get_addr()` says only "invalid address").
 package enum AddressTextHint {
     /// What is wrong with the zone id of `text` (`ADDRESS%ZONE`) when the address itself is fine: a zone on IPv4,
     /// an empty zone, an interface name (the file names interfaces with `interface:`), or a number that is no
-    /// ifindex. Nil when `text` has no `%` or the part before it is no address. iproute2 equivalent: none (`ip
+    /// ifindex. Nil when `text` has no `%` or the part before it is no address. (`ip
     /// neigh` takes no zone; `getaddrinfo` resolves `%eth0` against the running host).
     package static func zoneProblem(_ text: String) -> String? {
         guard let percent = text.firstIndex(of: "%") else { return nil }

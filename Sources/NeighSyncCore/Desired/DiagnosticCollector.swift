@@ -1,7 +1,7 @@
 /// The diagnostics of one desired-state file as it is read: errors, counted against a budget (reaching it stops the
 /// file), and warnings (what the file may say but probably does not mean; never counted, never failing the file).
 /// Shared by the schema walk, the event stream, the value parsers and the defaults, so every part reports the same
-/// way. iproute2 equivalent: none (`ip -batch` stops at the first bad line).
+/// way. (`ip -batch` stops at the first bad line).
 package final class DiagnosticCollector {
     /// Thrown to stop reading the file; the reason is already in `diagnostics`.
     package struct Stop: Error {

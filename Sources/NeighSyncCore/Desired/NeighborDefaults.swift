@@ -4,7 +4,7 @@ import IpNetCore
 /// interface selectors replace those of `defaults` as a whole (a name in the entry does not mix with an index from
 /// `defaults`), every other key falls back to `defaults` one by one, then the required keys are checked (`address`;
 /// `physicalAddress` unless `state: noarp`) and the row rules (`NeighborRowValidator`) are reported at the value at
-/// fault. Pure: no YAML, no IO. iproute2 equivalent: none (`ip -batch` has no defaults; each line is complete).
+/// fault. Pure: no YAML, no IO. (`ip -batch` has no defaults; each line is complete).
 package struct NeighborDefaults {
     package typealias Field = NeighborFields.Field
 

@@ -4,7 +4,7 @@ import IpNetCore
 /// value of the key it is about, in the file's words (the key named before an address problem, the link's index
 /// after a foreign zone id, `defaults` offered where an interface is missing). The loader uses it when it finishes an
 /// entry, `DesiredState.resolve(links:)` when it checks an entry against its link, so a reason reads and points
-/// the same wherever it is found. Pure: no YAML, no IO. iproute2 equivalent: none.
+/// the same wherever it is found. Pure: no YAML, no IO.
 package enum RowReasonPlacement {
     package typealias Field = NeighborFields.Field
 

@@ -2,7 +2,6 @@ import IpNetCore
 
 /// The JSON shape of a verify run (`verify --output json`): every entry, confirmed ones included, with its result,
 /// what answered, and how it was probed; the counts; the window. Stable for machines: keys are only ever added.
-/// iproute2 equivalent: none.
 public struct VerifyDocument: Codable, Hashable, Sendable {
     /// The counts by result, plus the probes sent.
     public struct Summary: Codable, Hashable, Sendable {

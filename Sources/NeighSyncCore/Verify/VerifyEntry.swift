@@ -2,7 +2,6 @@ import IpNetCore
 
 /// The verify result of one desired (or, with `--all-owned`, owned) entry: what is pinned, what the network said,
 /// and how it was asked. One line of `verify`'s text output when not `confirmed`, one JSON record always.
-/// iproute2 equivalent: none.
 public struct VerifyEntry: Hashable, Sendable {
     /// The neighbor address.
     public var address: IpAddress

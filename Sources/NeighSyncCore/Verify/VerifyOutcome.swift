@@ -1,7 +1,7 @@
 /// What `neighsync verify` found for one desired entry: the network agrees with the pinned MAC (`confirmed`),
 /// another MAC answered (`mismatch`), several did (`conflict`), none did within the window (`silent`), or the entry
 /// was not probed (`skipped`, with the reason). The raw values are the JSON `result` and the
-/// `neighsync_verify_results{result}` label. iproute2 equivalent: none (`arping` prints replies one by one).
+/// `neighsync_verify_results{result}` label. (`arping` prints replies one by one).
 public enum VerifyOutcome: String, Hashable, Sendable, CaseIterable, Codable {
     case confirmed, mismatch, conflict, silent, skipped
 

@@ -3,7 +3,7 @@ import IpNetCore
 /// What a verify run will do, decided before any frame is sent: every entry (those that cannot be probed already
 /// `skipped` with the reason, the others waiting for their answers) and one probe per probed entry, each from the
 /// right interface and source. Pure: entries, links and the host's own addresses in, plan out. `VerifyMatcher`
-/// fills in the answers. iproute2 equivalent: none; `arping -I DEV -s SRC ADDR` per entry by hand.
+/// fills in the answers. By hand: `arping -I DEV -s SRC ADDR` per entry.
 public struct VerifyPlan: Hashable, Sendable {
     /// One record per entry, in the order given; probed entries still `silent` until answers are matched.
     public var entries: [VerifyEntry]

@@ -2,7 +2,7 @@ import IpNetCore
 
 /// `neighsync verify`'s text output, shaped like plan's: one line per entry that is not confirmed (`!` mismatch or
 /// conflict, `?` silent, `-` skipped), with the pinned MAC, what answered and where the entry is defined, then one
-/// summary line. Interface names and reasons are escaped (`DisplayText`). Pure. iproute2 equivalent: none.
+/// summary line. Interface names and reasons are escaped (`DisplayText`). Pure.
 public struct VerifyRenderer {
     /// Whether to colour the marks (terminal only).
     public var color: Bool

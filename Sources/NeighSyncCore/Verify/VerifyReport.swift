@@ -3,7 +3,7 @@ import IpNetCore
 /// The result of one verify run: every entry with its outcome, ordered as plan orders changes (interface index,
 /// family, address; entries without a link last, in file order), the counts by outcome, and the exit status.
 /// Exit 0 when nothing is `mismatch` or `conflict`, 2 when something is (with `strict`, `silent` too); 1 is for
-/// errors, which never get this far. Pure. iproute2 equivalent: none.
+/// errors, which never get this far. Pure.
 public struct VerifyReport: Hashable, Sendable {
     /// The entries, in display order.
     public var entries: [VerifyEntry]
