@@ -13,18 +13,23 @@ public enum DurationText {
             rest = rest.dropFirst(number.count)
             let unit = rest.prefix { $0.isASCII && $0.isLetter }
             rest = rest.dropFirst(unit.count)
-            let scale: Double
-            switch unit {
-            case "ms": scale = 1
-            case "s": scale = 1000
-            case "m": scale = 60_000
-            case "h": scale = 3_600_000
-            default: return nil
-            }
-            total += value * scale
+            guard let scale = milliseconds(per: unit) else { return nil }
+            total += value * Double(scale)
         }
         guard total.isFinite, total < 1e12 else { return nil }
         return .milliseconds(Int64(total.rounded()))
+    }
+
+    /// Milliseconds in one `unit` (`ms`, `s`, `m`, `h`), nil for any other: the one unit table of `parse` and
+    /// `isWholeMilliseconds`.
+    static func milliseconds(per unit: Substring) -> UInt64? {
+        switch unit {
+        case "ms": 1
+        case "s": 1000
+        case "m": 60_000
+        case "h": 3_600_000
+        default: nil
+        }
     }
 
     /// Whether `text` (a duration `parse` accepts) is a whole number of milliseconds, decided on its decimal digits
@@ -36,14 +41,7 @@ public enum DurationText {
             rest = rest.dropFirst(number.count)
             let unit = rest.prefix { $0.isASCII && $0.isLetter }
             rest = rest.dropFirst(unit.count)
-            let scale: UInt64
-            switch unit {
-            case "ms": scale = 1
-            case "s": scale = 1000
-            case "m": scale = 60_000
-            case "h": scale = 3_600_000
-            default: return false
-            }
+            guard let scale = milliseconds(per: unit) else { return false }
             let parts = number.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count <= 2 else { return false }
             guard parts.count == 2 else { continue }
