@@ -38,8 +38,8 @@ RELEASE_FLAGS = --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker
 release: deps
 	$(SWIFT) build -c release $(RELEASE_FLAGS)
 
-# All tests. First the purity check of the core targets (.ci/purity.sh: IpNetCore and NeighSyncCore import nothing
-# but IpNetCore), with its self-test (a planted `import Foundation` must fail it). Kernel tests need root (they make
+# All tests. First the purity check of the core targets (.ci/purity.sh: IpNetCore, NeighSyncCore and the pure tests'
+# fixtures in Tests/CoreTestSupport import nothing but the core modules), with its self-test (a planted `import Foundation` must fail it). Kernel tests need root (they make
 # their own network namespaces); under CI=true a skip is a failure. Then the Debian package and the OCI image are
 # built from one release build and checked (package-test).
 test: deps purity

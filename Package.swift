@@ -39,17 +39,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared by the test targets: fresh network namespaces with veth pairs, and the CI=true skip rule.
+        // Shared by the test targets, pure like the core (.ci/purity.sh checks it): an in-memory neighbor table with
+        // the kernel's write semantics, the planner tests' rows and links, and a seeded generator.
+        .target(name: "CoreTestSupport", dependencies: ["IpNetCore", "NeighSyncCore"], path: "Tests/CoreTestSupport"),
+        // Shared by the kernel test targets: fresh network namespaces with veth pairs, and the CI=true skip rule.
         .target(name: "NetnsTesting", path: "Tests/NetnsTesting"),
         // Pure tests: no root, no network namespace, no libmnl/libyaml.
         .testTarget(name: "IpNetCoreTests", dependencies: ["IpNetCore"]),
-        .testTarget(name: "NeighSyncCoreTests", dependencies: ["NeighSyncCore", "IpNetCore"]),
+        .testTarget(name: "NeighSyncCoreTests", dependencies: ["NeighSyncCore", "IpNetCore", "CoreTestSupport"]),
         .testTarget(name: "IpNetTests", dependencies: ["IpNet", "IpNetCore", "NetnsTesting"]),
         .testTarget(name: "NeighSyncTests", dependencies: ["NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
-                                                           "NetnsTesting"],
+                                                           "NetnsTesting", "CoreTestSupport"],
                     resources: [.copy("Fixtures")]),
         // Golden/help: the --help texts, read from the source tree (HelpGoldenTests), not bundled.
         .testTarget(name: "CLITests", dependencies: ["NeighSync", "NeighSyncCore", "IpNet", "IpNetCore",
-                                                     "NetnsTesting"], exclude: ["Golden"]),
+                                                     "NetnsTesting", "CoreTestSupport"], exclude: ["Golden"]),
     ]
 )

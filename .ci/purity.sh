@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # The purity check of the core targets (DESIGN.md § Modules), run by `make test` (so by .ci/run):
-#   1. no source under Sources/IpNetCore or Sources/NeighSyncCore imports anything but IpNetCore (no C module, no
-#      Glibc, no Foundation, no Synchronization, no Dispatch), and none uses @_exported; each offending line is
-#      printed as `file:line: error: …`;
-#   2. `swift package dump-package` says IpNetCore depends on nothing and NeighSyncCore on IpNetCore only.
+#   1. no source under Sources/IpNetCore, Sources/NeighSyncCore or Tests/CoreTestSupport (the fixtures the pure test
+#      targets share) imports anything but the core modules (no C module, no Glibc, no Foundation, no
+#      Synchronization, no Dispatch), and none uses @_exported; each offending line is printed as
+#      `file:line: error: …`;
+#   2. `swift package dump-package` says IpNetCore depends on nothing, NeighSyncCore on IpNetCore only and
+#      CoreTestSupport on those two only.
 # Usage: .ci/purity.sh [ROOT]     check the package at ROOT (default: this repository); exit 1 on any violation.
 #        .ci/purity.sh --self-test  run the check on temporary copies with a planted `import Foundation` and a
 #                                   planted CNetlink dependency, and fail unless both are caught (exit 1, named).
 set -euo pipefail
 export PATH="/opt/swift/usr/bin:$PATH"
-CORE_TARGETS=(IpNetCore NeighSyncCore)
-ALLOWED_IMPORTS=(IpNetCore)
+# Each checked target, as NAME:DIRECTORY:ALLOWED_IMPORT,… (the modules its sources may import).
+CORE_TARGETS=(IpNetCore:Sources/IpNetCore:IpNetCore NeighSyncCore:Sources/NeighSyncCore:IpNetCore
+              CoreTestSupport:Tests/CoreTestSupport:IpNetCore,NeighSyncCore)
 
 check() {
-    local root=$1 status=0 t f line n text module
-    for t in "${CORE_TARGETS[@]}"; do
-        [ -d "$root/Sources/$t" ] || { echo "purity: error: no Sources/$t in $root"; status=1; continue; }
+    local root=$1 status=0 entry t dir allowed f line n text module
+    for entry in "${CORE_TARGETS[@]}"; do
+        IFS=: read -r t dir allowed <<<"$entry"
+        allowed=${allowed//,/ }
+        [ -d "$root/$dir" ] || { echo "purity: error: no $dir in $root"; status=1; continue; }
         while IFS= read -r -d '' f; do
             # An import line: attributes and an access level may precede it; `import struct M.T` names module M.
             while IFS=: read -r n text; do
@@ -24,13 +29,13 @@ check() {
                 if [[ "$text" == *@_exported* ]]; then
                     echo "$line: error: @_exported import in core target $t (import explicitly where used)"
                     status=1
-                elif [[ " ${ALLOWED_IMPORTS[*]} " != *" $module "* ]]; then
-                    echo "$line: error: core target $t imports $module; it may import only ${ALLOWED_IMPORTS[*]}" \
+                elif [[ " $allowed " != *" $module "* ]]; then
+                    echo "$line: error: core target $t imports $module; it may import only $allowed" \
                          "(move the code that needs $module to IpNet or NeighSync)"
                     status=1
                 fi
             done < <(grep -nE '^[[:space:]]*(@[A-Za-z_]+(\([^)]*\))?[[:space:]]+)*((public|package|internal|fileprivate|private)[[:space:]]+)?import[[:space:]]+[A-Za-z_]' "$f" || true)
-        done < <(find "$root/Sources/$t" -name '*.swift' -print0)
+        done < <(find "$root/$dir" -name '*.swift' -print0)
     done
     # The declared dependencies, as SwiftPM reads the manifest.
     # Its own scratch path: no wait for a build running in .build, nothing written there.
@@ -43,7 +48,7 @@ check() {
     rm -rf "$scratch" "$scratch.err"
     python3 -c '
 import json, sys
-allowed = {"IpNetCore": set(), "NeighSyncCore": {"IpNetCore"}}
+allowed = {"IpNetCore": set(), "NeighSyncCore": {"IpNetCore"}, "CoreTestSupport": {"IpNetCore", "NeighSyncCore"}}
 targets = {t["name"]: t for t in json.load(sys.stdin)["targets"]}
 bad = 0
 for name, ok in allowed.items():
@@ -74,7 +79,7 @@ self_test() {
     trap 'rm -rf "$tmp"' RETURN
     # Case 1: a planted `import Foundation` in the planner.
     mkdir -p "$tmp/a" && cp -r "$here/Package.swift" "$here/Sources" "$tmp/a/"
-    mkdir -p "$tmp/a/Tests" && cp -r "$here/Tests/NetnsTesting" "$tmp/a/Tests/"
+    mkdir -p "$tmp/a/Tests" && cp -r "$here/Tests/NetnsTesting" "$here/Tests/CoreTestSupport" "$tmp/a/Tests/"
     local victim="Sources/NeighSyncCore/Plan/Planner.swift"
     sed -i '1i import Foundation' "$tmp/a/$victim"
     set +e; out=$(check "$tmp/a" 2>&1); rc=$?; set -e
@@ -83,9 +88,18 @@ self_test() {
         echo "$out"; return 1
     fi
     echo "purity self-test: planted import caught: $(grep "^$victim" <<<"$out")"
+    # Case 1b: the same in the fixtures the pure test targets share (they must build without libmnl/libyaml too).
+    local fixture="Tests/CoreTestSupport/MemoryNeighborTable.swift"
+    sed -i '1i import Glibc' "$tmp/a/$fixture"
+    set +e; out=$(check "$tmp/a" 2>&1); rc=$?; set -e
+    if [ $rc -ne 1 ] || ! grep -q "^$fixture:1: error: core target CoreTestSupport imports Glibc" <<<"$out"; then
+        echo "purity self-test: FAILED: a planted 'import Glibc' in $fixture was not caught (exit $rc):"
+        echo "$out"; return 1
+    fi
+    echo "purity self-test: planted import caught: $(grep "^$fixture" <<<"$out")"
     # Case 2: a planted C dependency of NeighSyncCore in the manifest, sources clean.
     mkdir -p "$tmp/b" && cp -r "$here/Package.swift" "$here/Sources" "$tmp/b/"
-    mkdir -p "$tmp/b/Tests" && cp -r "$here/Tests/NetnsTesting" "$tmp/b/Tests/"
+    mkdir -p "$tmp/b/Tests" && cp -r "$here/Tests/NetnsTesting" "$here/Tests/CoreTestSupport" "$tmp/b/Tests/"
     sed -i 's/\.target(name: "NeighSyncCore", dependencies: \["IpNetCore"\])/.target(name: "NeighSyncCore", dependencies: ["IpNetCore", "CNetlink"])/' \
         "$tmp/b/Package.swift"
     grep -q '"NeighSyncCore", dependencies: \["IpNetCore", "CNetlink"\]' "$tmp/b/Package.swift" \
@@ -103,7 +117,8 @@ if [ "${1:-}" = --self-test ]; then
 else
     root=$(cd "${1:-$(dirname "$0")/..}" && pwd)
     if check "$root"; then
-        echo "purity: ${CORE_TARGETS[*]} import only ${ALLOWED_IMPORTS[*]} and depend on nothing else"
+        echo "purity: IpNetCore, NeighSyncCore and CoreTestSupport import only the core modules and depend on" \
+             "nothing else"
     else
         echo "purity: FAILED (DESIGN.md § Modules: the core targets import no C module, Glibc or Foundation)"
         exit 1

@@ -1,5 +1,6 @@
 import Foundation
 import NetnsTesting
+import CoreTestSupport
 import Testing
 
 /// A randomized oracle against the real kernel. Each seeded round makes a fresh namespace with two veth pairs,

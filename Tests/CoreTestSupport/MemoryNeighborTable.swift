@@ -1,34 +1,32 @@
-import IpNet
-@testable import NeighSync
 import IpNetCore
 
 /// An in-memory table with the kernel's write semantics (EEXIST on CREATE|EXCL, ENOENT on REPLACE/DEL of a missing
 /// entry) and injectable failures per address, for testing `Applier` without root. Not a stand-in for the kernel
 /// tests: those run against real namespaces.
-final class MemoryNeighborTable: NeighborTableProtocol {
-    var entries: [NeighborKey: IpNetRow2] = [:]
-    var linkList: [Link]
+public final class MemoryNeighborTable: NeighborTableProtocol {
+    public var entries: [NeighborKey: IpNetRow2] = [:]
+    public var linkList: [Link]
     /// Addresses whose writes fail with the given error.
-    var failures: [IpAddress: IpNetError] = [:]
+    public var failures: [IpAddress: IpNetError] = [:]
     /// Every operation performed, in order.
-    var log: [NeighborOperation] = []
+    public var log: [NeighborOperation] = []
     /// Called before each operation, to race with it (e.g. delete the entry under apply's feet).
-    var beforeEach: ((NeighborOperation, MemoryNeighborTable) -> Void)?
+    public var beforeEach: ((NeighborOperation, MemoryNeighborTable) -> Void)?
     /// When set, reading the links (`links`) or the table (`table`) fails with it.
-    var readFailure: (links: IpNetError?, table: IpNetError?) = (nil, nil)
+    public var readFailure: (links: IpNetError?, table: IpNetError?) = (nil, nil)
 
-    init(links: [Link], rows: [IpNetRow2] = []) {
+    public init(links: [Link], rows: [IpNetRow2] = []) {
         linkList = links
         for r in rows { entries[r.key] = r }
     }
 
     /// The neighbor-table parameters, by family and place, as the kernel keeps them (a write merges its keys).
-    var parameterSets: [NeighborParameterSet] = []
+    public var parameterSets: [NeighborParameterSet] = []
     /// Every parameter write, in order.
-    var parameterLog: [NeighborParameterSet] = []
+    public var parameterLog: [NeighborParameterSet] = []
 
-    func parameters() throws -> [NeighborParameterSet] { parameterSets }
-    func setParameters(_ set: NeighborParameterSet) throws {
+    public func parameters() throws -> [NeighborParameterSet] { parameterSets }
+    public func setParameters(_ set: NeighborParameterSet) throws {
         parameterLog.append(set)
         if let i = parameterSets.firstIndex(where: { $0.family == set.family && $0.interfaceIndex == set.interfaceIndex }) {
             parameterSets[i].values.merge(set.values) { _, new in new }
@@ -37,24 +35,24 @@ final class MemoryNeighborTable: NeighborTableProtocol {
         }
     }
 
-    func links() throws -> [Link] {
+    public func links() throws -> [Link] {
         if let e = readFailure.links { throw e }
         return linkList
     }
-    func table(family: AddressFamily) throws -> [IpNetRow2] {
+    public func table(family: AddressFamily) throws -> [IpNetRow2] {
         if let e = readFailure.table { throw e }
         return entries.values.filter { family == .unspecified || $0.address.family == family }
             .sorted { $0.key < $1.key }
     }
-    func get(_ row: IpNetRow2) throws -> IpNetRow2 {
+    public func get(_ row: IpNetRow2) throws -> IpNetRow2 {
         guard let r = entries[row.key] else { throw IpNetError.notFound("\(row.address) not found") }
         return r
     }
-    func create(_ row: IpNetRow2) throws { if let e = perform([.create(row)])[0] { throw e } }
-    func set(_ row: IpNetRow2) throws { if let e = perform([.set(row)])[0] { throw e } }
-    func delete(_ row: IpNetRow2) throws { if let e = perform([.delete(row)])[0] { throw e } }
+    public func create(_ row: IpNetRow2) throws { if let e = perform([.create(row)])[0] { throw e } }
+    public func set(_ row: IpNetRow2) throws { if let e = perform([.set(row)])[0] { throw e } }
+    public func delete(_ row: IpNetRow2) throws { if let e = perform([.delete(row)])[0] { throw e } }
 
-    func perform(_ operations: [NeighborOperation]) -> [IpNetError?] {
+    public func perform(_ operations: [NeighborOperation]) -> [IpNetError?] {
         operations.map { op in
             beforeEach?(op, self)
             log.append(op)

@@ -1,6 +1,5 @@
-import IpNet
+import CoreTestSupport
 import Testing
-@testable import NeighSync
 import IpNetCore
 @testable import NeighSyncCore
 

@@ -1,25 +1,20 @@
-import IpNet
-import NetnsTesting
+import CoreTestSupport
 import Testing
-@testable import NeighSync
 import IpNetCore
 @testable import NeighSyncCore
 
 /// Table-driven tests of the pure planner: no kernel, no files.
 @Suite struct PlannerTests {
-    static let links = [Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6),
-                        Link(name: "veth1", index: 4, arphrdType: 1, hardwareAddressLength: 6)]
+    static let links = RowFixtures.links
 
     static func row(_ a: String, _ mac: String = "02:00:00:00:00:10", dev: UInt32 = 3,
                     state: NeighborState = .permanent, router: Bool = false, proto: UInt8 = 0) -> IpNetRow2 {
-        IpNetRow2(address: IpAddress(a)!, interfaceIndex: dev, physicalAddress: PhysicalAddress(mac)!,
-                  state: state, isRouter: router, protocol: proto)
+        RowFixtures.row(a, mac, dev: dev, state: state, router: router, proto: proto)
     }
 
     static func plan(_ desired: [IpNetRow2], _ current: [IpNetRow2], prune: PruneMode = .owned,
                      maxDeletes: Int = 50) -> Plan {
-        Planner.plan(desired: desired.map { DesiredRow(row: $0) }, current: current, links: links,
-                     ownerProtocol: 245, prune: prune, maxDeletes: maxDeletes)
+        RowFixtures.plan(desired, current, prune: prune, maxDeletes: maxDeletes)
     }
 
     static func actions(_ p: Plan) -> [String] { p.changes.map { "\($0.action.symbol)\($0.key)" } }

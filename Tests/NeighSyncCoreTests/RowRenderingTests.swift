@@ -1,6 +1,4 @@
-import IpNet
 import Testing
-@testable import NeighSync
 import IpNetCore
 @testable import NeighSyncCore
 

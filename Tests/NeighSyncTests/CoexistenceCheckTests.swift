@@ -1,5 +1,6 @@
 import Foundation
 import IpNet
+import CoreTestSupport
 import Testing
 @testable import NeighSync
 import IpNetCore
@@ -8,10 +9,10 @@ import IpNetCore
 /// `CoexistenceCheck` (pure) and `NetworkdLinkState` against fake networkd state files: each warning fires exactly
 /// for its case, at the entry's position, and says the reason and the fix; what is not known is not checked.
 @Suite struct CoexistenceCheckTests {
-    static let links = PlannerTests.links + [Link(name: "veth2", index: 5, arphrdType: 1, hardwareAddressLength: 6)]
+    static let links = RowFixtures.links + [Link(name: "veth2", index: 5, arphrdType: 1, hardwareAddressLength: 6)]
 
     static func entry(_ a: String, dev: UInt32 = 3, line: Int) -> DesiredRow {
-        DesiredRow(row: PlannerTests.row(a, dev: dev, proto: 245), source: SourceMark(file: "n.yaml", line: line, column: 5))
+        DesiredRow(row: RowFixtures.row(a, dev: dev, proto: 245), source: SourceMark(file: "n.yaml", line: line, column: 5))
     }
 
     static let entries = [entry("192.0.2.10", line: 4), entry("192.0.2.11", line: 6), entry("2001:db8::1", line: 8),
@@ -23,9 +24,9 @@ import IpNetCore
     }
 
     @Test func anotherOwnersEntryIsATakeoverNamingTheOwner() {
-        let current = [PlannerTests.row("192.0.2.10", proto: 11), PlannerTests.row("2001:db8::1", proto: 186),
-                       PlannerTests.row("192.0.2.11", proto: 245), PlannerTests.row("192.0.2.1", proto: 0),
-                       PlannerTests.row("192.0.2.99", proto: 11)]
+        let current = [RowFixtures.row("192.0.2.10", proto: 11), RowFixtures.row("2001:db8::1", proto: 186),
+                       RowFixtures.row("192.0.2.11", proto: 245), RowFixtures.row("192.0.2.1", proto: 0),
+                       RowFixtures.row("192.0.2.99", proto: 11)]
         let w = CoexistenceCheck.warnings(entries: Self.entries, links: Self.links, ownerProtocol: 245,
                                           current: current)
         #expect(Self.texts(w) == [

@@ -1,5 +1,6 @@
 import Foundation
 import IpNet
+import CoreTestSupport
 import Testing
 @testable import NeighSync
 import IpNetCore
@@ -27,9 +28,9 @@ import IpNetCore
     /// A kernel table with one entry to set, one owned entry to delete and a foreign one to leave alone.
     static func table() -> MemoryNeighborTable {
         MemoryNeighborTable(links: links, rows: [
-            PlannerTests.row("192.0.2.11", "02:00:00:00:00:99", proto: 245),
-            PlannerTests.row("192.0.2.50", proto: 245),
-            PlannerTests.row("192.0.2.60", proto: 11),
+            RowFixtures.row("192.0.2.11", "02:00:00:00:00:99", proto: 245),
+            RowFixtures.row("192.0.2.50", proto: 245),
+            RowFixtures.row("192.0.2.60", proto: 11),
         ])
     }
 
@@ -83,7 +84,7 @@ import IpNetCore
     @Test func heldKeysAreLeftAlone() throws {
         let state = try DesiredStateLoader.load(text: Self.yaml, fileName: "n.yaml").get()
         let run = try Reconciliation.gather(state, table: Self.table()).get()
-        let held: Set<NeighborKey> = [PlannerTests.row("192.0.2.11").key]
+        let held: Set<NeighborKey> = [RowFixtures.row("192.0.2.11").key]
         #expect(run.plan().changes.count == 3)
         #expect(run.plan(holding: held).changes.map(\.key.address.description) == ["192.0.2.10", "192.0.2.50"])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import CoreTestSupport
 import Testing
 import IpNet
 @testable import NeighSync

@@ -1,6 +1,7 @@
 import Foundation
 import IpNet
 import NetnsTesting
+import CoreTestSupport
 import Testing
 @testable import NeighSync
 import IpNetCore
@@ -81,11 +82,11 @@ import IpNetCore
     @Test("a bootstrap keeps owned and unowned static entries, leaves out kernel-made, dynamic and other owners' ones")
     func bootstrapSelection() {
         let rows = [
-            PlannerTests.row("192.0.2.10", proto: 245), PlannerTests.row("192.0.2.11", proto: 0),
-            PlannerTests.row("192.0.2.12", proto: 11), PlannerTests.row("192.0.2.13", proto: 4),
-            PlannerTests.row("192.0.2.14", proto: 11), PlannerTests.row("192.0.2.15", state: .stale),
-            PlannerTests.row("ff02::16", "33:33:00:00:00:16", state: .noarp),
-            PlannerTests.row("ff05::fc", "33:33:00:00:00:fc", state: .noarp, proto: 245),
+            RowFixtures.row("192.0.2.10", proto: 245), RowFixtures.row("192.0.2.11", proto: 0),
+            RowFixtures.row("192.0.2.12", proto: 11), RowFixtures.row("192.0.2.13", proto: 4),
+            RowFixtures.row("192.0.2.14", proto: 11), RowFixtures.row("192.0.2.15", state: .stale),
+            RowFixtures.row("ff02::16", "33:33:00:00:00:16", state: .noarp),
+            RowFixtures.row("ff05::fc", "33:33:00:00:00:fc", state: .noarp, proto: 245),
         ]
         let b = ShowSelection.bootstrap(rows, ownerProtocol: 245, includeForeign: false)
         #expect(b.rows.map(\.address.description) == ["192.0.2.10", "192.0.2.11", "ff05::fc"])
@@ -105,7 +106,7 @@ import IpNetCore
         #expect(NeighborProtocolName.number("42") == 42)
         #expect(NeighborProtocolName.number("nosuch") == nil)
         for (n, name) in NeighborProtocolName.table { #expect(NeighborProtocolName.number(name) == n) }
-        #expect(RowText.line(PlannerTests.row("192.0.2.10", proto: 186), interfaceName: "veth0")
+        #expect(RowText.line(RowFixtures.row("192.0.2.10", proto: 186), interfaceName: "veth0")
                 == "192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 PERMANENT proto bgp")
     }
 
@@ -116,7 +117,7 @@ import IpNetCore
         #expect(f.words == ["managed", "extern_learn", "offload"])
         for w in f.words + ["0x10000"] { #expect(NeighborFlags(word: w) != nil) }
         #expect(NeighborFlags(word: "0x10000")?.words == ["0x10000"])
-        var row = PlannerTests.row("192.0.2.10", proto: 11)
+        var row = RowFixtures.row("192.0.2.10", proto: 11)
         row.flags = .externallyLearned
         #expect(RowText.line(row, interfaceName: "veth0")
                 == "192.0.2.10 dev veth0 lladdr 02:00:00:00:00:10 extern_learn PERMANENT proto zebra")
@@ -127,12 +128,12 @@ import IpNetCore
 
     @Test("a takeover says which owner it takes the entry from and which flags the write drops, in text and JSON")
     func takeoverAndDroppedFlagsAreInThePlan() throws {
-        var frr = PlannerTests.row("192.0.2.20", "02:00:00:00:00:01", proto: 11)
+        var frr = RowFixtures.row("192.0.2.20", "02:00:00:00:00:01", proto: 11)
         frr.flags = .externallyLearned
-        let other = PlannerTests.row("192.0.2.21", proto: 99)
-        let bare = PlannerTests.row("192.0.2.22", "02:00:00:00:00:01")
-        let p = PlannerTests.plan([PlannerTests.row("192.0.2.20"), PlannerTests.row("192.0.2.21"),
-                                   PlannerTests.row("192.0.2.22")], [frr, other, bare])
+        let other = RowFixtures.row("192.0.2.21", proto: 99)
+        let bare = RowFixtures.row("192.0.2.22", "02:00:00:00:00:01")
+        let p = RowFixtures.plan([RowFixtures.row("192.0.2.20"), RowFixtures.row("192.0.2.21"),
+                                   RowFixtures.row("192.0.2.22")], [frr, other, bare])
         #expect(p.changes.map(\.reason) == [
             "lladdr 02:00:00:00:00:01 → 02:00:00:00:00:10, takes over from protocol 11 (zebra), drops flags extern_learn",
             "takes over from protocol 99 (openr)",
@@ -150,7 +151,7 @@ import IpNetCore
     @Test("control characters in names are escaped in show text, plan text, logs and JSON")
     func controlCharactersAreEscapedEverywhere() {
         let name = "a\u{1B}[31m\u{7F}\u{9B}"
-        let row = PlannerTests.row("192.0.2.10", dev: 9)
+        let row = RowFixtures.row("192.0.2.10", dev: 9)
         #expect(RowText.line(row, interfaceName: name)
                 == "192.0.2.10 dev a\\x1b[31m\\x7f\\x9b lladdr 02:00:00:00:00:10 PERMANENT")
         let c = Change(action: .create, interfaceName: name, before: nil, after: row)
@@ -171,7 +172,7 @@ import IpNetCore
 extension ShowOutputTests {
     @Test("a bootstrap for another owner protocol says so in the file, so the loader uses it")
     func ownerProtocolIsWritten() throws {
-        let text = DesiredStateWriter.yaml(rows: [PlannerTests.row("192.0.2.10", proto: 200)], links: PlannerTests.links,
+        let text = DesiredStateWriter.yaml(rows: [RowFixtures.row("192.0.2.10", proto: 200)], links: RowFixtures.links,
                                            ownerProtocol: 200)
         #expect(text.hasPrefix("version: 1\nowner: { protocol: 200 }\nneighbors:\n"))
         #expect(try DesiredStateLoader.load(text: text, fileName: "b.yaml").get().ownerProtocol == 200)

@@ -1,5 +1,6 @@
 import Foundation
 import IpNet
+import CoreTestSupport
 import Testing
 @testable import NeighSync
 import IpNetCore
@@ -43,13 +44,13 @@ import IpNetCore
     }
 
     @Test func planFileRoundTripsDesiredRows() throws {
-        let desired = [DesiredRow(row: PlannerTests.row("192.0.2.10", proto: 245),
+        let desired = [DesiredRow(row: RowFixtures.row("192.0.2.10", proto: 245),
                                   source: SourceMark(file: "a:b.yaml", line: 4, column: 5))]
-        let plan = Planner.plan(desired: desired, current: [], links: PlannerTests.links, ownerProtocol: 245,
+        let plan = Planner.plan(desired: desired, current: [], links: RowFixtures.links, ownerProtocol: 245,
                                 prune: .owned)
         // Also a plan for the process's own namespace: written as "namespace": null (the reader requires the key).
         for ns in ["ns1", nil] {
-            let f = PlanFile(namespace: ns, desired: desired, links: PlannerTests.links, current: [], plan: plan)
+            let f = PlanFile(namespace: ns, desired: desired, links: RowFixtures.links, current: [], plan: plan)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID()).json").path
             defer { try? FileManager.default.removeItem(atPath: path) }
             try f.write(to: path)
@@ -62,9 +63,9 @@ import IpNetCore
     }
 
     @Test func showYamlIsADesiredStateFile() {
-        let rows = [PlannerTests.row("2001:db8::1", router: true, proto: 245), PlannerTests.row("192.0.2.10"),
-                    PlannerTests.row("198.51.100.8", "", dev: 4, state: .noarp)]
-        #expect(DesiredStateWriter.yaml(rows: rows, links: PlannerTests.links, header: ["from test"]) == """
+        let rows = [RowFixtures.row("2001:db8::1", router: true, proto: 245), RowFixtures.row("192.0.2.10"),
+                    RowFixtures.row("198.51.100.8", "", dev: 4, state: .noarp)]
+        #expect(DesiredStateWriter.yaml(rows: rows, links: RowFixtures.links, header: ["from test"]) == """
             # from test
             version: 1
             neighbors:
