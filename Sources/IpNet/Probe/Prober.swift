@@ -26,7 +26,7 @@ public enum Prober {
                                 ? ProbeFrame.etherTypeARP : ProbeFrame.etherTypeIPv6)
             if seen.insert(k).inserted { keys.append(k) }
         }
-        let opened = try NamespaceThread.run(in: path, description: namespace) { openAll(keys) }
+        let opened = try inNamespace(path, description: namespace) { openAll(keys) }
         var sockets: [SocketKey: PacketSocket] = [:]
         var capture = ProbeCapture()
         var failedToOpen: [SocketKey: IpNetError] = [:]
@@ -85,6 +85,29 @@ public enum Prober {
     struct SocketKey: Hashable {
         var interfaceIndex: UInt32
         var etherType: UInt16
+    }
+
+    /// Runs `body` on a `NamespaceThread` inside the namespace at `path` (`description`: the name the user gave), or
+    /// right here when `path` is nil. Throws `notFound` when the namespace does not exist, `accessDenied` when it
+    /// cannot be entered.
+    private static func inNamespace<T>(_ path: String?, description: String?,
+                                       _ body: () -> T) throws(IpNetError) -> T {
+        guard let path else { return body() }
+        let shown = DisplayText.escaped(description ?? path)
+        switch NamespaceThread.run(in: path, body) {
+        case .success(let result): return result
+        case .failure(.open(ENOENT)):
+            throw .notFound("no network namespace '\(shown)' (\(DisplayText.escaped(path)) does not exist); create it "
+                            + "with 'ip netns add NAME' or check the name with 'ip netns list'")
+        case .failure(.open(let e)):
+            throw KernelErrorTranslator.error(NetlinkFailure(errno: e, message: nil),
+                                              doing: "cannot open network namespace " + shown)
+        case .failure(.enter(let e)):
+            throw KernelErrorTranslator.error(NetlinkFailure(errno: e, message: nil),
+                                              doing: "cannot enter network namespace " + shown)
+        case .failure(.start):
+            throw .notSupported("cannot start a thread to enter network namespace \(DisplayText.escaped(path))")
+        }
     }
 
     /// Runs inside the namespace: opens every socket (in order).

@@ -3,7 +3,7 @@ internal import Glibc
 import IpNetCore
 
 /// Reads and writes sysctls of one network namespace. `/proc/sys/net` shows the namespace of the thread that opens
-/// a file, so for another namespace a dedicated thread enters it (`setns`), checks that it landed in the namespace
+/// a file, so for another namespace a `NamespaceThread` enters it (`setns`), checks that it landed in the namespace
 /// the table's socket lives in, opens the files and ends; the caller's thread never moves. C equivalent:
 /// `setns(open("/run/netns/NAME"), CLONE_NEWNET)` then `open("/proc/sys/net/ipv6/conf/IF/proxy_ndp")`; shell:
 /// `ip netns exec NAME sysctl -w net.ipv6.conf.IF.proxy_ndp=1`.
@@ -19,66 +19,30 @@ enum NamespaceSysctl {
     /// directories only).
     static let initialNamespaceMarker = "/proc/sys/net/ipv4/neigh/default"
 
-    /// Runs `body` in the namespace at `namespacePath` (on a thread that entered it), or right here for nil. Throws
+    /// Runs `body` in the namespace at `namespacePath` (on a `NamespaceThread`), or right here for nil. Throws
     /// when the namespace cannot be entered or is no longer `expected` (deleted and created again meanwhile).
     static func run<T>(in namespacePath: String?, expected: NamespaceIdentity?,
                        _ body: () -> T) throws(IpNetError) -> T {
         guard let namespacePath else { return body() }
-        let box = SysctlResultBox<T>()
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let work = body
-            let started = onDedicatedThread {
-                let fd = open(namespacePath, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else {
-                    box.result = .failure(.notFound("cannot open network namespace "
-                                                    + DisplayText.escaped(namespacePath)))
-                    return
-                }
-                defer { close(fd) }
-                guard neighsync_setns_net(fd) == 0 else {
-                    let e = errno
-                    box.result = .failure(e == EPERM
-                        ? .accessDenied("entering network namespace \(DisplayText.escaped(namespacePath)) needs "
-                                        + "CAP_SYS_ADMIN; run as root")
-                        : .system(errno: e, message: "cannot enter network namespace "
-                                  + DisplayText.escaped(namespacePath)))
-                    return
-                }
-                if let expected, NamespaceIdentity.ofCurrentThread() != expected {
-                    box.result = .failure(.notFound("network namespace \(DisplayText.escaped(namespacePath)) is "
-                                                    + "not the one neighsync opened any more; nothing was written"))
-                    return
-                }
-                box.result = .success(work())
+        let ran = NamespaceThread.run(in: namespacePath) { () -> Result<T, IpNetError> in
+            if let expected, NamespaceIdentity.ofCurrentThread() != expected {
+                return .failure(.notFound("network namespace \(DisplayText.escaped(namespacePath)) is not the one "
+                                          + "neighsync opened any more; nothing was written"))
             }
-            if !started {
-                box.result = .failure(.system(errno: EAGAIN, message: "cannot start the namespace thread"))
-            }
+            return .success(body())
         }
-        return try box.result.get()
-    }
-
-    /// Runs `work` on a new OS thread and waits for it; false when no thread could be made. A raw
-    /// `pthread_create`, not a Dispatch or Swift-concurrency worker: `setns(2)` moves the calling OS thread only,
-    /// and a pooled thread would go back to the pool still inside the namespace; this one ends with `work`. C
-    /// equivalent: `pthread_create` + `pthread_join`.
-    private static func onDedicatedThread(_ work: @escaping () -> Void) -> Bool {
-        final class Start {
-            let work: () -> Void
-            init(_ work: @escaping () -> Void) { self.work = work }
+        switch ran {
+        case .success(let result): return try result.get()
+        case .failure(.open):
+            throw .notFound("cannot open network namespace " + DisplayText.escaped(namespacePath))
+        case .failure(.enter(let e)):
+            throw e == EPERM
+                ? .accessDenied("entering network namespace \(DisplayText.escaped(namespacePath)) needs "
+                                + "CAP_SYS_ADMIN; run as root")
+                : .system(errno: e, message: "cannot enter network namespace " + DisplayText.escaped(namespacePath))
+        case .failure(.start):
+            throw .system(errno: EAGAIN, message: "cannot start the namespace thread")
         }
-        let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
-            Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue().work()
-            return nil
-        }
-        var thread = pthread_t()
-        let start = Unmanaged.passRetained(Start(work)).toOpaque()
-        guard pthread_create(&thread, nil, entry, start) == 0 else {
-            Unmanaged<Start>.fromOpaque(start).release()
-            return false
-        }
-        pthread_join(thread, nil)
-        return true
     }
 
     /// The integer in the sysctl file at `path`, or the errno that stopped reading it. C: `open`, `read`, `strtol`.
@@ -116,13 +80,6 @@ enum NamespaceSysctl {
                                 + String(cString: strerror(e)))
         }
     }
-}
-
-/// The result of the namespace thread: written by the thread, read after the join, never touched by both at once
-/// (the join orders the two), which is why it may be `@unchecked Sendable`. (The one other escape hatch of this
-/// setns thread is `nonisolated(unsafe)` on `body`, which the caller lends for exactly as long as the join waits.)
-private final class SysctlResultBox<T>: @unchecked Sendable {
-    var result: Result<T, IpNetError> = .failure(.system(errno: EINVAL, message: "the namespace thread did not run"))
 }
 
 private extension String {

@@ -4,12 +4,12 @@ internal import Glibc
 /// The netlink socket of IpNet: a NETLINK_ROUTE socket (optionally created inside another network namespace) with
 /// a large receive buffer, extended and capped acks, checked sequence numbers and port ids, one reused receive buffer
 /// read with `recvmmsg`, request/ack exchanges, restartable dumps and batched writes. The socket's own libmnl and
-/// libc calls (open, bind, options, `poll`, the `mnl_nlmsg_batch` buffer, `setns`) are here; the send and receive
-/// system calls sit behind `NetlinkIO` (so tests can inject faults); requests are built with libmnl's
-/// `mnl_nlmsg_put_*` / `mnl_attr_put*` in `NeighborMessageCodec`, `LinkMessageCodec` and `AddressMessageCodec`, and
-/// answers are read without libmnl by `NetlinkMessage` and `NetlinkAttribute`. Not thread-safe: one caller at a
-/// time. Netlink equivalent: `mnl_socket_open(NETLINK_ROUTE)` + `setsockopt(NETLINK_EXT_ACK, NETLINK_CAP_ACK,
-/// SO_RCVBUFFORCE)`; iproute2: `rtnl_open()` in lib/libnetlink.c.
+/// libc calls (open, bind, options, `poll`, the `mnl_nlmsg_batch` buffer) are here, `setns` in `NamespaceThread`;
+/// the send and receive system calls sit behind `NetlinkIO` (so tests can inject faults); requests are built with
+/// libmnl's `mnl_nlmsg_put_*` / `mnl_attr_put*` in `NeighborMessageCodec`, `LinkMessageCodec` and
+/// `AddressMessageCodec`, and answers are read without libmnl by `NetlinkMessage` and `NetlinkAttribute`. Not
+/// thread-safe: one caller at a time. Netlink equivalent: `mnl_socket_open(NETLINK_ROUTE)` +
+/// `setsockopt(NETLINK_EXT_ACK, NETLINK_CAP_ACK, SO_RCVBUFFORCE)`; iproute2: `rtnl_open()` in lib/libnetlink.c.
 final class NetlinkSocket {
     private let handle: OpaquePointer
     private let fd: Int32
@@ -90,66 +90,26 @@ final class NetlinkSocket {
     }
 
     /// Opens a socket inside the network namespace at `path` (e.g. `/run/netns/NAME`) without moving the caller:
-    /// a dedicated thread enters the namespace, creates the socket, and goes back; the socket stays bound to the
-    /// target namespace. The thread is a raw `pthread_create`, not a Dispatch or Swift-concurrency worker, on
-    /// purpose: `setns(2)` changes the namespace of the calling OS thread only, and a pooled thread would go back to
-    /// the pool, to run other work in the foreign namespace should the way back fail; this thread ends right after.
-    /// Nothing is shared: the path goes in and the socket (or failure) comes back as objects handed over through
-    /// `pthread_create`'s argument and `pthread_join`'s result, each released by the side that receives it. That
-    /// raw-pointer hand-over is the one step here the compiler cannot check. Netlink equivalent: `setns(fd,
-    /// CLONE_NEWNET)` around `socket()`; iproute2: `ip -n NAME` (`netns_switch()`), which switches the whole process
-    /// instead.
+    /// the socket is made on a `NamespaceThread` (which says why that is a dedicated OS thread) and stays bound to
+    /// the target namespace. Netlink equivalent: `setns(fd, CLONE_NEWNET)` around `socket()`; iproute2: `ip -n NAME`
+    /// (`netns_switch()`), which switches the whole process instead.
     static func open(namespacePath path: String) throws(NetlinkFailure) -> NetlinkSocket {
-        /// What goes to the namespace thread.
-        final class Request: Sendable {
-            let path: String
-            init(_ path: String) { self.path = path }
+        let made = NamespaceThread.run(in: path) { () -> Result<NetlinkSocket, NetlinkFailure> in
+            do throws(NetlinkFailure) {
+                return .success(try NetlinkSocket())
+            } catch {
+                return .failure(error)
+            }
         }
-        /// What comes back from it.
-        final class Outcome {
-            let result: Result<NetlinkSocket, NetlinkFailure>
-            init(_ result: Result<NetlinkSocket, NetlinkFailure>) { self.result = result }
+        switch made {
+        case .success(let socket): return try socket.get()
+        case .failure(.open(let e)):
+            throw NetlinkFailure(errno: e, message: "cannot open network namespace \(path)")
+        case .failure(.enter(let e)):
+            throw NetlinkFailure(errno: e, message: "cannot enter network namespace \(path)")
+        case .failure(.start(let e)):
+            throw NetlinkFailure(errno: e, message: "cannot start the namespace thread")
         }
-        let body: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
-            let path = Unmanaged<Request>.fromOpaque(raw!).takeRetainedValue().path
-            return Unmanaged.passRetained(Outcome(NetlinkSocket.openHere(namespacePath: path))).toOpaque()
-        }
-        var thread = pthread_t()
-        let request = Unmanaged.passRetained(Request(path)).toOpaque()
-        let rc = pthread_create(&thread, nil, body, request)
-        guard rc == 0 else {
-            Unmanaged<Request>.fromOpaque(request).release()
-            throw NetlinkFailure(errno: rc, message: "cannot start the namespace thread")
-        }
-        var returned: UnsafeMutableRawPointer? = nil
-        pthread_join(thread, &returned)
-        return try Unmanaged<Outcome>.fromOpaque(returned!).takeRetainedValue().result.get()
-    }
-
-    /// Runs on the namespace thread: enter, open, leave.
-    private static func openHere(namespacePath path: String) -> Result<NetlinkSocket, NetlinkFailure> {
-        let target = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard target >= 0 else {
-            return .failure(NetlinkFailure(errno: errno, message: "cannot open network namespace \(path)"))
-        }
-        defer { close(target) }
-        let home = Glibc.open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
-        guard home >= 0 else {
-            return .failure(NetlinkFailure(errno: errno, message: "cannot open the current network namespace"))
-        }
-        defer { close(home) }
-        guard neighsync_setns_net(target) == 0 else {
-            return .failure(NetlinkFailure(errno: errno, message: "cannot enter network namespace \(path)"))
-        }
-        let result: Result<NetlinkSocket, NetlinkFailure>
-        do throws(NetlinkFailure) {
-            result = .success(try NetlinkSocket())
-        } catch {
-            result = .failure(error)
-        }
-        // The thread ends right after; going back only matters for tidiness, so a failure here is harmless.
-        _ = neighsync_setns_net(home)
-        return result
     }
 
     // MARK: Multicast events
