@@ -21,11 +21,13 @@ public struct FleetHost: Sendable, Hashable {
     /// `RecordError` when `directory` itself cannot be listed. C equivalent: `opendir`/`readdir` + `stat`.
     public static func discover(directory: String) throws -> [FleetHost] {
         guard let status = FileStatus(path: directory), status.kind == .directory else {
-            throw RecordError("--hosts \(directory): not a directory; give the directory that holds one directory "
-                              + "per host (NAME/neighbors.yaml and NAME/state.json)")
+            throw RecordError(file: "--hosts \(directory)", "not a directory",
+                              remedy: "give the directory that holds one directory per host (NAME/neighbors.yaml and "
+                                  + "NAME/state.json)")
         }
         guard let names = entries(directory) else {
-            throw RecordError("--hosts \(directory): cannot list the directory; check its permissions")
+            throw RecordError(file: "--hosts \(directory)", "cannot list the directory",
+                              remedy: "check its permissions")
         }
         let base = directory.hasSuffix("/") ? directory : directory + "/"
         var hosts: [FleetHost] = []

@@ -19,17 +19,18 @@ enum BoundedFileReader {
         /// Larger than the limit (its size from `fstat`; nil when it grew past the limit while it was read).
         case tooLarge(size: Int?, limit: Int)
 
-        /// The message for the user, naming the file: what is wrong and what to do.
-        func message(path: String) -> String {
+        /// The failure for the user, naming the file: what is wrong and what to do.
+        func error(path: String) -> RecordError {
             switch self {
             case .system(let e):
-                return "\(path): cannot read the file (\(String(cString: strerror(e)))); check the path and its "
-                    + "permissions"
+                return RecordError(file: path, "cannot read the file (\(String(cString: strerror(e))))",
+                                   remedy: "check the path and its permissions")
             case .notRegular(let what):
-                return "\(path) is \(what), not a regular file; save the data to a file first and give that file"
+                return RecordError(subject: path, "is \(what), not a regular file",
+                                   remedy: "save the data to a file first and give that file")
             case .tooLarge(let size, let limit):
                 let what = size.map { "\($0) bytes, over" } ?? "over"
-                return "\(path) is \(what) the limit of \(limit) bytes for a state or plan file"
+                return RecordError(subject: path, "is \(what) the limit of \(limit) bytes for a state or plan file")
             }
         }
     }

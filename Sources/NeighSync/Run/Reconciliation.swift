@@ -118,8 +118,9 @@ public struct Reconciliation: Sendable {
                                current: rows)
         if !state.parameters.isEmpty {
             guard let parameters, let initial else {
-                throw RecordError("\(snapshot) holds no neighbor-table parameters, which the file manages; take the "
-                                  + "snapshot with 'neighsync show --output json' (this version or later)")
+                throw RecordError(subject: snapshot, "holds no neighbor-table parameters, which the file manages",
+                                  remedy: "take the snapshot with 'neighsync show --output json' (this version or "
+                                      + "later)")
             }
             try check(state.parameters, initialNamespace: initial)
             r.currentParameters = parameters

@@ -42,9 +42,9 @@ enum PlanFileReader {
                 return f
             }
         } catch let e as FieldError {
-            throw RecordError("\(file): " + (e.field.isEmpty ? "" : "\(e.field): ") + e.message)
+            throw RecordError(file: file, field: e.field.isEmpty ? nil : e.field, e.message)
         } catch let f as JSONScanner.Failure {
-            throw RecordError("\(file): not a neighsync plan file (\(f)); \(hint)")
+            throw RecordError(file: file, "not a neighsync plan file (\(f))", remedy: hint)
         }
     }
 

@@ -13,7 +13,7 @@ enum PrivateFile {
     }
 
     static func failure(_ what: String, _ path: String, _ e: Int32) -> RecordError {
-        RecordError("\(path): cannot write \(what) (\(String(cString: strerror(e)))); check that the directory "
-                    + "exists and is writable")
+        RecordError(file: path, "cannot write \(what) (\(String(cString: strerror(e))))",
+                    remedy: "check that the directory exists and is writable")
     }
 }

@@ -44,8 +44,8 @@ enum SnapshotReader {
             var s = JSONScanner(raw)
             let kind: JSONScanner.Kind
             do { kind = try s.peek() } catch {
-                throw RecordError("\(path): \(error); give the output of 'neighsync show --output json' or "
-                                  + "'ip -j neigh show'")
+                throw RecordError(file: path, "\(error)",
+                                  remedy: "give the output of 'neighsync show --output json' or 'ip -j neigh show'")
             }
             switch kind {
             case .object:
@@ -54,8 +54,8 @@ enum SnapshotReader {
                 return result
             case .array:
                 guard let linksPath else {
-                    throw RecordError("\(path) is 'ip -j neigh show' output; also give the links with "
-                                      + "--links FILE (the output of 'ip -j link show')")
+                    throw RecordError(subject: path, "is 'ip -j neigh show' output",
+                                      remedy: "also give the links with --links FILE (the output of 'ip -j link show')")
                 }
                 let linkData = try readLinks(linksPath)
                 let links = try linkData.withUnsafeBytes { lraw in
@@ -72,14 +72,14 @@ enum SnapshotReader {
                     return rows
                 })
             default:
-                throw RecordError("\(path): expected a JSON object (neighsync snapshot) or array (ip -j neigh show)")
+                throw RecordError(file: path, "expected a JSON object (neighsync snapshot) or array (ip -j neigh show)")
             }
         }
     }
 
     /// Turns scanner failures into errors that name the file.
     static func wrap<T>(_ file: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let f as JSONScanner.Failure { throw RecordError("\(file): \(f)") }
+        do { return try body() } catch let f as JSONScanner.Failure { throw RecordError(file: file, "\(f)") }
     }
 
     /// The whole file, if it is a regular file within `BoundedFileReader.defaultLimit`; errors say which file and
@@ -87,7 +87,7 @@ enum SnapshotReader {
     static func readFile(_ path: String) throws -> [UInt8] {
         switch BoundedFileReader.read(path) {
         case .success(let bytes): return bytes
-        case .failure(let f): throw RecordError(f.message(path: path))
+        case .failure(let f): throw f.error(path: path)
         }
     }
 
@@ -121,14 +121,14 @@ enum SnapshotReader {
                     parameters.sets = sets
                 default: try s.skip(); return
                 }
-                try once(&seen, k, key) { RecordError("\(path): \($0)") }
+                try once(&seen, k, key) { RecordError(file: path, $0) }
             }
         }
         guard kind == "neighsync-snapshot" else {
-            throw RecordError("\(path): not a neighsync snapshot (kind \(ScalarBytes.quoted(kind))); make one with "
-                              + "'neighsync show --output json'")
+            throw RecordError(file: path, "not a neighsync snapshot (kind \(ScalarBytes.quoted(kind)))",
+                              remedy: "make one with 'neighsync show --output json'")
         }
-        guard version == 1 else { throw RecordError("\(path): unsupported snapshot formatVersion \(version)") }
+        guard version == 1 else { throw RecordError(file: path, "unsupported snapshot formatVersion \(version)") }
         // One link per index and per name, as in a live namespace: a row's interface index must name one link.
         var byIndex: [UInt32: Int] = [:], byName: [String: Int] = [:]
         for (i, l) in links.enumerated() {
@@ -145,7 +145,7 @@ enum SnapshotReader {
     }
 
     static func bad(_ file: String, _ item: Int, _ what: String) -> RecordError {
-        RecordError("\(file): item \(item): \(what)")
+        RecordError(file: file, field: "item \(item)", what)
     }
 
     static let topKeys: [StaticString] = ["kind", "formatVersion", "links", "neighbors", "initialNamespace",
@@ -184,7 +184,7 @@ enum SnapshotReader {
                 throw bad(file, item, "parameters: unknown field \(ScalarBytes.quoted(key)) (a set has 'family', "
                           + "'interfaceIndex' and 'values')")
             }
-            try once(&seen, k, key) { RecordError("\(file): item \(item): parameters: \($0)") }
+            try once(&seen, k, key) { RecordError(file: file, field: "item \(item): parameters", $0) }
         }
         guard set.family != .unspecified else { throw bad(file, item, "parameters: 'family' is missing") }
         // Each key where the kernel keeps it: the switches in their own family, the table-wide keys at index 0 only,

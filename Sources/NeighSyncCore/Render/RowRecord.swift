@@ -66,12 +66,3 @@ public struct RowRecord: Codable, Hashable, Sendable {
                          reachabilityTime: reachabilityTime, protocol: self.protocol, flags: f)
     }
 }
-
-/// A malformed record in a snapshot or plan file; the message names the field and value. iproute2 equivalent:
-/// the `Error: …` line `ip` prints for a bad argument.
-public struct RecordError: Error, CustomStringConvertible, Sendable {
-    /// What is wrong.
-    public var description: String
-    /// Builds the error.
-    public init(_ d: String) { description = d }
-}

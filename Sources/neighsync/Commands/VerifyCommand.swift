@@ -101,7 +101,7 @@ struct VerifyCommand: ParsableCommand {
         } catch let e as IpNetError {
             throw Console.fail(e, json: json)
         } catch let e as RecordError {
-            throw Console.fail(e.description, json: json)
+            throw Console.fail(e, outcome: "nothing was probed", json: json)
         }
         if let metrics {
             let now = Date()

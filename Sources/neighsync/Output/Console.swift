@@ -56,7 +56,8 @@ enum Console {
     /// What a failure shows, by the layer it comes from: file diagnostics (`DiagnosticList`) compiler style with
     /// source lines and carets, then the count line with `outcome` (`2 errors; no plan was made`); a kernel error
     /// (`IpNetError`) as `error: STATUS: reason` + `hint`, its Windows status in the JSON document; anything else
-    /// (a state file, a plan file, a refusal) as `error: ` + its description. The JSON is the `ErrorDocument`.
+    /// (a state file, a plan file or a `--hosts` directory: `RecordError`, which names the file and field; a
+    /// refusal) as `error: ` + its description. The JSON is the `ErrorDocument`.
     static func failure(_ error: any Error, outcome: String, hint: String = "")
         -> (text: String, document: ErrorDocument) {
         switch error {
