@@ -137,7 +137,7 @@ final class YAMLEventReader {
                     b.isLast = true
                     break
                 }
-                append(event.pointee, to: b)
+                append(event, to: b)
                 let end = event.pointee.type == YAML_STREAM_END_EVENT
                 yaml_event_delete(event)
                 if end { b.isLast = true; break }
@@ -146,8 +146,11 @@ final class YAMLEventReader {
         }
     }
 
-    /// Copies libyaml's event `e` into `batch`.
-    private static func append(_ e: yaml_event_t, to batch: YAMLEventBatch) {
+    /// Copies libyaml's event into `batch`; a scalar value longer than `YAMLEventBatch.stealAbove` is handed to the
+    /// batch instead (the event's pointer cleared, so `yaml_event_delete` leaves it).
+    private static func append(_ event: UnsafeMutablePointer<yaml_event_t>, to batch: YAMLEventBatch) {
+        let e = event.pointee
+        var taken: UnsafeMutablePointer<UInt8>? = nil
         var kind = Kind.streamEnd
         var value: UnsafePointer<UInt8>? = nil
         var length = 0
@@ -163,6 +166,10 @@ final class YAMLEventReader {
             kind = .scalar
             value = UnsafePointer(s.value)
             length = s.length
+            if length > YAMLEventBatch.stealAbove {
+                taken = s.value
+                event.pointee.data.scalar.value = nil
+            }
             plain = s.style == YAML_PLAIN_SCALAR_STYLE
             tag = UnsafePointer(s.tag)
         case YAML_SEQUENCE_START_EVENT:
@@ -177,7 +184,7 @@ final class YAMLEventReader {
         default: kind = .streamEnd
         }
         batch.append(kind: kind, line: Int(e.start_mark.line), column: Int(e.start_mark.column), value: value,
-                     length: length, plain: plain, tag: tag, endIndex: Int(e.end_mark.index))
+                     length: length, plain: plain, tag: tag, endIndex: Int(e.end_mark.index), taking: taken)
     }
 
     private static func error(of p: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> SyntaxError {
