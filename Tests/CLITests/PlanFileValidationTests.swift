@@ -120,7 +120,7 @@ import Testing
              "namespace: '../../proc/1/ns/net' is not a namespace name (it would point outside /run/netns)"),
         edit("delete of a foreign entry", ["plan", "changes", 1, "before", "protocol"], 0,
              "plan.changes[1].before: a delete of an entry neighsync does not own (permanent, protocol 0); only "
-             + "static entries with the owner protocol 245 are deleted"),
+             + "static or managed entries with the owner protocol 245 are deleted"),
         edit("unknown action", ["plan", "changes", 0, "action"], "replace",
              "plan.changes[0].action: 'replace' is not an action (create, set or delete)"),
         edit("a source missing", ["sources", 0], nil, "sources: 3 sources for 4 desired rows; there is one per row"),
