@@ -13,6 +13,8 @@ public final class NeighborTable: NeighborTableProtocol {
     public let namespaceDescription: String?
     /// The NAME of `/run/netns/NAME` when the table was opened by name, else nil.
     public let namespaceName: String?
+    /// The answer of the managed-entry probe, once asked (`managedEntriesSupported()`): nil before.
+    var managedSupport: Bool?? = nil
     /// The namespace handle the table was opened with (`/run/netns/NAME`, `/proc/PID/ns/net`), nil for the caller's
     /// own: where a thread goes to write the namespace's sysctls (`NamespaceSysctl`).
     let namespacePath: String?

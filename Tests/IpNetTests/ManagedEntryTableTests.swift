@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import IpNet
+import NetnsTesting
+@testable import IpNetCore
+
+/// Managed entries (NTF_EXT_MANAGED) through `NeighborTable` against the kernel, each case in a fresh namespace:
+/// the write carries NDA_FLAGS_EXT = managed, no NDA_LLADDR, NUD_NONE and the protocol (checked with `ip -j -d
+/// neigh show`); rows the kernel would mangle are refused before any request; and the support probe, on this
+/// kernel and on an older one simulated through the `NetlinkIO` seam, writes nothing.
+@Suite struct ManagedEntryTableTests {
+    static let addresses = [IpAddress("192.0.2.20")!, IpAddress("2001:db8::20")!]
+
+    static func managed(_ a: IpAddress, _ index: UInt32) -> IpNetRow2 {
+        IpNetRow2(address: a, interfaceIndex: index, state: .none, protocol: 245, flags: .managed)
+    }
+
+    /// `ip -j -d neigh show nud all` of the namespace (every entry, NOARP and NONE ones included).
+    static func entries(_ ns: Netns) -> [[String: Any]] {
+        let r = ns.run(["-j", "-d", "neigh", "show", "nud", "all"])
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    /// The entries of the namespace that are not the kernel's own multicast NOARP ones.
+    static func configured(_ ns: Netns) -> [[String: Any]] {
+        entries(ns).filter { !(($0["dst"] as? String) ?? "").hasPrefix("ff02:") }
+    }
+
+    @Test(arguments: addresses)
+    func createWritesAManagedEntryWithTheProtocol(_ a: IpAddress) throws {
+        guard let ns = try freshNetns() else { return }
+        // ARP resolves only an address of a connected subnet: without one the kernel makes the IPv4 entry NOARP with
+        // the broadcast address (`arp_constructor()`), managed or not.
+        try ns.check(["addr", "add", "192.0.2.1/24", "dev", "veth0"])
+        let t = try NeighborTable(namespace: ns.name)
+        let idx = ns.index(of: "veth0")
+        try t.create(Self.managed(a, idx))
+        let e = try #require(Self.configured(ns).first { $0["dst"] as? String == a.description })
+        #expect(e.keys.contains("managed"), "\(e)")
+        #expect(e["protocol"] as? String == "245")
+        #expect(e["lladdr"] == nil)
+        let got = try t.get(IpNetRow2(address: a, interfaceIndex: idx))
+        #expect(got.flags.contains(.managed))
+        #expect(got.protocol == 245)
+        // The kernel starts resolving at once (nobody answers on veth0's peer): INCOMPLETE, FAILED later.
+        #expect([.none, .incomplete, .unreachable].contains(got.state), "\(got.state)")
+        // Create again: EEXIST as for any entry.
+        #expect(throws: IpNetError.objectAlreadyExists("\(a) already exists on veth0")) {
+            try t.create(Self.managed(a, idx))
+        }
+    }
+
+    @Test(arguments: addresses)
+    func permanentAndManagedReplaceEachOther(_ a: IpAddress) throws {
+        guard let ns = try freshNetns() else { return }
+        let t = try NeighborTable(namespace: ns.name)
+        let idx = ns.index(of: "veth0")
+        let permanent = IpNetRow2(address: a, interfaceIndex: idx, physicalAddress: PhysicalAddress("02:00:00:00:00:20")!,
+                                  state: .permanent, protocol: 245)
+        try t.create(permanent)
+        try t.set(Self.managed(a, idx))
+        var got = try t.get(permanent)
+        #expect(got.flags.contains(.managed) && got.state != .permanent, "\(got)")
+        try t.set(permanent)
+        got = try t.get(permanent)
+        #expect(!got.flags.contains(.managed) && got.state == .permanent, "\(got)")
+        #expect(got.physicalAddress == permanent.physicalAddress)
+    }
+
+    /// Rows the kernel would refuse or mangle: refused as `ERROR_INVALID_PARAMETER` before any request, the
+    /// table unchanged. (The kernel itself: managed + permanent is EINVAL "Invalid NTF_* flag for permanent
+    /// entry"; a MAC with NUD_NONE is dropped; on lo the entry turns NOARP with 00:00:00:00:00:00.)
+    @Test func rowsTheKernelWouldMangleAreRefusedBeforeAnyRequest() throws {
+        guard let ns = try freshNetns() else { return }
+        try ns.check(["link", "set", "lo", "up"])
+        let t = try NeighborTable(namespace: ns.name)
+        let idx = ns.index(of: "veth0")
+        let a = IpAddress("2001:db8::20")!
+        let before = Self.configured(ns).count
+        var withMac = Self.managed(a, idx)
+        withMac.physicalAddress = PhysicalAddress("02:00:00:00:00:20")!
+        #expect(throws: IpNetError.invalidParameter(.managedWithPhysicalAddress(a))) { try t.create(withMac) }
+        var permanent = Self.managed(a, idx)
+        permanent.state = .permanent
+        #expect(throws: IpNetError.invalidParameter(.managedWithStaticState(a, .permanent))) { try t.create(permanent) }
+        var router = Self.managed(a, idx)
+        router.isRouter = true
+        #expect(throws: IpNetError.invalidParameter(.managedWithRouterFlag(a))) { try t.create(router) }
+        #expect(throws: IpNetError.invalidParameter(.managedOnNonResolvingLink(a, link: "lo"))) {
+            try t.create(Self.managed(a, ns.index(of: "lo")))
+        }
+        #expect(Self.configured(ns).count == before)
+    }
+
+    @Test func probeSaysThisKernelKeepsManagedEntriesAndWritesNothing() throws {
+        guard let ns = try freshNetns() else { return }
+        let t = try NeighborTable(namespace: ns.name)
+        let before = Self.configured(ns).count
+        var sent = 0
+        let real = t.socket.io
+        t.socket.io.send = { bytes, length in
+            sent += 1
+            return real.send(bytes, length)
+        }
+        #expect(t.managedEntriesSupported() == true)
+        #expect(t.managedEntriesSupported() == true)
+        #expect(sent == 1)  // asked once per table
+        #expect(Self.configured(ns).count == before)
+    }
+
+    /// A kernel before 5.16 does not know NDA_FLAGS_EXT and skips it while parsing: simulated by removing the
+    /// attribute from the probe on its way out, so the real kernel answers what such a kernel answers (ENODEV for
+    /// the interface index). Nothing is written either way.
+    @Test func probeOnAKernelWithoutFlagsExtSaysNo() throws {
+        guard let ns = try freshNetns() else { return }
+        let t = try NeighborTable(namespace: ns.name)
+        let before = Self.configured(ns).count
+        let real = t.socket.io
+        t.socket.io.send = { bytes, length in
+            // The probe ends with NDA_FLAGS_EXT (8 bytes): drop it, fix nlmsg_len.
+            guard bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self) == NetlinkConstants.newNeigh else {
+                return real.send(bytes, length)
+            }
+            var copy = [UInt8](UnsafeRawBufferPointer(start: bytes, count: length - 8))
+            let len = UInt32(copy.count)
+            withUnsafeBytes(of: len) { for i in 0..<4 { copy[i] = $0[i] } }
+            let n = copy.withUnsafeBytes { real.send($0.baseAddress!, $0.count) }
+            return n < 0 ? n : length
+        }
+        #expect(t.managedEntriesSupported() == false)
+        #expect(Self.configured(ns).count == before)
+    }
+}
