@@ -67,6 +67,34 @@ import NetnsTesting
         #expect(got.physicalAddress == permanent.physicalAddress)
     }
 
+    /// A managed write alone leaves a NOARP entry NOARP (found by the randomized oracle: the kernel sets the state
+    /// of a managed update to `old & ~NUD_PERMANENT`); the table clears it first, so set and upsert both end managed
+    /// and resolving, over NOARP, PERMANENT, STALE entries and over nothing (upsert).
+    @Test(arguments: addresses)
+    func managedSetAndUpsertConvertEveryKindOfEntry(_ a: IpAddress) throws {
+        guard let ns = try freshNetns() else { return }
+        try ns.check(["link", "set", "lo", "up"])
+        let t = try NeighborTable(namespace: ns.name)
+        let idx = ns.index(of: "veth0")
+        for (tail, op) in [("nud noarp", "set"), ("nud permanent", "set"), ("nud stale", "set"),
+                           ("nud noarp", "upsert"), ("", "upsert")] {
+            if !tail.isEmpty {
+                try ns.check(["neigh", "replace", a.description, "lladdr", "02:00:00:00:00:07", "dev", "veth0"]
+                             + tail.split(separator: " ").map(String.init))
+            } else {
+                ns.run(["neigh", "del", a.description, "dev", "veth0"])
+            }
+            let row = Self.managed(a, idx)
+            if op == "set" { try t.set(row) } else { try #require(t.perform([.upsert(row)]) == [nil]) }
+            let e = try #require(Self.configured(ns).first { $0["dst"] as? String == a.description })
+            let states = e["state"] as? [String] ?? []
+            #expect(e.keys.contains("managed") && !states.contains("NOARP") && !states.contains("PERMANENT"),
+                    "\(tail) \(op): \(e)")
+            #expect(e["lladdr"] == nil || states.contains("STALE") || states.contains("REACHABLE"), "\(tail) \(op): \(e)")
+            #expect(e["protocol"] as? String == "245")
+        }
+    }
+
     /// Rows the kernel would refuse or mangle: refused as `ERROR_INVALID_PARAMETER` before any request, the
     /// table unchanged. (The kernel itself: managed + permanent is EINVAL "Invalid NTF_* flag for permanent
     /// entry"; a MAC with NUD_NONE is dropped; on lo the entry turns NOARP with 00:00:00:00:00:00.)

@@ -23,6 +23,27 @@ extension NeighborTable {
         return answer
     }
 
+    /// The first step of a managed set or upsert, or nil for any other operation: the same write of a NUD_NONE
+    /// entry without a MAC or flags (owner protocol kept). A managed write alone cannot turn a NOARP entry into a
+    /// managed one: with NEIGH_UPDATE_F_MANAGED `__neigh_update()` sets the state to `old & ~NUD_PERMANENT`, whatever
+    /// the request says, so a NOARP entry stays NOARP with its MAC (a PERMANENT one becomes NONE). Cleared first,
+    /// every entry becomes NONE, and the managed write then starts resolving it (INCOMPLETE). Should the second
+    /// step fail, the entry is left a NONE leftover, which the next plan writes again. iproute2: `ip neigh replace
+    /// A dev D nud none protocol P` then `ip neigh replace A dev D managed protocol P`.
+    static func managedClearing(_ op: NeighborOperation) -> NeighborOperation? {
+        guard op.row.flags.contains(.managed) else { return nil }
+        var r = op.row
+        r.flags = []
+        r.state = .none
+        r.physicalAddress = .empty
+        r.isRouter = false
+        switch op {
+        case .set: return .set(r)
+        case .upsert: return .upsert(r)
+        case .create, .delete: return nil
+        }
+    }
+
     /// The interface index of the probe: one no link has (ifindex values are allocated upwards from 1).
     static let managedProbeInterfaceIndex = Int32.max
 

@@ -273,6 +273,17 @@ public final class NeighborTable: NeighborTableProtocol {
                 results[i] = error
             }
         }
+        // A managed set/upsert is written in two steps (see `managedClearing(_:)`): the clears first, and an
+        // operation whose clear failed is not sent again.
+        let clears = operations.indices.compactMap { i in
+            targets[i] == nil ? nil : Self.managedClearing(operations[i]).map { (i, $0) }
+        }
+        if !clears.isEmpty {
+            for (k, failure) in write(clears.map(\.1), links: links).enumerated() where failure != nil {
+                results[clears[k].0] = failure
+                targets[clears[k].0] = nil
+            }
+        }
         operations.withUnsafeBufferPointer { ops in
             targets.withUnsafeBufferPointer { links in
                 socket.batch(count: ops.count, encode: { i, buffer, seq in
