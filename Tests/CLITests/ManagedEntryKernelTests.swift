@@ -275,6 +275,55 @@ import Testing
         #expect(Self.entry(ns, "2001:db8::20") == nil)
     }
 
+    /// A saved plan made while the managed entries were still being resolved applies after the kernel resolved
+    /// them (its fingerprint sees no MAC or state of a managed entry), and `ip -j neigh show` + `ip -j link show` as
+    /// `plan --state` input (iproute2's `managed` key) plan as the live table does.
+    @Test func aSavedPlanIsNotStaleWhenTheKernelResolvesAndIproute2InputPlansAlike() throws {
+        guard let probe = try cliNetns(pairs: 0) else { return }
+        probe.close()
+        let (a, b) = try Netns.joinedPair()
+        defer { a.close(); b.close() }
+        let dir = try TempDir()
+        let first = try dir.write("m.yaml", Self.file("198.51.100.2", "2001:db8:51::2"))
+        #expect(try NeighsyncBinary.run(["apply", "-f", first, "--netns", a.name]).status == 0)
+        // The peer stops answering ARP and the entry starts over: unresolved while the plan (which adds a third
+        // entry) is saved.
+        try b.check(["link", "set", "veth0", "arp", "off"])
+        try a.check(["neigh", "replace", "198.51.100.2", "dev", "veth0", "nud", "none", "protocol", "245"])
+        try a.check(["neigh", "replace", "198.51.100.2", "dev", "veth0", "managed", "protocol", "245"])
+        let sysctl = a.exec(["sysctl", "-w", "net.ipv4.neigh.veth0.interval_probe_time_ms=200"])
+        #expect(sysctl.status == 0, "\(sysctl.stderr)")
+        let more = try dir.write("more.yaml", Self.file("198.51.100.2", "2001:db8:51::2") + "  - address: 198.51.100.3\n")
+        let out = dir.path + "/plan.json"
+        let plan = try NeighsyncBinary.run(["plan", "-f", more, "--netns", a.name, "--out", out])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("Plan: 1 to create, 0 to set, 0 to delete, 2 unchanged."), "\(plan.stdout)")
+        #expect(Self.entry(a, "198.51.100.2")?["lladdr"] == nil, "\(String(describing: Self.entry(a, "198.51.100.2")))")
+        // Now it answers, and the kernel's next probe resolves the entry: MAC and state change under the saved plan.
+        try b.check(["link", "set", "veth0", "arp", "on"])
+        let peerMac = Self.mac(b, "veth0")
+        #expect(Self.waitFor { Self.entry(a, "198.51.100.2")?["lladdr"] as? String == peerMac },
+                "\(String(describing: Self.entry(a, "198.51.100.2")))")
+        let apply = try NeighsyncBinary.run(["apply", out])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(Self.entry(a, "198.51.100.3")?.keys.contains("managed") == true)
+
+        let neigh = try dir.write("neigh.json", a.run(["-j", "neigh", "show"]).stdout)
+        let links = try dir.write("links.json", a.run(["-j", "link", "show"]).stdout)
+        let pinned = try dir.write("p.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.2, interface: veth0, physicalAddress: "02:00:00:00:00:02" }
+              - { address: 198.51.100.3, interface: veth0, state: managed }
+
+            """)
+        let live = try NeighsyncBinary.run(["plan", "-f", pinned, "--netns", a.name])
+        let iproute = try NeighsyncBinary.run(["plan", "-f", pinned, "--state", neigh, "--links", links])
+        #expect(iproute.status == 0, "\(iproute.stderr)")
+        #expect(live.stdout == iproute.stdout, "\(live.stdout)\n---\n\(iproute.stdout)")
+        #expect(live.stdout.contains("Plan: 0 to create, 1 to set, 1 to delete, 1 unchanged."), "\(live.stdout)")
+    }
+
     /// Watch mode: `ip link set veth0 down` flushes the managed entries; once the link is up again the next pass
     /// writes them again.
     @Test func watchReAddsManagedEntriesAfterLinkDownUp() throws {
