@@ -26,6 +26,29 @@ import NetnsTesting
         entries(ns).filter { !(($0["dst"] as? String) ?? "").hasPrefix("ff02:") }
     }
 
+    /// The request bytes: what iproute2's `ipneigh_modify()` sends for `ip neigh add 192.0.2.20 dev IF managed
+    /// protocol 245` (ndm_state NUD_NONE, NDA_DST, NDA_FLAGS_EXT = NTF_EXT_MANAGED, NDA_PROTOCOL; no NDA_LLADDR), in
+    /// our attribute order; and the probe: no NLM_F_CREATE, an ifindex no link has, a reserved bit in NDA_FLAGS_EXT.
+    @Test func managedCreateAndProbeBytes() {
+        let row = Self.managed(IpAddress("192.0.2.20")!, 3)
+        #expect(NeighborMessageCodec.encoded(.create, row: row, interfaceIndex: 3, sequence: 7) == CodecFixtureTests.hex([
+            "340000001c00050607000000", "00000000",              // nlmsghdr: REQUEST|ACK|EXCL|CREATE, seq 7
+            "02000000", "03000000", "0000", "00", "00",          // ndmsg: AF_INET, ifindex 3, NUD_NONE, no ndm_flags
+            "08000100c0000214",                                  // NDA_DST 192.0.2.20
+            "05000c00f5000000",                                  // NDA_PROTOCOL 245
+            "08000f0001000000",                                  // NDA_FLAGS_EXT NTF_EXT_MANAGED
+        ]))
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 16)
+        defer { p.deallocate() }
+        let probe = Array(UnsafeRawBufferPointer(start: p, count: NeighborTable.encodeManagedProbe(sequence: 7, into: p)))
+        #expect(probe == CodecFixtureTests.hex([
+            "2c0000001c00050007000000", "00000000",              // RTM_NEWNEIGH, REQUEST|ACK only
+            "02000000", "ffffff7f", "0000", "00", "00",          // ifindex 2^31-1
+            "08000100c0000200",                                  // NDA_DST 192.0.2.0
+            "08000f0001000080",                                  // NDA_FLAGS_EXT managed | 1 << 31
+        ]))
+    }
+
     @Test(arguments: addresses)
     func createWritesAManagedEntryWithTheProtocol(_ a: IpAddress) throws {
         guard let ns = try freshNetns() else { return }
