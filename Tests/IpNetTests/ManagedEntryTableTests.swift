@@ -168,8 +168,10 @@ import NetnsTesting
         let before = Self.configured(ns).count
         let real = t.socket.io
         t.socket.io.send = { bytes, length in
-            // The probe ends with NDA_FLAGS_EXT (8 bytes): drop it, fix nlmsg_len.
-            guard bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self) == NetlinkConstants.newNeigh else {
+            // The probe (the only request on its interface index) ends with NDA_FLAGS_EXT (8 bytes): drop it, fix
+            // nlmsg_len.
+            guard bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self) == NetlinkConstants.newNeigh,
+                  bytes.loadUnaligned(fromByteOffset: 20, as: Int32.self) == NeighborTable.managedProbeInterfaceIndex else {
                 return real.send(bytes, length)
             }
             var copy = [UInt8](UnsafeRawBufferPointer(start: bytes, count: length - 8))
@@ -180,5 +182,15 @@ import NetnsTesting
         }
         #expect(t.managedEntriesSupported() == false)
         #expect(Self.configured(ns).count == before)
+        // Every managed write is then refused before it is sent (such a kernel would store an unmanaged NONE entry);
+        // other writes go on.
+        let idx = ns.index(of: "veth0")
+        let a = IpAddress("2001:db8::20")!
+        #expect(throws: IpNetError.notSupported(NeighborTable.managedUnsupported)) { try t.create(Self.managed(a, idx)) }
+        let results = t.perform([.upsert(Self.managed(a, idx)),
+                                 .create(IpNetRow2(address: IpAddress("2001:db8::21")!, interfaceIndex: idx,
+                                                   physicalAddress: PhysicalAddress("02:00:00:00:00:21")!))])
+        #expect(results == [.notSupported(NeighborTable.managedUnsupported), nil])
+        #expect(Self.configured(ns).map { $0["dst"] as? String } == ["2001:db8::21"])
     }
 }

@@ -44,6 +44,16 @@ extension NeighborTable {
         }
     }
 
+    /// True when `op` writes a managed entry (create, set, upsert; a delete only names it).
+    static func writesManaged(_ op: NeighborOperation) -> Bool {
+        if case .delete = op { return false }
+        return op.row.flags.contains(.managed)
+    }
+
+    /// The reason of `notSupported` for a managed write on a kernel without NTF_EXT_MANAGED.
+    static let managedUnsupported = "this kernel does not keep managed neighbor entries (NTF_EXT_MANAGED in "
+        + "NDA_FLAGS_EXT needs Linux 5.16 or later); write a permanent entry with the neighbor's MAC instead"
+
     /// The interface index of the probe: one no link has (ifindex values are allocated upwards from 1).
     static let managedProbeInterfaceIndex = Int32.max
 

@@ -273,6 +273,14 @@ public final class NeighborTable: NeighborTableProtocol {
                 results[i] = error
             }
         }
+        // A managed write on a kernel that would store it unmanaged (`managedEntriesSupported()`, asked once) is
+        // `notSupported`, before anything is sent.
+        if operations.contains(where: { Self.writesManaged($0) }), managedEntriesSupported() == false {
+            for i in operations.indices where targets[i] != nil && Self.writesManaged(operations[i]) {
+                results[i] = .notSupported(Self.managedUnsupported)
+                targets[i] = nil
+            }
+        }
         // A managed set/upsert is written in two steps (see `managedClearing(_:)`): the clears first, and an
         // operation whose clear failed is not sent again.
         let clears = operations.indices.compactMap { i in

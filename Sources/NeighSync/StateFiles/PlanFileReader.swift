@@ -443,7 +443,8 @@ enum PlanFileReader {
         return ReadRow(row: r, name: name, field: field, hasReachabilityTime: hasReachability)
     }
 
-    /// What a row neighsync writes needs beyond any row: a desired state (permanent or noarp), a MAC unless noarp,
+    /// What a row neighsync writes needs beyond any row: a desired state (permanent, noarp, or none with the managed
+    /// flag), a MAC unless noarp (and none for managed, which `NeighborRowValidator.managedProblem` checks),
     /// the owner protocol, exactly the flags neighsync writes for its state (`DesiredRules.writtenFlags`:
     /// `extern_learn` on noarp, none on permanent), and no kernel-only fields (unreachable, reachability time).
     static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
