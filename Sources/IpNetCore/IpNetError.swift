@@ -100,8 +100,9 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// A managed row with the router flag: for a managed entry, neighbor discovery sets NTF_ROUTER from the
     /// neighbor's own advertisements (`ndisc_recv_na()`), so a pinned flag would be overwritten.
     case managedWithRouterFlag(IpAddress)
-    /// A managed row in a static state: the kernel refuses NTF_EXT_MANAGED with NUD_PERMANENT (`neigh_add()`:
-    /// "Invalid NTF_* flag for permanent entry", EINVAL); a managed entry is written in NUD_NONE.
+    /// A managed row in a state other than none: the kernel refuses NTF_EXT_MANAGED with NUD_PERMANENT (`neigh_add()`:
+    /// "Invalid NTF_* flag for permanent entry", EINVAL) and ignores any other state (`__neigh_update()` keeps
+    /// `old & ~NUD_PERMANENT`); a managed entry is written in NUD_NONE.
     case managedWithStaticState(IpAddress, NeighborState)
     /// A managed row on a link that resolves no neighbors (loopback, point-to-point, `arp off`, no hardware
     /// addresses): the kernel makes the entry NOARP with a made-up address, so it is never resolved.
@@ -163,8 +164,9 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
             return "\(a.withoutScope) is managed: neighbor discovery sets the router flag of a managed entry from the "
                 + "neighbor's own advertisements, so isRouter cannot be pinned; drop isRouter"
         case .managedWithStaticState(let a, let state):
-            return "\(a.withoutScope) cannot be managed and \(state.rawValue) at once (the kernel answers 'Invalid "
-                + "NTF_* flag for permanent entry'); a managed entry is written without a state"
+            return "\(a.withoutScope) cannot be managed and \(state.rawValue) at once: a managed entry is written in state "
+                + "none and its state is the kernel's (which refuses managed with permanent: 'Invalid NTF_* flag for "
+                + "permanent entry', and ignores any other state); drop the state"
         case .managedOnNonResolvingLink(let a, let link):
             return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
                 + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "
