@@ -1,6 +1,7 @@
 import Testing
 @testable import NeighSync
 import IpNetCore
+import CoreTestSupport
 @testable import NeighSyncCore
 
 /// Managed entries (`state: managed`, NTF_EXT_MANAGED) without a kernel: the loader and the one row validator
@@ -8,7 +9,7 @@ import IpNetCore
 /// resolved; managed ↔ permanent is a set with a readable reason), the saved-plan fingerprint (not stale when the
 /// resolution changes), pruning of owned managed entries, and the YAML bootstrap.
 @Suite struct ManagedEntryPlanTests {
-    typealias P = PlannerTests
+    typealias P = RowFixtures
     static let mac = PhysicalAddress("02:00:00:00:00:10")!
 
     static func load(_ text: String) -> Result<DesiredState, DiagnosticList> {
@@ -202,7 +203,7 @@ import IpNetCore
         let foreign = Self.kernel("192.0.2.22", state: .reachable, mac: Self.mac, proto: 11)
         let p = Planner.plan(desired: [], current: [ours, oursIncomplete, foreign], links: P.links,
                              ownerProtocol: 245, prune: .owned)
-        #expect(P.actions(p) == ["-192.0.2.20@3", "-192.0.2.21@3"])
+        #expect(p.changes.map { "\($0.action.symbol)\($0.key)" } == ["-192.0.2.20@3", "-192.0.2.21@3"])
         #expect(p.changes.map(\.reason) == ["owned entry not in desired state", "owned entry not in desired state"])
         #expect(Planner.plan(desired: [], current: [ours], links: P.links, ownerProtocol: 245, prune: .none).isEmpty)
         let scope = WatchScope(desired: [], interfaceNames: [], ownerProtocol: 245, prunes: true)

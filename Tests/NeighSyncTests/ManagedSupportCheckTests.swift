@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import NeighSync
 import IpNetCore
+import CoreTestSupport
 @testable import NeighSyncCore
 
 /// A kernel without NTF_EXT_MANAGED (before Linux 5.16), simulated through the table seam: every managed entry is
@@ -15,7 +16,7 @@ import IpNetCore
         let supported: Bool?
         var probes = 0
         init(supported: Bool?) {
-            memory = MemoryNeighborTable(links: PlannerTests.links)
+            memory = MemoryNeighborTable(links: RowFixtures.links)
             self.supported = supported
         }
         func managedEntriesSupported() -> Bool? { probes += 1; return supported }
