@@ -7,10 +7,6 @@ import IpNetCore
 /// (`CanonicalRow` folds them away), never make it a leftover, and a managed entry carrying the owner protocol is
 /// pruned like a static one. Kernel: `neigh_update_managed()` and `neigh_managed_work()` in net/core/neighbour.c.
 public enum ManagedEntry {
-    /// True when `row` is a managed entry.
-    @inline(__always)
-    public static func isManaged(_ row: IpNetRow2) -> Bool { row.flags.contains(.managed) }
-
     /// True when the kernel resolves `row` and its MAC, state and router flag are the kernel's: a managed entry in
     /// a resolution state (anything but NOARP/PERMANENT; on a link that resolves no neighbors the kernel makes a
     /// managed entry NOARP, with a fixed address, and neighsync does not write managed entries there).
