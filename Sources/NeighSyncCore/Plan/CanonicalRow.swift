@@ -81,8 +81,8 @@ public struct CanonicalRow: Hashable, Sendable {
     }
 
     /// `KEY|MAC|state|router|protocol[|flags]`, e.g. `192.0.2.10@3|02:00:00:00:00:10|permanent|false|245` (a
-    /// leftover state is written `leftover`, a managed row's `managed` with no MAC; flags, when any, as iproute2 words joined by `,`): every `RowFields`
-    /// field in order (`text(of:)`), the text `TableFingerprint` hashes.
+    /// leftover state is written `leftover`, a managed row's `managed` with no MAC; flags, when any, as iproute2
+    /// words joined by `,`): every `RowFields` field in order (`text(of:)`), the text `TableFingerprint` hashes.
     public var line: String {
         var l = "\(key)"
         for (field, _) in RowFields.named {
