@@ -3,8 +3,8 @@ import IpNetCore
 /// The `defaults` mapping of a desired-state file and the step that finishes each entry with it: an entry's own
 /// interface selectors replace those of `defaults` as a whole (a name in the entry does not mix with an index from
 /// `defaults`), every other key falls back to `defaults` one by one, then the required keys are checked (`address`;
-/// `physicalAddress` unless `state: noarp`; none with `state: managed`) and the row rules (`NeighborRowValidator`) are reported at the value at
-/// fault. Pure: no YAML, no IO. (`ip -batch` has no defaults; each line is complete).
+/// `physicalAddress` unless `state: noarp`; none with `state: managed`) and the row rules (`NeighborRowValidator`)
+/// are reported at the value at fault. Pure: no YAML, no IO. (`ip -batch` has no defaults; each line is complete).
 package struct NeighborDefaults {
     package typealias Field = NeighborFields.Field
 

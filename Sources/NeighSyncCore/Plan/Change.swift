@@ -92,7 +92,9 @@ public struct Change: Hashable, Sendable {
                 ? "\(have.state.rawValue) → managed: the kernel resolves the address and keeps it resolved"
                 : "managed → \(want.state.rawValue)"
                   + (want.physicalAddress.count > 0 ? ": pins lladdr \(want.physicalAddress)" : ""))
-            if changed.contains(.isRouter) && !managedWant { parts.append("router \(have.isRouter) → \(want.isRouter)") }
+            if changed.contains(.isRouter) && !managedWant {
+                parts.append("router \(have.isRouter) → \(want.isRouter)")
+            }
             if changed.contains(.protocol), let takeover = takeover(have, want) { parts.append(takeover) }
             let dropped = droppedFlags(have, want).subtracting(.managed)
             if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }

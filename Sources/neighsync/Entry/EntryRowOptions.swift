@@ -31,8 +31,8 @@ struct EntryRowOptions: ParsableArguments {
     @Flag(name: .long, help: "Mark the neighbor as a router (NTF_ROUTER).")
     var router = false
 
-    @Flag(name: .long, help: ArgumentHelp("A managed entry (NTF_EXT_MANAGED, as 'ip neigh add … managed'): the kernel "
-                                          + "resolves the address and keeps it resolved; no --lladdr, --state or "
+    @Flag(name: .long, help: ArgumentHelp("A managed entry (NTF_EXT_MANAGED, as 'ip neigh add … managed'): the "
+                                          + "kernel resolves the address and keeps it resolved; no --lladdr, --state or "
                                           + "--router."))
     var managed = false
 
