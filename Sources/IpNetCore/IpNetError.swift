@@ -165,8 +165,8 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
                 + "neighbor's own advertisements, so isRouter cannot be pinned; drop isRouter"
         case .managedWithStaticState(let a, let state):
             return "\(a.withoutScope) cannot be managed and \(state.rawValue) at once: a managed entry is written "
-                + "in state none and its state is the kernel's (which refuses managed with permanent: 'Invalid NTF_* flag for "
-                + "permanent entry', and ignores any other state); drop the state"
+                + "in state none and its state is the kernel's (which refuses managed with permanent: 'Invalid "
+                + "NTF_* flag for permanent entry', and ignores any other state); drop the state"
         case .managedOnNonResolvingLink(let a, let link):
             return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
                 + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "

@@ -32,8 +32,8 @@ struct EntryRowOptions: ParsableArguments {
     var router = false
 
     @Flag(name: .long, help: ArgumentHelp("A managed entry (NTF_EXT_MANAGED, as 'ip neigh add … managed'): the "
-                                          + "kernel resolves the address and keeps it resolved; no --lladdr, --state or "
-                                          + "--router."))
+                                          + "kernel resolves the address and keeps it resolved; no --lladdr, "
+                                          + "--state or --router."))
     var managed = false
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The protocol tag written as it is, 0-255 "
