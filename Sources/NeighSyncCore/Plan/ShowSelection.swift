@@ -4,7 +4,8 @@ import IpNetCore
 /// those the kernel makes itself; JSON (a snapshot for `plan --state`): every row, so an offline plan sees what a
 /// live plan sees; YAML (a bootstrapped desired state): the static and managed entries neighsync owns or that carry
 /// no owner (adopted on the first apply), without kernel-made ones, and without entries of other owners unless
-/// asked, because applying the file would take those over. iproute2 equivalent: `ip neigh show` (which hides NOARP entries) vs `nud all`.
+/// asked, because applying the file would take those over. iproute2 equivalent: `ip neigh show` (which hides
+/// NOARP entries) vs `nud all`.
 public enum ShowSelection {
     /// What `bootstrap` chose.
     public struct Bootstrap: Sendable {
