@@ -94,6 +94,19 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// A noarp row without a link-layer address on a link where the kernel supplies none (`__neigh_update()`: "No
     /// link layer address given").
     case noarpNeedsPhysicalAddress(IpAddress, link: String)
+    /// A managed row (NTF_EXT_MANAGED) with a link-layer address: the kernel resolves a managed entry itself, and
+    /// `neigh_add()` ignores a MAC sent with NUD_NONE.
+    case managedWithPhysicalAddress(IpAddress)
+    /// A managed row with the router flag: for a managed entry, neighbor discovery sets NTF_ROUTER from the
+    /// neighbor's own advertisements (`ndisc_recv_na()`), so a pinned flag would be overwritten.
+    case managedWithRouterFlag(IpAddress)
+    /// A managed row in a state other than none: the kernel refuses NTF_EXT_MANAGED with NUD_PERMANENT (`neigh_add()`:
+    /// "Invalid NTF_* flag for permanent entry", EINVAL) and ignores any other state (`__neigh_update()` keeps
+    /// `old & ~NUD_PERMANENT`); a managed entry is written in NUD_NONE.
+    case managedWithStaticState(IpAddress, NeighborState)
+    /// A managed row on a link that resolves no neighbors (loopback, point-to-point, `arp off`, no hardware
+    /// addresses): the kernel makes the entry NOARP with a made-up address, so it is never resolved.
+    case managedOnNonResolvingLink(IpAddress, link: String)
     /// Any other invalid field, with its explanation.
     case other(String)
 
@@ -143,6 +156,21 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
             return "\(link) resolves neighbors with \(proto), so the kernel keeps a noarp entry for the unicast address "
                 + "\(a.withoutScope) only with a link-layer address (without one it answers 'No link layer address "
                 + "given'\(a.family == .ipv4 ? ", or stores ff:ff:ff:ff:ff:ff" : "")); add physicalAddress"
+        case .managedWithPhysicalAddress(let a):
+            return "\(a.withoutScope) is managed: the kernel resolves its link-layer address itself and keeps it "
+                + "resolved, so a physicalAddress cannot be given; remove physicalAddress, or use state: permanent "
+                + "to pin that MAC"
+        case .managedWithRouterFlag(let a):
+            return "\(a.withoutScope) is managed: neighbor discovery sets the router flag of a managed entry from the "
+                + "neighbor's own advertisements, so isRouter cannot be pinned; drop isRouter"
+        case .managedWithStaticState(let a, let state):
+            return "\(a.withoutScope) cannot be managed and \(state.rawValue) at once: a managed entry is written "
+                + "in state none and its state is the kernel's (which refuses managed with permanent: 'Invalid "
+                + "NTF_* flag for permanent entry', and ignores any other state); drop the state"
+        case .managedOnNonResolvingLink(let a, let link):
+            return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
+                + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "
+                + "on an ARP/NDP link"
         case .other(let s):
             return s
         }

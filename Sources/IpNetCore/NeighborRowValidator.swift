@@ -109,6 +109,13 @@ public enum NeighborRowValidator {
                                         physicalAddressLength: row.physicalAddress.count, on: link) {
                 throw .invalidParameter(reason)
             }
+            if row.flags.contains(.managed) {
+                if let reason = managedProblem(address: row.address, physicalAddressLength: row.physicalAddress.count,
+                                               isRouter: row.isRouter, state: row.state)
+                    ?? managedLinkRefusal(address: row.address, on: link) {
+                    throw .invalidParameter(reason)
+                }
+            }
             try checkPhysicalAddress(row, on: link)
         } else if !(unspecifiedLookup && link.keysIPv4NeighborsAsUnspecified),
                   // A lookup or resolve checks only the key rule (an IPv4 address on a loopback or point-to-point
@@ -188,5 +195,29 @@ public enum NeighborRowValidator {
         if let reason = physicalAddressProblem(row.physicalAddress, state: row.state, on: link) {
             throw .invalidParameter(reason)
         }
+    }
+
+    /// What is wrong with a managed row (NTF_EXT_MANAGED) to be written, or nil: a link-layer address (the kernel
+    /// resolves it: `.managedWithPhysicalAddress`), the router flag (neighbor discovery learns it:
+    /// `.managedWithRouterFlag`), a state other than none (`neigh_add()` refuses managed + NUD_PERMANENT:
+    /// `.managedWithStaticState`). The loader reports these at the value at fault. iproute2: `ip neigh add A dev D
+    /// managed` (which sends NUD_NONE and no `lladdr`).
+    public static func managedProblem(address: IpAddress, physicalAddressLength: Int, isRouter: Bool,
+                                      state: NeighborState) -> InvalidParameterReason? {
+        if physicalAddressLength > 0 { return .managedWithPhysicalAddress(address) }
+        if isRouter { return .managedWithRouterFlag(address) }
+        if state != .none { return .managedWithStaticState(address, state) }
+        return nil
+    }
+
+    /// Why `link` cannot keep a managed entry for `address` resolved, or nil: a link that resolves no neighbors
+    /// (loopback, point-to-point, `IFF_NOARP`, no hardware addresses), where the kernel makes the entry NOARP with
+    /// the link's own, a broadcast or an all-zero address (seen on this kernel: `2001:db8::5 dev lo lladdr
+    /// 00:00:00:00:00:00 managed NOARP`). IPv4 on loopback and point-to-point links is `linkRefusal`'s already.
+    public static func managedLinkRefusal(address: IpAddress, on link: Link) -> InvalidParameterReason? {
+        if link.isLoopback || link.isPointToPoint || link.isNoArp || link.hardwareAddressLength == 0 {
+            return .managedOnNonResolvingLink(address, link: link.name)
+        }
+        return nil
     }
 }

@@ -27,6 +27,10 @@ public protocol NeighborTableProtocol: AnyObject {
     func setParameters(_ set: NeighborParameterSet) throws
     /// Whether the table lives in the initial network namespace, the only one where table-wide parameters can be set.
     func isInitialNamespace() throws -> Bool
+    /// Whether the kernel keeps managed entries (NTF_EXT_MANAGED in NDA_FLAGS_EXT, Linux 5.16+): true, false, or
+    /// nil when it cannot tell (the probe was refused). Default: true (test seams). iproute2: none (`ip neigh add …
+    /// managed` on an older kernel silently writes an unmanaged NONE entry).
+    func managedEntriesSupported() -> Bool?
 }
 
 extension NeighborTableProtocol {
@@ -38,4 +42,6 @@ extension NeighborTableProtocol {
     }
     /// True: a table without parameters has nothing to refuse.
     public func isInitialNamespace() throws -> Bool { true }
+    /// True: a test seam models a kernel that keeps managed entries.
+    public func managedEntriesSupported() -> Bool? { true }
 }

@@ -10,9 +10,14 @@ import Testing
 /// `neighsync apply`, and checks with `ip -N -j neigh show nud all` that (a) every desired entry is present and
 /// exact, (b) every foreign and dynamic entry not at a desired key is untouched, (c) only owned, undesired entries
 /// are gone and nothing else appeared, (d) `plan --detailed-exitcode` then exits 0. Rounds: `ORACLE_ROUNDS`
-/// (default 8); seeds: `ORACLE_SEED` + round (default random, printed on failure).
+/// (default 8); seeds: `ORACLE_SEED` + round (default random, printed on failure). Managed entries
+/// (NTF_EXT_MANAGED) take part on both sides: owned (protocol 245) and foreign ones in the table, `state: managed`
+/// in the file; a managed entry must be present, managed and ours whatever MAC and state the kernel resolved.
 @Suite struct KernelOracleTests {
-    enum Kind: CaseIterable { case owned, foreignNone, foreignStatic, foreignNoarp, dynamicStale, dynamicReachable }
+    enum Kind: CaseIterable {
+        case owned, foreignNone, foreignStatic, foreignNoarp, dynamicStale, dynamicReachable, ownedManaged,
+             foreignManaged
+    }
 
     struct Entry {
         var dev: String
@@ -27,6 +32,7 @@ import Testing
         var mac: String
         var noarp: Bool
         var router: Bool
+        var managed = false
     }
 
     /// What iproute2 shows for one entry.
@@ -35,7 +41,13 @@ import Testing
         var state: [String]
         var router: Bool
         var proto: String
-        var description: String { "\(mac) \(state.joined(separator: ","))\(router ? " router" : "") proto \(proto)" }
+        var managed = false
+        var description: String {
+            "\(mac) \(state.joined(separator: ","))\(router ? " router" : "")\(managed ? " managed" : "") proto \(proto)"
+        }
+
+        /// What the oracle may compare of a managed entry: its flag and protocol (the kernel owns MAC and state).
+        var managedView: String { "managed=\(managed) proto \(proto) static=\(state.contains("PERMANENT") || state.contains("NOARP"))" }
     }
 
     static let devices = ["veth0", "veth1", "veth2", "veth3"]
@@ -60,7 +72,8 @@ import Testing
             guard let dst = e["dst"] as? String, let dev = e["dev"] as? String,
                   dst.hasPrefix("192.0.2.") || dst.hasPrefix("198.51.100.") || dst.hasPrefix("2001:db8:") else { continue }
             out["\(dev) \(dst)"] = Seen(mac: e["lladdr"] as? String ?? "", state: e["state"] as? [String] ?? [],
-                                        router: e.keys.contains("router"), proto: "\(e["protocol"] ?? "-")")
+                                        router: e.keys.contains("router"), proto: "\(e["protocol"] ?? "-")",
+                                        managed: e.keys.contains("managed"))
         }
         return out
     }
@@ -81,6 +94,9 @@ import Testing
     func oneRound(seed: UInt64) throws -> Bool {
         guard let ns = try cliNetns(pairs: 2) else { return false }
         defer { ns.close() }
+        // An IPv4 route table must exist for ARP to resolve at all (else the kernel makes IPv4 entries NOARP with
+        // the broadcast address, managed ones included): lo up gives the local table.
+        try ns.check(["link", "set", "lo", "up"])
         let rerun = "seed \(seed); rerun with ORACLE_SEED=\(seed) ORACLE_ROUNDS=1"
         var g = SeededRandom(seed: seed)
         // The current table.
@@ -100,8 +116,11 @@ import Testing
             case .foreignNoarp: tail = "nud noarp"
             case .dynamicStale: tail = "nud stale"
             case .dynamicReachable: tail = "nud reachable"
+            case .ownedManaged: tail = "managed protocol 245"
+            case .foreignManaged: tail = "managed"
             }
-            batch += "neigh add \(e.dst) lladdr \(e.mac) dev \(e.dev) \(tail)\n"
+            let lladdr = e.kind == .ownedManaged || e.kind == .foreignManaged ? "" : "lladdr \(e.mac) "
+            batch += "neigh add \(e.dst) \(lladdr)dev \(e.dev) \(tail)\n"
         }
         let dir = try TempDir()
         let batchFile = try dir.write("batch", batch)
@@ -111,17 +130,21 @@ import Testing
         var desired: [String: Desired] = [:]
         for e in current.values where g.next() % 2 == 0 {
             let mac = g.next() % 2 == 0 ? e.mac : Self.mac(&g)
-            desired["\(e.dev) \(e.dst)"] = Desired(dev: e.dev, dst: e.dst, mac: mac, noarp: g.next() % 5 == 0,
-                                                   router: e.dst.contains(":") && g.next() % 3 == 0)
+            var d = Desired(dev: e.dev, dst: e.dst, mac: mac, noarp: g.next() % 5 == 0,
+                            router: e.dst.contains(":") && g.next() % 3 == 0)
+            if !d.noarp && g.next() % 4 == 0 { d.managed = true; d.router = false }
+            desired["\(e.dev) \(e.dst)"] = d
         }
         for _ in 0..<(Int(g.next() % 15)) {
-            let d = Desired(dev: Self.devices[Int(g.next() % 4)], dst: Self.pool(&g), mac: Self.mac(&g),
+            var d = Desired(dev: Self.devices[Int(g.next() % 4)], dst: Self.pool(&g), mac: Self.mac(&g),
                             noarp: g.next() % 5 == 0, router: false)
+            if !d.noarp && g.next() % 4 == 0 { d.managed = true }
             desired["\(d.dev) \(d.dst)"] = d
         }
         var text = "version: 1\nmaxDeletes: 1000\nneighbors:\n"
         for d in desired.values.sorted(by: { "\($0.dev) \($0.dst)" < "\($1.dev) \($1.dst)" }) {
-            text += "  - address: \"\(d.dst)\"\n    interface: \(d.dev)\n    physicalAddress: \"\(d.mac)\"\n"
+            text += "  - address: \"\(d.dst)\"\n    interface: \(d.dev)\n"
+            text += d.managed ? "    state: managed\n" : "    physicalAddress: \"\(d.mac)\"\n"
                 + (d.noarp ? "    state: noarp\n" : "") + (d.router ? "    isRouter: true\n" : "")
         }
         let file = try dir.write("desired.yaml", text)
@@ -129,14 +152,25 @@ import Testing
         #expect(apply.status == 0, "apply failed, \(rerun): \(apply.stderr)")
         let after = Self.table(ns)
         var problems: [String] = []
-        for (key, d) in desired {
+        for (key, d) in desired where d.managed {
+            let want = Seen(mac: "", state: [], router: false, proto: "245", managed: true).managedView
+            let got = after[key]?.managedView
+            if got != want { problems.append("(a) managed \(key): want \(want), got \(got ?? "absent")") }
+        }
+        for (key, d) in desired where !d.managed {
             let want = Seen(mac: d.mac, state: [d.noarp ? "NOARP" : "PERMANENT"], router: d.router, proto: "245")
             if after[key] != want { problems.append("(a) \(key): want \(want), got \(after[key].map(\.description) ?? "absent")") }
         }
         for (key, e) in current where desired[key] == nil {
             switch e.kind {
-            case .owned:
+            case .owned, .ownedManaged:
                 if let s = after[key] { problems.append("(c) owned undesired \(key) not deleted: \(s)") }
+            case .foreignManaged:
+                // The kernel resolves it (MAC and state move); it must stay, managed and untagged.
+                if before[key]?.managedView != after[key]?.managedView {
+                    problems.append("(b) foreign managed \(key) touched: \(before[key].map(\.description) ?? "absent") → "
+                                    + "\(after[key].map(\.description) ?? "absent")")
+                }
             default:
                 let was = before[key]
                 let now = after[key]

@@ -49,7 +49,7 @@ import IpNetCore
              have(noarpNoMac) { $0.physicalAddress = PhysicalAddress("33:33:00:00:00:fb")! }, []),
             ("everything", want6, have(want6) {
                 $0.physicalAddress = .empty; $0.state = .reachable; $0.isRouter = true; $0.protocol = 0
-                $0.flags = .managed
+                $0.flags = .externallyLearned
             }, [.physicalAddress, .state, .isRouter, .protocol]),
         ]
     }()

@@ -171,7 +171,7 @@ struct DesiredStateLoaderTests {
     func crlf() throws {
         let text = "version: 1\r\nneighbors:\r\n  - address: 192.0.2.1\r\n    interface: veth0\r\n    state: stale\r\n"
         let e = try #require(Self.failure(text))
-        #expect(e.description == "t.yaml:5:12: error: state must be permanent or noarp for a static entry, "
+        #expect(e.description == "t.yaml:5:12: error: state must be permanent or noarp for a static entry, or managed, "
                 + "found 'stale'")
     }
 

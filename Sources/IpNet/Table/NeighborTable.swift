@@ -13,6 +13,8 @@ public final class NeighborTable: NeighborTableProtocol {
     public let namespaceDescription: String?
     /// The NAME of `/run/netns/NAME` when the table was opened by name, else nil.
     public let namespaceName: String?
+    /// The answer of the managed-entry probe, once asked (`managedEntriesSupported()`): nil before.
+    var managedSupport: Bool?? = nil
     /// The namespace handle the table was opened with (`/run/netns/NAME`, `/proc/PID/ns/net`), nil for the caller's
     /// own: where a thread goes to write the namespace's sysctls (`NamespaceSysctl`).
     let namespacePath: String?
@@ -269,6 +271,25 @@ public final class NeighborTable: NeighborTableProtocol {
                 targets[i] = try NeighborRowValidator.validate(op.row, for: purpose, links: links)
             } catch {
                 results[i] = error
+            }
+        }
+        // A managed write on a kernel that would store it unmanaged (`managedEntriesSupported()`, asked once) is
+        // `notSupported`, before anything is sent.
+        if operations.contains(where: { Self.writesManaged($0) }), managedEntriesSupported() == false {
+            for i in operations.indices where targets[i] != nil && Self.writesManaged(operations[i]) {
+                results[i] = .notSupported(Self.managedUnsupported)
+                targets[i] = nil
+            }
+        }
+        // A managed set/upsert is written in two steps (see `managedClearing(_:)`): the clears first, and an
+        // operation whose clear failed is not sent again.
+        let clears = operations.indices.compactMap { i in
+            targets[i] == nil ? nil : Self.managedClearing(operations[i]).map { (i, $0) }
+        }
+        if !clears.isEmpty {
+            for (k, failure) in write(clears.map(\.1), links: links).enumerated() where failure != nil {
+                results[clears[k].0] = failure
+                targets[clears[k].0] = nil
             }
         }
         operations.withUnsafeBufferPointer { ops in

@@ -179,14 +179,16 @@ final class DesiredValueParser {
         return l
     }
 
-    /// `state`: permanent or noarp (the states a static entry keeps).
+    /// `state`: permanent or noarp (the states a static entry keeps), or managed (`DesiredRules.managedState`: the
+    /// kernel keeps the entry resolved).
     func state(_ v: Event) throws -> NeighborState? {
-        guard let s = try stream.text(v, key: "state", expected: "permanent or noarp") else { return nil }
+        guard let s = try stream.text(v, key: "state", expected: "permanent, noarp or managed") else { return nil }
         if ScalarBytes.equals(s.bytes, "permanent") { return .permanent }
         if ScalarBytes.equals(s.bytes, "noarp") { return .noarp }
+        if ScalarBytes.equals(s.bytes, "managed") { return DesiredRules.managedState }
         let t = ScalarBytes.shown(s.bytes)
-        var msg = "state must be permanent or noarp for a static entry, found '\(t)'"
-        if let hint = KeySuggester.suggestion(for: t, among: ["permanent", "noarp"]) {
+        var msg = "state must be permanent or noarp for a static entry, or managed, found '\(t)'"
+        if let hint = KeySuggester.suggestion(for: t, among: ["permanent", "noarp", "managed"]) {
             msg += "; did you mean '\(hint)'?"
         }
         try stream.error(msg, at: v)

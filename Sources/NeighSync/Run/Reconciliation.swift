@@ -95,6 +95,7 @@ public struct Reconciliation: Sendable {
         let (links, current) = try read.get()
         // Hand the parsed entries over, so they are freed as soon as the rows exist.
         let (state, desired) = try resolve(loaded.take()!, links: links).get()
+        if let problems = ManagedSupportCheck.problems(desired: desired.entries, table: table) { throw problems }
         var r = Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
                                current: current)
         if !state.parameters.isEmpty {
@@ -139,6 +140,9 @@ public struct Reconciliation: Sendable {
         switch resolve(state, links: links, linkRefusals: .blocked) {
         case .success(let r): desired = r.1
         case .failure(let d): return .failure(.desired(d))
+        }
+        if let problems = ManagedSupportCheck.problems(desired: desired.entries, table: table) {
+            return .failure(.desired(problems))
         }
         var run = Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
                                  current: [])

@@ -154,10 +154,11 @@ enum PlanFileReader {
             case .delete:
                 guard let before else { throw FieldError(field: at, message: "a delete needs 'before'") }
                 guard after == nil else { throw FieldError(field: "\(at).after", message: "a delete has no 'after'") }
-                guard before.row.state.isStatic, before.row.protocol == ownerProtocol else {
+                guard before.row.state.isStatic || before.row.flags.contains(.managed),
+                      before.row.protocol == ownerProtocol else {
                     throw FieldError(field: "\(at).before", message: "a delete of an entry neighsync does not own "
                                      + "(\(before.row.state.rawValue), protocol \(before.row.protocol)); only static "
-                                     + "entries with the owner protocol \(ownerProtocol) are deleted")
+                                     + "or managed entries with the owner protocol \(ownerProtocol) are deleted")
                 }
             }
             let row = (after ?? before)!.row
@@ -285,7 +286,7 @@ enum PlanFileReader {
                 let t = try text(&s, at: f())
                 guard let st = NeighborState(rawValue: t), DesiredRules.states.contains(st) else {
                     throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a desired state ("
-                                     + DesiredRules.states.map(\.rawValue).joined(separator: " or ") + ")")
+                                     + DesiredRules.stateList + ")")
                 }
                 state = st
             }
@@ -442,16 +443,22 @@ enum PlanFileReader {
         return ReadRow(row: r, name: name, field: field, hasReachabilityTime: hasReachability)
     }
 
-    /// What a row neighsync writes needs beyond any row: a desired state (permanent or noarp), a MAC unless noarp,
+    /// What a row neighsync writes needs beyond any row: a desired state (permanent, noarp, or none with the managed
+    /// flag), a MAC unless noarp (and none for managed, which `NeighborRowValidator.managedProblem` checks),
     /// the owner protocol, exactly the flags neighsync writes for its state (`DesiredRules.writtenFlags`:
     /// `extern_learn` on noarp, none on permanent), and no kernel-only fields (unreachable, reachability time).
     static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
         let r = d.row
         guard DesiredRules.states.contains(r.state) else {
             throw FieldError(field: "\(d.field).state", message: "'\(r.state.rawValue)' is not a desired state ("
-                             + DesiredRules.states.map(\.rawValue).joined(separator: " or ") + ")")
+                             + DesiredRules.stateList + ")")
         }
-        if r.physicalAddress.count == 0 && r.state != .noarp {
+        if r.state == DesiredRules.managedState, let reason = NeighborRowValidator.managedProblem(
+            address: r.address, physicalAddressLength: r.physicalAddress.count, isRouter: r.isRouter, state: r.state) {
+            throw FieldError(field: "\(d.field).\(RowReasonPlacement.field(of: reason)?.name ?? "state")",
+                             message: reason.description)
+        }
+        if r.physicalAddress.count == 0 && r.state != .noarp && r.state != DesiredRules.managedState {
             throw FieldError(field: "\(d.field).physicalAddress", message: "empty; a permanent entry needs the "
                              + "neighbor's link-layer address (only state noarp may go without one)")
         }
@@ -467,6 +474,8 @@ enum PlanFileReader {
         guard r.flags == flags else {
             let found = r.flags.isEmpty ? "none" : r.flags.words.joined(separator: " ")
             let rule = flags.isEmpty ? "neighsync writes no flags on a \(r.state.rawValue) entry"
+                : r.state == DesiredRules.managedState
+                ? "neighsync writes a managed entry (state none) with exactly managed (NTF_EXT_MANAGED)"
                 : "neighsync writes a \(r.state.rawValue) entry with exactly \(flags.words.joined(separator: " ")) "
                   + "(which keeps it from the kernel's garbage collection)"
             throw FieldError(field: "\(d.field).flags", message: "\(found): \(rule)")

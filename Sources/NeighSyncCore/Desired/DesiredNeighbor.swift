@@ -11,7 +11,7 @@ public struct DesiredNeighbor: Hashable, Sendable {
     public var interface: InterfaceRef
     /// The link-layer address; empty for a `noarp` entry without one.
     public var physicalAddress: PhysicalAddress
-    /// The desired state: `permanent` (default) or `noarp`.
+    /// The desired state: `permanent` (default), `noarp`, or `DesiredRules.managedState` for `state: managed`.
     public var state: NeighborState
     /// The NTF_ROUTER flag.
     public var isRouter: Bool

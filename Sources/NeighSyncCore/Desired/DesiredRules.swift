@@ -5,8 +5,21 @@ import IpNetCore
 /// (addresses, interface selection, MAC lengths) live in `NeighborRowValidator`, each shared with the loader. iproute2 equivalent: the
 /// argument checks of `ip neigh add` (`nud`, `protocol`).
 package enum DesiredRules {
-    /// The states a desired entry may have: permanent (NUD_PERMANENT) and noarp (NUD_NOARP).
-    package static let states: [NeighborState] = [.permanent, .noarp]
+    /// The states a desired entry may have: permanent (NUD_PERMANENT), noarp (NUD_NOARP) and `managedState`.
+    package static let states: [NeighborState] = [.permanent, .noarp, managedState]
+
+    /// The state of a desired managed entry (`state: managed` in a file): NUD_NONE, the state a managed entry is
+    /// written in (`ip neigh add A dev D managed` sends `ndm_state = NUD_NONE` with `NDA_FLAGS_EXT =
+    /// NTF_EXT_MANAGED`); its flags (`writtenFlags`) say it is managed. The kernel then resolves the entry itself.
+    package static let managedState: NeighborState = .none
+
+    /// The desired states as a plan file writes them, for messages: `permanent, noarp or none (managed)`.
+    package static let stateList = "permanent, noarp or none (with flags managed)"
+
+    /// The name of a desired state as a file writes it: `permanent`, `noarp`, `managed`.
+    package static func fileName(of state: NeighborState) -> String {
+        state == managedState ? "managed" : state.rawValue
+    }
 
     /// The flags neighsync writes with an entry of `state`: `extern_learn` (NTF_EXT_LEARNED) on a `noarp` entry, none
     /// on a `permanent` one. The kernel's neighbour garbage collection (`neigh_periodic_work()` and, since Linux 5.0,
@@ -14,8 +27,13 @@ package enum DesiredRules {
     /// NTF_EXT_LEARNED: an unused NOARP entry without it is removed once it is older than `gc_stale_time` (and the
     /// table holds more than `gc_thresh1` entries), so it would never stay converged. iproute2 equivalent:
     /// `ip neigh replace … nud noarp extern_learn` (as FRR/EVPN writes its entries).
+    /// A managed entry (`managedState`) is written with `managed` (NTF_EXT_MANAGED in NDA_FLAGS_EXT).
     package static func writtenFlags(for state: NeighborState) -> NeighborFlags {
-        state == .noarp ? .externallyLearned : []
+        switch state {
+        case .noarp: return .externallyLearned
+        case managedState: return .managed
+        default: return []
+        }
     }
 
     /// Why `value` cannot be `maxDeletes`, or nil.

@@ -80,7 +80,9 @@ extension DesiredState {
             if let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
                                                               physicalAddressLength: n.physicalAddress.count,
                                                               on: link)
-                ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link) {
+                ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link)
+                ?? (n.state == DesiredRules.managedState
+                    ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil) {
                 diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }

@@ -3,8 +3,8 @@ import IpNetCore
 /// The `defaults` mapping of a desired-state file and the step that finishes each entry with it: an entry's own
 /// interface selectors replace those of `defaults` as a whole (a name in the entry does not mix with an index from
 /// `defaults`), every other key falls back to `defaults` one by one, then the required keys are checked (`address`;
-/// `physicalAddress` unless `state: noarp`) and the row rules (`NeighborRowValidator`) are reported at the value at
-/// fault. Pure: no YAML, no IO. (`ip -batch` has no defaults; each line is complete).
+/// `physicalAddress` unless `state: noarp`; none with `state: managed`) and the row rules (`NeighborRowValidator`)
+/// are reported at the value at fault. Pure: no YAML, no IO. (`ip -batch` has no defaults; each line is complete).
 package struct NeighborDefaults {
     package typealias Field = NeighborFields.Field
 
@@ -94,6 +94,21 @@ package struct NeighborDefaults {
                 return nil
             }
             let state = e.state ?? defaults.state ?? .permanent
+            if state == DesiredRules.managedState,
+               let problem = NeighborRowValidator.managedProblem(address: address,
+                                                                 physicalAddressLength: e.physicalAddress?.count ?? 0,
+                                                                 isRouter: isRouter, state: state) {
+                // At the value at fault (the entry's physicalAddress or isRouter), with a note where `state:
+                // managed` comes from when defaults gave it; isRouter may come from defaults too.
+                let field = RowReasonPlacement.field(of: problem)
+                let at = field.flatMap { e.mark($0, file: path) ?? defaults.mark($0, file: path) } ?? item
+                var notes: [Diagnostic.Note] = []
+                if e.state == nil, let m = defaults.mark(.state, file: path) {
+                    notes.append(Diagnostic.Note(mark: m, message: "state: managed comes from defaults here"))
+                }
+                try diagnostics.error(RowReasonPlacement.message(problem, address: address), at: at, notes: notes)
+                return nil
+            }
             let physical: PhysicalAddress
             if let p = e.physicalAddress {
                 if p.count == 0 && state != .noarp {
@@ -103,7 +118,7 @@ package struct NeighborDefaults {
                     return nil
                 }
                 physical = p
-            } else if state == .noarp {
+            } else if state == .noarp || state == DesiredRules.managedState {
                 physical = .empty
             } else {
                 try diagnostics.error("missing required key 'physicalAddress' for \(address); a permanent entry needs "

@@ -12,8 +12,14 @@ package enum RowReasonPlacement {
     package static func field(of reason: InvalidParameterReason) -> Field? {
         switch reason {
         case .unspecifiedAddress, .broadcastAddress, .loopbackAddress, .ipv4MappedAddress, .zoneMismatch,
-             .ipv4KeyedAsUnspecified, .noarpNeedsPhysicalAddress:
+             .ipv4KeyedAsUnspecified, .noarpNeedsPhysicalAddress, .managedOnNonResolvingLink:
             return .address
+        case .managedWithPhysicalAddress:
+            return .physicalAddress
+        case .managedWithRouterFlag:
+            return .isRouter
+        case .managedWithStaticState:
+            return .state
         case .routerFlagOnIPv4:
             return .isRouter
         case .physicalAddressLength, .physicalAddressMissing:

@@ -24,12 +24,15 @@ public struct CanonicalRow: Hashable, Sendable {
     /// `ndm_flags` (without NTF_ROUTER) and `NDA_FLAGS_EXT`.
     public var flags: NeighborFlags
 
-    /// The projection of `row`.
+    /// The projection of `row`. A managed row (`ManagedEntry.isResolvedByKernel`) keeps no MAC, state or router
+    /// flag: the kernel resolves those and they change by themselves (REACHABLE, STALE, FAILED, a new MAC after a
+    /// hardware swap), so neither the comparison nor a saved plan's fingerprint sees them.
     public init(_ row: IpNetRow2) {
         key = row.key
-        physicalAddress = row.physicalAddress
-        state = row.state.isLeftover && !row.state.isStatic ? .none : row.state
-        isRouter = row.isRouter
+        let managed = ManagedEntry.isResolvedByKernel(row)
+        physicalAddress = managed ? .empty : row.physicalAddress
+        state = managed || (row.state.isLeftover && !row.state.isStatic) ? .none : row.state
+        isRouter = managed ? false : row.isRouter
         self.protocol = row.protocol
         flags = row.flags
     }
@@ -40,7 +43,10 @@ public struct CanonicalRow: Hashable, Sendable {
     /// this row lacks: `extern_learn` on a noarp entry, which keeps it from the kernel's garbage collection; other
     /// flags of this row are not compared, a write reports what it drops). A `noarp` entry wanted without a
     /// link-layer address leaves the address to the kernel (which supplies the mapped multicast, the link's own or
-    /// its broadcast address, or keeps the one it has), so its address is not compared. netlink equivalent: what an
+    /// its broadcast address, or keeps the one it has), so its address is not compared. A wanted managed row is
+    /// converged when the kernel's entry has the managed flag and the owner protocol, whatever MAC and resolution
+    /// state it has (the projection folds them away); a permanent entry at its key differs in MAC, state and flags
+    /// (and a managed one at a permanent row's key in MAC and state): a set. netlink equivalent: what an
     /// RTM_NEWNEIGH REPLACE of `want` would change in the kernel's entry.
     @inline(__always)
     public func differences(from want: CanonicalRow) -> RowFields {
@@ -66,7 +72,7 @@ public struct CanonicalRow: Hashable, Sendable {
     public func text(of field: RowFields) -> String? {
         switch field {
         case .physicalAddress: return physicalAddress.description
-        case .state: return state == .none ? "leftover" : state.rawValue
+        case .state: return state == .none ? (flags.contains(.managed) ? "managed" : "leftover") : state.rawValue
         case .isRouter: return "\(isRouter)"
         case .protocol: return "\(self.protocol)"
         case .flags: return flags.isEmpty ? nil : flags.words.joined(separator: ",")
@@ -75,8 +81,8 @@ public struct CanonicalRow: Hashable, Sendable {
     }
 
     /// `KEY|MAC|state|router|protocol[|flags]`, e.g. `192.0.2.10@3|02:00:00:00:00:10|permanent|false|245` (a
-    /// leftover state is written `leftover`; flags, when any, as iproute2 words joined by `,`): every `RowFields`
-    /// field in order (`text(of:)`), the text `TableFingerprint` hashes.
+    /// leftover state is written `leftover`, a managed row's `managed` with no MAC; flags, when any, as iproute2
+    /// words joined by `,`): every `RowFields` field in order (`text(of:)`), the text `TableFingerprint` hashes.
     public var line: String {
         var l = "\(key)"
         for (field, _) in RowFields.named {

@@ -54,7 +54,7 @@ public struct Change: Hashable, Sendable {
             return r
         case .set: return Self.reason(changedFields, have: before!, want: after!)
         case .delete:
-            if let b = before, b.state.isLeftover && !b.state.isStatic {
+            if let b = before, ManagedEntry.isLeftover(b) {
                 return "owned \(b.state.iproute2Name) leftover not in desired state"
             }
             return "owned entry not in desired state"
@@ -85,6 +85,21 @@ public struct Change: Hashable, Sendable {
     /// when a noarp entry lacks the flag; `drops flags extern_learn` when the write clears flags the entry carries.
     static func reason(_ changed: RowFields, have: IpNetRow2, want: IpNetRow2) -> String {
         var parts: [String] = []
+        let managedHave = have.flags.contains(.managed), managedWant = want.flags.contains(.managed)
+        if managedHave != managedWant {
+            // managed ↔ static: one readable part instead of the MAC, state and flag parts it stands for.
+            parts.append(managedWant
+                ? "\(have.state.rawValue) → managed: the kernel resolves the address and keeps it resolved"
+                : "managed → \(want.state.rawValue)"
+                  + (want.physicalAddress.count > 0 ? ": pins lladdr \(want.physicalAddress)" : ""))
+            if changed.contains(.isRouter) && !managedWant {
+                parts.append("router \(have.isRouter) → \(want.isRouter)")
+            }
+            if changed.contains(.protocol), let takeover = takeover(have, want) { parts.append(takeover) }
+            let dropped = droppedFlags(have, want).subtracting(.managed)
+            if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }
+            return parts.joined(separator: ", ")
+        }
         for (field, label) in [(RowFields.physicalAddress, "lladdr"), (.state, "state"), (.isRouter, "router")]
         where changed.contains(field) {
             let f = FieldChange.list(field, have: have, want: want)[0]

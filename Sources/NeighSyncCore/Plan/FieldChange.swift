@@ -30,7 +30,7 @@ public struct FieldChange: Hashable, Sendable, Codable {
             switch field {
             case .physicalAddress:
                 return FieldChange(field: name, before: text(have.physicalAddress), after: text(want.physicalAddress))
-            case .state: return FieldChange(field: name, before: have.state.rawValue, after: want.state.rawValue)
+            case .state: return FieldChange(field: name, before: stateText(have), after: stateText(want))
             case .isRouter: return FieldChange(field: name, before: "\(have.isRouter)", after: "\(want.isRouter)")
             case .protocol:
                 return FieldChange(field: name, before: have.protocol == 0 ? "none" : "\(have.protocol)",
@@ -42,6 +42,10 @@ public struct FieldChange: Hashable, Sendable, Codable {
             }
         }
     }
+
+    /// A state as a field change shows it: `managed` for a managed row (whose resolution state is the kernel's),
+    /// else the state's name.
+    static func stateText(_ r: IpNetRow2) -> String { r.flags.contains(.managed) ? "managed" : r.state.rawValue }
 
     /// A MAC as a field change shows it: `none` when empty.
     static func text(_ p: PhysicalAddress) -> String { p.count == 0 ? "none" : p.description }

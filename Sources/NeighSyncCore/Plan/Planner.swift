@@ -35,7 +35,7 @@ public enum Planner {
                 // Current only: delete when it is ours, static (or the leftover of a refused write of ours), not
                 // held by a pending entry, and pruning is on.
                 let r = current[cOrder[j]]
-                if prune == .owned && r.protocol == ownerProtocol && (r.state.isStatic || r.state.isLeftover)
+                if prune == .owned && r.protocol == ownerProtocol && ManagedEntry.isWrittenKind(r)
                     && (held.isEmpty || !held.contains(ck)) {
                     changes.append(Change(action: .delete, interfaceName: name(ck.interfaceIndex), before: r,
                                           after: nil))
@@ -56,7 +56,7 @@ public enum Planner {
                 have = current[cOrder[j]]
                 j += 1
             }
-            guard let have, !(have.state.isLeftover && !have.state.isStatic) else {
+            guard let have, !ManagedEntry.isLeftover(have) else {
                 changes.append(Change(action: .create, interfaceName: name(key.interfaceIndex), before: have,
                                       after: want, source: d.source))
                 continue

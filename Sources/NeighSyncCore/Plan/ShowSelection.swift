@@ -1,10 +1,11 @@
 import IpNetCore
 
-/// Which rows `neighsync show` prints in each output, in one place. Text: the static entries, except those the kernel
-/// makes itself; JSON (a snapshot for `plan --state`): every row, so an offline plan sees what a live plan sees;
-/// YAML (a bootstrapped desired state): the static entries neighsync owns or that carry no owner (adopted on the
-/// first apply), without kernel-made ones, and without entries of other owners unless asked, because applying the
-/// file would take those over. iproute2 equivalent: `ip neigh show` (which hides NOARP entries) vs `nud all`.
+/// Which rows `neighsync show` prints in each output, in one place. Text: the static and managed entries, except
+/// those the kernel makes itself; JSON (a snapshot for `plan --state`): every row, so an offline plan sees what a
+/// live plan sees; YAML (a bootstrapped desired state): the static and managed entries neighsync owns or that carry
+/// no owner (adopted on the first apply), without kernel-made ones, and without entries of other owners unless
+/// asked, because applying the file would take those over. iproute2 equivalent: `ip neigh show` (which hides
+/// NOARP entries) vs `nud all`.
 public enum ShowSelection {
     /// What `bootstrap` chose.
     public struct Bootstrap: Sendable {
@@ -41,14 +42,14 @@ public enum ShowSelection {
 
     /// The rows of the default text view: static, not kernel-made (`--all`: every row).
     public static func text(_ rows: [IpNetRow2], all: Bool) -> [IpNetRow2] {
-        all ? rows : rows.filter { $0.state.isStatic && !isKernelMade($0) }
+        all ? rows : rows.filter { ManagedEntry.isConfigured($0) && !isKernelMade($0) }
     }
 
     /// The rows of a bootstrapped desired state: static, not kernel-made, carrying `ownerProtocol` or no protocol
     /// (adoption, shown as such in the first plan), plus other owners' entries only with `includeForeign` (a takeover).
     public static func bootstrap(_ rows: [IpNetRow2], ownerProtocol: UInt8, includeForeign: Bool) -> Bootstrap {
         var out = Bootstrap(rows: [], foreignLeftOut: [:])
-        for r in rows where r.state.isStatic && !isKernelMade(r) {
+        for r in rows where ManagedEntry.isConfigured(r) && !isKernelMade(r) {
             if r.protocol == ownerProtocol || r.protocol == 0 || includeForeign {
                 out.rows.append(r)
             } else {

@@ -48,7 +48,7 @@ public struct WatchScope: Hashable, Sendable {
             return true
         case .neighborChanged(let row):
             if let want = desired[row.key] { return !Self.matches(row, want) }
-            return prunes && row.protocol == ownerProtocol && row.state.isStatic
+            return prunes && row.protocol == ownerProtocol && ManagedEntry.isConfigured(row)
         case .neighborDeleted(let row):
             return desired[row.key] != nil
         case .linkChanged(let link):

@@ -2,8 +2,9 @@ import IpNetCore
 
 /// Writes static rows as a desired-state file (version 1), so `neighsync show --output yaml > neighbors.yaml`
 /// bootstraps a repository from a running host. Every string goes through one scalar writer (`scalar`), which
-/// quotes whatever YAML 1.1 or 1.2 would read as anything but that string. Only static entries belong in a desired
-/// state; the caller chooses the rows. iproute2 equivalent: turning `ip neigh show nud permanent` into
+/// quotes whatever YAML 1.1 or 1.2 would read as anything but that string. Only static and managed entries belong
+/// in a desired state (a managed one as `state: managed`, without the MAC the kernel resolved); the caller chooses
+/// the rows. iproute2 equivalent: turning `ip neigh show nud permanent` into
 /// `neigh replace` lines for `ip -batch`.
 public enum DesiredStateWriter {
     /// The file text. `header` lines are written as comments at the top (escaped, one comment line each);
@@ -23,6 +24,11 @@ public enum DesiredStateWriter {
                 out += "    interface: \(scalar(n))\n"
             } else {
                 out += "    interfaceIndex: \(r.effectiveInterfaceIndex)\n"
+            }
+            if r.flags.contains(.managed) {
+                // A managed entry: its MAC, state and router flag are the kernel's resolution, not configuration.
+                out += "    state: managed\n"
+                continue
             }
             if r.physicalAddress.count > 0 { out += "    physicalAddress: \(scalar(r.physicalAddress.description))\n" }
             if r.state != .permanent { out += "    state: \(scalar(r.state.rawValue))\n" }

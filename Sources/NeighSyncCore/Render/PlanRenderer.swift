@@ -37,7 +37,7 @@ public struct PlanRenderer: Sendable {
         let row = c.after ?? c.before!
         let s = "  \(c.action.symbol) "
             + RowText.head(c.key.address, interfaceName: c.interfaceName, physicalAddress: row.physicalAddress)
-            + Self.tail(row.state, isRouter: row.isRouter, reason: c.reason, source: c.source)
+            + Self.tail(Self.stateWord(row), isRouter: row.isRouter, reason: c.reason, source: c.source)
         guard color else { return s }
         let code: String
         switch c.action {
@@ -70,14 +70,21 @@ public struct PlanRenderer: Sendable {
     /// and source are escaped (`DisplayText`), as in a change's line.
     public func line(_ p: PendingNeighbor) -> String {
         let s = "  ? " + RowText.head(p.address, interfaceName: p.interfaceName, physicalAddress: p.physicalAddress)
-            + Self.tail(p.state, isRouter: p.isRouter, reason: DisplayText.escaped(p.reason)
+            + Self.tail(DesiredRules.fileName(of: p.state), isRouter: p.isRouter, reason: DisplayText.escaped(p.reason)
                             + (p.isOptional ? ", optional" : ""), source: p.source)
         return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
     }
 
+    /// The state of a change's row as its line shows it: `permanent`, `noarp`; `managed` for a managed row to write,
+    /// `managed reachable` for a managed kernel entry (its resolution state).
+    static func stateWord(_ row: IpNetRow2) -> String {
+        guard row.flags.contains(.managed) else { return row.state.rawValue }
+        return row.state == .none ? "managed" : "managed \(row.state.rawValue)"
+    }
+
     /// ` STATE [router]  # REASON (SOURCE)`: the end of a change's and a pending entry's line; the source escaped.
-    static func tail(_ state: NeighborState, isRouter: Bool, reason: String, source: SourceMark?) -> String {
-        var s = " \(state.rawValue)"
+    static func tail(_ state: String, isRouter: Bool, reason: String, source: SourceMark?) -> String {
+        var s = " \(state)"
         if isRouter { s += " router" }
         s += "  # \(reason)"
         if let source { s += " (\(DisplayText.escaped(source.description)))" }

@@ -54,6 +54,9 @@ struct ValidateCommand: ParsableCommand {
                 }
                 let links = try table.links()
                 let resolution = try state.resolve(links: links).get()
+                if let problems = ManagedSupportCheck.problems(desired: resolution.entries, table: table) {
+                    throw problems
+                }
                 if !state.parameters.isEmpty {
                     try Reconciliation.check(state.parameters, initialNamespace: try table.isInitialNamespace())
                 }

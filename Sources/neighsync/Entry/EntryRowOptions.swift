@@ -4,7 +4,9 @@ import IpNetCore
 
 /// The options that describe one neighbor row for `neighsync entry …`: the interface (`--interface NAME`,
 /// `--index N` or `--luid X`), `--address`, `--lladdr`, `--state`, `--router`, `--protocol`. iproute2 equivalent:
-/// the `ADDR dev DEV lladdr MAC nud STATE router protocol N` arguments of `ip neigh add`.
+/// the `ADDR dev DEV lladdr MAC nud STATE router protocol N` arguments of `ip neigh add`. `--managed` (`managed`)
+/// writes the row in state none with the managed flag; a MAC, state or router flag beside it is left to the row
+/// validator, which refuses it as ERROR_INVALID_PARAMETER with the reason (the kernel resolves those).
 struct EntryRowOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The interface by name (as 'dev NAME').", valueName: "name"))
     var interface: String?
@@ -29,6 +31,11 @@ struct EntryRowOptions: ParsableArguments {
     @Flag(name: .long, help: "Mark the neighbor as a router (NTF_ROUTER).")
     var router = false
 
+    @Flag(name: .long, help: ArgumentHelp("A managed entry (NTF_EXT_MANAGED, as 'ip neigh add … managed'): the "
+                                          + "kernel resolves the address and keeps it resolved; no --lladdr, "
+                                          + "--state or --router."))
+    var managed = false
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The protocol tag written as it is, 0-255 "
                                                                        + "(NDA_PROTOCOL; 0 or absent: none).",
                                                                        valueName: "n"))
@@ -49,6 +56,7 @@ struct EntryRowOptions: ParsableArguments {
             if lladdr != nil { given.append("--lladdr") }
             if state != nil { given.append("--state") }
             if router { given.append("--router") }
+            if managed { given.append("--managed") }
             if `protocol` != nil { given.append("--protocol") }
             if !given.isEmpty {
                 throw ValidationError("'entry \(lookupVerb)' finds the entry by interface and address only; drop "
@@ -101,7 +109,7 @@ struct EntryRowOptions: ParsableArguments {
         return IpNetRow2(address: parsedAddress ?? .v4(0), interfaceIndex: index,
                          interfaceLuid: parsedLuid ?? NetLuid(value: 0),
                          physicalAddress: lladdr.flatMap(PhysicalAddress.init) ?? .empty,
-                         state: state.flatMap(NeighborState.init(name:)) ?? .permanent, isRouter: router,
-                         protocol: `protocol` ?? 0)
+                         state: state.flatMap(NeighborState.init(name:)) ?? (managed ? .none : .permanent),
+                         isRouter: router, protocol: `protocol` ?? 0, flags: managed ? .managed : [])
     }
 }

@@ -23,6 +23,9 @@ struct EntryTableCommand: ParsableCommand {
                                             valueName: "luid"))
     var luid: String?
 
+    @Flag(name: .long, help: "Only managed entries (NTF_EXT_MANAGED), in the state the kernel resolved them to.")
+    var managed = false
+
     /// The parsed `--luid`, nil when absent or zero (a zero LUID means "use the index", as in Windows).
     var parsedLuid: NetLuid? { luid.flatMap(NetLuid.init).flatMap { $0.isZero ? nil : $0 } }
 
@@ -45,7 +48,9 @@ struct EntryTableCommand: ParsableCommand {
         try session.run { table in
             let links = try table.links()
             let filter = try interfaceFilter(links)
-            let rows = try table.table(family: family.family).filter { filter == 0 || $0.interfaceIndex == filter }
+            let rows = try table.table(family: family.family).filter {
+                (filter == 0 || $0.interfaceIndex == filter) && (!managed || $0.flags.contains(.managed))
+            }
             try session.print(rows, links: links)
         }
     }
