@@ -107,6 +107,12 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// A managed row on a link that resolves no neighbors (loopback, point-to-point, `arp off`, no hardware
     /// addresses): the kernel makes the entry NOARP with a made-up address, so it is never resolved.
     case managedOnNonResolvingLink(IpAddress, link: String)
+    /// A proxy entry on a link that answers no ARP requests / neighbor solicitations (loopback, or `NOARP`): the
+    /// kernel would keep it in the proxy table, where it never answers anything.
+    case proxyWithoutNeighborDiscovery(IpAddress, link: String)
+    /// A proxy entry with a link-layer address or the router flag: the kernel's proxy table keeps neither (it
+    /// answers with the interface's own address).
+    case proxyFields(IpAddress)
     /// Any other invalid field, with its explanation.
     case other(String)
 
@@ -171,6 +177,12 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
             return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
                 + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "
                 + "on an ARP/NDP link"
+        case .proxyWithoutNeighborDiscovery(let a, let link):
+            return "\(link) does no ARP or neighbor discovery (loopback or NOARP), so a proxy entry for "
+                + "\(a.withoutScope) there would answer nothing; put it on the link the requests arrive on"
+        case .proxyFields(let a):
+            return "the proxy entry for \(a.withoutScope) has a link-layer address or the router flag; a proxy entry "
+                + "answers with the interface's own address and keeps neither, so drop them"
         case .other(let s):
             return s
         }

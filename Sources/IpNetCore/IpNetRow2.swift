@@ -60,31 +60,47 @@ public struct IpNetRow2: Hashable, Sendable {
     /// The row's identity: (interface, family, address without scope), as the kernel's `neigh_lookup` keys entries.
     /// Netlink equivalent: the (`ndm_ifindex`, `ndm_family`, `NDA_DST`) triple of `RTM_GETNEIGH`/`RTM_DELNEIGH`.
     public var key: NeighborKey {
-        NeighborKey(interfaceIndex: effectiveInterfaceIndex, address: address.withoutScope)
+        NeighborKey(interfaceIndex: effectiveInterfaceIndex, address: address.withoutScope, isProxy: isProxy)
     }
+
+    /// True for a proxy entry (`NTF_PROXY`): an entry of the kernel's separate proxy table (`pneigh`), which answers
+    /// ARP requests / neighbor solicitations for `address` on the interface; it has no link-layer address and no NUD
+    /// state. iproute2: `ip neigh add proxy ADDR dev DEV`, listed by `ip neigh show proxy`.
+    @inline(__always)
+    public var isProxy: Bool { flags.contains(.proxy) }
 }
 
-/// The identity of a neighbor entry: interface index and address (the family follows from the address). Two rows
-/// with the same key are the same kernel entry. Netlink equivalent: the lookup key of `neigh_lookup()` in
-/// `net/core/neighbour.c`.
+/// The identity of a neighbor entry: interface index and address (the family follows from the address), and which
+/// of the kernel's two tables holds it: the neighbor table or the proxy table (`isProxy`). Two rows with the same key
+/// are the same kernel entry; a proxy entry and an ordinary entry at the same (interface, address) are two entries.
+/// Netlink equivalent: the lookup key of `neigh_lookup()` / `pneigh_lookup()` in `net/core/neighbour.c`.
 public struct NeighborKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The interface index (`ndm_ifindex`).
     public var interfaceIndex: UInt32
     /// The address, scope id cleared (`NDA_DST`).
     public var address: IpAddress
+    /// True for an entry of the proxy table (`NTF_PROXY` in `ndm_flags`).
+    public var isProxy: Bool
 
-    /// Builds a key. Netlink equivalent: the (`ndm_ifindex`, `NDA_DST`) pair of a request.
-    public init(interfaceIndex: UInt32, address: IpAddress) {
+    /// Builds a key. Netlink equivalent: the (`ndm_ifindex`, `NDA_DST`) pair of a request, with `NTF_PROXY` for the
+    /// proxy table.
+    public init(interfaceIndex: UInt32, address: IpAddress, isProxy: Bool = false) {
         self.interfaceIndex = interfaceIndex
         self.address = address.withoutScope
+        self.isProxy = isProxy
     }
 
-    /// Orders by interface, then family (IPv4 first), then address: the order of plans and tables.
+    /// Orders ordinary entries before proxy entries, then by interface, then family (IPv4 first), then address: the
+    /// order of plans and tables. Proxies come last as a block of their own (rather than beside the ordinary entry
+    /// of the same address) so that a plan or table without proxies reads exactly as before, and `plan` lists the
+    /// proxy changes together, as `ip neigh show` and `ip neigh show proxy` are two listings.
     public static func < (a: NeighborKey, b: NeighborKey) -> Bool {
+        if a.isProxy != b.isProxy { return !a.isProxy }
         if a.interfaceIndex != b.interfaceIndex { return a.interfaceIndex < b.interfaceIndex }
         return a.address < b.address
     }
 
-    /// `ADDRESS@ifindex`, e.g. `192.0.2.10@3`. iproute2 prints `192.0.2.10 dev eth0`.
-    public var description: String { "\(address)@\(interfaceIndex)" }
+    /// `ADDRESS@ifindex`, e.g. `192.0.2.10@3`, and `proxy ADDRESS@ifindex` for a proxy entry. iproute2 prints
+    /// `192.0.2.10 dev eth0` (and `ip neigh show proxy` the proxy table).
+    public var description: String { isProxy ? "proxy \(address)@\(interfaceIndex)" : "\(address)@\(interfaceIndex)" }
 }

@@ -103,6 +103,14 @@ public enum NeighborRowValidator {
         if unspecifiedLookup && !link.keysIPv4NeighborsAsUnspecified { try checkAddress(row.address) }
         if let reason = luidTypeProblem(row.interfaceLuid, on: link) { throw .invalidParameter(reason) }
         try checkFamily(row.address.family, on: link)
+        if row.isProxy {
+            // The proxy table: no link-layer address, no state, no router flag; the link must answer ARP/ND.
+            if let reason = proxyRefusal(address: row.address, on: link) { throw .invalidParameter(reason) }
+            if purpose == .write && (row.physicalAddress.count > 0 || row.isRouter) {
+                throw .invalidParameter(.proxyFields(row.address))
+            }
+            return link
+        }
         if purpose == .write {
             try checkFlags(address: row.address, isRouter: row.isRouter)
             if let reason = linkRefusal(address: row.address, state: row.state,
@@ -142,6 +150,14 @@ public enum NeighborRowValidator {
             return .noarpNeedsPhysicalAddress(address, link: link.name)
         }
         return nil
+    }
+
+    /// Why `link` cannot keep a proxy entry for `address`, or nil: a loopback or `NOARP` link receives no ARP
+    /// requests or neighbor solicitations to answer (`arp_rcv()` drops them on `IFF_NOARP`/loopback devices). The
+    /// one home of the per-link rule for proxies, as `linkRefusal` is for ordinary entries. iproute2 would accept
+    /// `ip neigh add proxy A dev lo`.
+    public static func proxyRefusal(address: IpAddress, on link: Link) -> InvalidParameterReason? {
+        link.isLoopback || link.isNoArp ? .proxyWithoutNeighborDiscovery(address, link: link.name) : nil
     }
 
     /// Why the `family` cannot be used on `link`, or nil: IPv6 disabled (`disable_ipv6` = 1) or no IPv4 device.

@@ -7,6 +7,9 @@ public protocol NeighborTableProtocol: AnyObject {
     func links() throws -> [Link]
     /// Every entry of one family, or both for `.unspecified`. Windows: `GetIpNetTable2`; iproute2: `ip neigh show`.
     func table(family: AddressFamily) throws -> [IpNetRow2]
+    /// Every proxy entry of one family, or both for `.unspecified` (rows with `.proxy` in `flags`). No Windows
+    /// twin; iproute2: `ip neigh show proxy`.
+    func proxyTable(family: AddressFamily) throws -> [IpNetRow2]
     /// One entry by (interface, address). Windows: `GetIpNetEntry2`; iproute2: `ip neigh get ADDR dev DEV`.
     func get(_ row: IpNetRow2) throws -> IpNetRow2
     /// Creates an entry. Windows: `CreateIpNetEntry2`; iproute2: `ip neigh add`.
@@ -34,6 +37,17 @@ public protocol NeighborTableProtocol: AnyObject {
 }
 
 extension NeighborTableProtocol {
+    /// No proxy entries (test seams that model ordinary entries only).
+    public func proxyTable(family: AddressFamily) throws -> [IpNetRow2] { [] }
+
+    /// What the reconciler compares the desired state with: `table(family:)` followed by `proxyTable(family:)`
+    /// (ordinary entries, then proxies: `NeighborKey`'s order). iproute2: `ip neigh show` and `ip neigh show proxy`.
+    public func tableWithProxies(family: AddressFamily) throws -> [IpNetRow2] {
+        let rows = try table(family: family)
+        let proxies = try proxyTable(family: family)
+        return proxies.isEmpty ? rows : rows + proxies
+    }
+
     /// No parameters (test seams that model entries only).
     public func parameters() throws -> [NeighborParameterSet] { [] }
     /// Refused: this table has no parameters.

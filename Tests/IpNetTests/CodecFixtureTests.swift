@@ -164,11 +164,12 @@ import Testing
     }
 
     /// The writable flags go out (`ip neigh add … nud noarp extern_learn`: NTF_EXT_LEARNED in ndm_flags; `managed`
-    /// in NDA_FLAGS_EXT), request verbs and driver flags never do (NTF_PROXY would make it a proxy entry).
+    /// in NDA_FLAGS_EXT), request verbs and driver flags never do (`.proxy` makes the row a proxy entry:
+    /// ProxyCodecTests).
     @Test func encodesWritableFlagsOnly() {
         var row = IpNetRow2(address: IpAddress("192.0.2.10")!, interfaceIndex: 3,
                             physicalAddress: PhysicalAddress("02:00:00:00:00:10")!, state: .noarp, protocol: 245,
-                            flags: [.externallyLearned, .proxy, .offloaded, .use])
+                            flags: [.externallyLearned, .offloaded, .use])
         let m = NeighborMessageCodec.encoded(.set, row: row, interfaceIndex: 3, sequence: 7)
         #expect(m[24..<27] == [0x40, 0x00, 0x10])  // ndm_state NUD_NOARP, ndm_flags NTF_EXT_LEARNED
         #expect(m.count == 0x38)  // no NDA_FLAGS_EXT

@@ -177,6 +177,28 @@ public final class NeighborTable: NeighborTableProtocol {
         return Self.inTableOrder(rows)
     }
 
+    /// Every proxy entry of `family` (both for `.unspecified`) (rows with `.proxy` in `flags`, state `.none`, no
+    /// link-layer address), in table order, with `interfaceLuid` filled in. No Windows twin (`GetIpNetTable2` lists
+    /// no proxy entries); netlink: RTM_GETNEIGH dump with `ndm_flags = NTF_PROXY` (`pneigh_dump_table()`); iproute2:
+    /// `ip neigh show proxy`.
+    public func proxyTable(family: AddressFamily) throws -> [IpNetRow2] {
+        let links = try linkMap()
+        var rows: [IpNetRow2]
+        do throws(NetlinkFailure) {
+            rows = try socket.dump(encode: {
+                NeighborMessageCodec.encodeDump(family: family, proxy: true, sequence: $1, into: $0)
+            }, decode: NeighborMessageCodec.decode)
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, doing: "cannot read the proxy neighbor table")
+        }
+        rows.removeAll { !$0.isProxy || (family != .unspecified && $0.address.family != family) }
+        for i in rows.indices {
+            if let l = links[rows[i].interfaceIndex] { rows[i].interfaceLuid = l.luid }
+        }
+        return Self.inTableOrder(rows)
+    }
+
     /// `rows` IPv4 first, then by key (interface, then address), ties in dump order. The order is computed on one
     /// packed integer key per row, made once: deriving `key` inside the comparator (twice per comparison) cost more
     /// than the dump itself at 100,000 rows. (`ip neigh show` prints in dump order.)
@@ -185,9 +207,11 @@ public final class NeighborTable: NeighborTableProtocol {
         order.reserveCapacity(rows.count)
         for (i, r) in rows.enumerated() {
             let key = r.key
+            // Proxy entries after the ordinary ones (`NeighborKey`'s order).
+            let proxy: UInt64 = key.isProxy ? 1 << 33 : 0
             switch key.address {
-            case .v4(let v): order.append((UInt64(key.interfaceIndex), UInt64(v), 0, i))
-            case .v6(let high, let low, _): order.append((1 << 32 | UInt64(key.interfaceIndex), high, low, i))
+            case .v4(let v): order.append((proxy | UInt64(key.interfaceIndex), UInt64(v), 0, i))
+            case .v6(let high, let low, _): order.append((proxy | 1 << 32 | UInt64(key.interfaceIndex), high, low, i))
             }
         }
         order.sort { $0 < $1 }
@@ -292,6 +316,7 @@ public final class NeighborTable: NeighborTableProtocol {
                 targets[clears[k].0] = nil
             }
         }
+        checkProxyExistence(operations, targets: &targets, results: &results)
         operations.withUnsafeBufferPointer { ops in
             targets.withUnsafeBufferPointer { links in
                 socket.batch(count: ops.count, encode: { i, buffer, seq in
@@ -308,6 +333,53 @@ public final class NeighborTable: NeighborTableProtocol {
             }
         }
         return results
+    }
+
+    /// Gives proxy writes the create/set semantics of ordinary entries, which the kernel does not: its proxy add
+    /// (`pneigh_create()` under RTM_NEWNEIGH with NTF_PROXY) creates or updates whatever the header flags say, never
+    /// EEXIST or ENOENT, and would silently re-tag another owner's entry. So a create of a proxy entry that exists
+    /// fails with `objectAlreadyExists` and a set of one that does not with `notFound`, before anything is sent,
+    /// from one dump of the proxy table (taken only when the batch writes proxies). The window between the dump
+    /// and the write is the same as `ip neigh show proxy` followed by `ip neigh add proxy`.
+    private func checkProxyExistence(_ operations: [NeighborOperation], targets: inout [Link?],
+                                     results: inout [IpNetError?]) {
+        var writesProxies = false
+        for (i, op) in operations.enumerated() where targets[i] != nil && op.row.isProxy {
+            if case .delete = op { continue }
+            writesProxies = true
+            break
+        }
+        guard writesProxies else { return }
+        var existing = Set<NeighborKey>()
+        do throws(NetlinkFailure) {
+            let rows = try socket.dump(encode: {
+                NeighborMessageCodec.encodeDump(family: .unspecified, proxy: true, sequence: $1, into: $0)
+            }, decode: NeighborMessageCodec.decode)
+            for r in rows where r.isProxy { existing.insert(r.key) }
+        } catch {
+            let e = KernelErrorTranslator.error(error, doing: "cannot read the proxy neighbor table")
+            for (i, op) in operations.enumerated() where targets[i] != nil && op.row.isProxy {
+                if case .delete = op { continue }
+                results[i] = e
+                targets[i] = nil
+            }
+            return
+        }
+        for (i, op) in operations.enumerated() where op.row.isProxy {
+            guard let link = targets[i] else { continue }
+            let key = NeighborKey(interfaceIndex: link.index, address: op.row.address, isProxy: true)
+            let a = op.row.address.withoutScope
+            switch op {
+            case .create where existing.contains(key):
+                results[i] = .objectAlreadyExists("proxy \(a) already exists on \(link.name)")
+                targets[i] = nil
+            case .set where !existing.contains(key):
+                results[i] = .notFound("proxy \(a) does not exist on \(link.name)")
+                targets[i] = nil
+            default:
+                break
+            }
+        }
     }
 
     // MARK: Flush and resolve

@@ -36,31 +36,41 @@ enum NeighborMessageCodec {
         case .delete, .get:
             break
         }
+        if row.isProxy && verb != .resolve {
+            // The proxy table: NTF_PROXY on every verb. A write asks for NUD_PERMANENT, as `ip neigh add proxy` does:
+            // the kernel keeps a permanent proxy entry through carrier loss (`pneigh_ifdown_and_unlock()` with
+            // skip_perm, from `neigh_carrier_down()`), and flushes it only when the link goes admin-down or away.
+            ndm.pointee.ndm_flags = NetlinkConstants.ntfProxy
+            if verb.writesContent { ndm.pointee.ndm_state = NeighborState.permanent.nudValue }
+        }
         putAddress(row.address, type: NetlinkConstants.ndaDestination, nlh)
         if verb.writesContent {
-            if row.physicalAddress.count > 0 {
+            if row.physicalAddress.count > 0 && !row.isProxy {
                 row.physicalAddress.withUnsafeBytes { b in
                     mnl_attr_put(nlh, NetlinkConstants.ndaLinkLayerAddress, b.count, b.baseAddress)
                 }
             }
             if row.protocol != 0 { mnl_attr_put_u8(nlh, NetlinkConstants.ndaProtocol, row.protocol) }
-            let extended = row.flags.intersection(.writable).rawValue >> 8
+            let extended = row.isProxy ? 0 : row.flags.intersection(.writable).rawValue >> 8
             if extended != 0 { mnl_attr_put_u32(nlh, NetlinkConstants.ndaFlagsExtended, extended) }
         }
         return Int(nlh.pointee.nlmsg_len)
     }
 
     /// Writes an RTM_GETNEIGH dump request for one family (AF_UNSPEC = every neighbor table) and returns its
-    /// length. Proxy entries are not asked for (NTF_PROXY clear). Netlink equivalent: `ip neigh show` →
+    /// length. `proxy` asks for the proxy table instead (NTF_PROXY in `ndm_flags`: `neigh_dump_info()` then walks
+    /// `pneigh_dump_table()` only). Netlink equivalent: `ip neigh show` / `ip neigh show proxy` →
     /// `rtnl_neighdump_req()`.
     @discardableResult
-    static func encodeDump(family: AddressFamily, sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
+    static func encodeDump(family: AddressFamily, proxy: Bool = false, sequence: UInt32,
+                           into buffer: UnsafeMutableRawPointer) -> Int {
         let nlh = mnl_nlmsg_put_header(buffer)!
         nlh.pointee.nlmsg_type = NetlinkConstants.getNeigh
         nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.dump
         nlh.pointee.nlmsg_seq = sequence
         let ndm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ndmsg>.size)!.assumingMemoryBound(to: ndmsg.self)
         ndm.pointee.ndm_family = family.linuxValue
+        if proxy { ndm.pointee.ndm_flags = NetlinkConstants.ntfProxy }
         return Int(nlh.pointee.nlmsg_len)
     }
 
@@ -70,8 +80,8 @@ enum NeighborMessageCodec {
     }
 
     /// `encodeDump` into a fresh byte array (for tests and fixtures).
-    static func encodedDump(family: AddressFamily, sequence: UInt32) -> [UInt8] {
-        withScratch { encodeDump(family: family, sequence: sequence, into: $0) }
+    static func encodedDump(family: AddressFamily, proxy: Bool = false, sequence: UInt32) -> [UInt8] {
+        withScratch { encodeDump(family: family, proxy: proxy, sequence: sequence, into: $0) }
     }
 
     private static func withScratch(_ body: (UnsafeMutableRawPointer) -> Int) -> [UInt8] {
@@ -94,7 +104,8 @@ enum NeighborMessageCodec {
     }
 
     /// Decodes one RTM_NEWNEIGH message (header included) into a row, or nil when it is not an IPv4/IPv6 neighbor
-    /// (another type or family, a proxy entry, no NDA_DST). `flags` holds `ndm_flags` (without NTF_ROUTER) and
+    /// (another type or family, no NDA_DST). A proxy entry (`pneigh_fill_info()`: NTF_PROXY, NUD_NONE, no
+    /// NDA_LLADDR) decodes with `.proxy` in `flags` and state `.none`. `flags` holds `ndm_flags` (without NTF_ROUTER) and
     /// `NDA_FLAGS_EXT`. `interfaceLuid` is left zero: the caller fills it from
     /// the link. `reachabilityTime` is `ndm_confirmed` converted from USER_HZ ticks to milliseconds. Netlink
     /// equivalent: iproute2's `print_neigh()`.
@@ -119,7 +130,6 @@ enum NeighborMessageCodec {
         let ifindex = UInt32(bitPattern: p.loadUnaligned(fromByteOffset: 4, as: Int32.self))
         let state = p.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
         let flags = p.loadUnaligned(fromByteOffset: 10, as: UInt8.self)
-        guard flags & NetlinkConstants.ntfProxy == 0 else { return nil }
         var address: IpAddress? = nil
         var mac = PhysicalAddress.empty
         var confirmed: UInt32? = nil

@@ -158,6 +158,8 @@ final class DesiredFileParser {
                 try parseDefaults(v)
             case .neighbors:
                 try parseNeighbors(v)
+            case .proxies:
+                try parseNeighbors(v, proxies: true)
             case .parameters:
                 // Read apart, by its own reader (ParameterSectionReader), from a small tree of the section.
                 var nodes = ParameterSectionReader.maxNodes
@@ -249,14 +251,17 @@ final class DesiredFileParser {
         defaultsRead = true
     }
 
-    private func parseNeighbors(_ v: Event) throws {
+    /// Reads `neighbors:` or (`proxies`) `proxies:`, whose items are proxy entries (`address` and the interface
+    /// only). Both lists must be lists; an empty `proxies:` is refused as an empty `neighbors:` is (a file cut short).
+    private func parseNeighbors(_ v: Event, proxies: Bool = false) throws {
+        let list = proxies ? "proxies" : "neighbors"
         if stream.isNull(v) {
-            try stream.error("'neighbors' has no value; a file cut short after 'neighbors:' would delete every owned "
-                             + "entry. List the entries, or write 'neighbors: []' to want none", at: v)
+            try stream.error("'\(list)' has no value; a file cut short after '\(list):' would delete every owned "
+                             + "entry. List the entries, or write '\(list): []' to want none", at: v)
             return
         }
         guard v.kind == .sequenceStart else {
-            try stream.error("expected a list for 'neighbors', found \(stream.describe(v))", at: v)
+            try stream.error("expected a list for '\(list)', found \(stream.describe(v))", at: v)
             try stream.skip(v)
             return
         }
@@ -270,13 +275,16 @@ final class DesiredFileParser {
             if e.kind == .sequenceEnd { return }
             guard try stream.acceptable(e) else { continue }
             guard e.kind == .mappingStart else {
-                try stream.error("expected a mapping for each neighbor (address, physicalAddress, …), found "
-                                 + stream.describe(e), at: e)
+                try stream.error(proxies ? "expected a mapping for each proxy entry (address, interface), found "
+                                           + stream.describe(e)
+                                         : "expected a mapping for each neighbor (address, physicalAddress, …), "
+                                           + "found " + stream.describe(e), at: e)
                 try stream.skip(e)
                 continue
             }
             var f = NeighborFields()
             f.mark = stream.position(e)
+            f.isProxy = proxies
             try parseFields(into: &f, isDefaults: false)
             if defaultsRead {
                 if let n = defaults.finish(f, into: collector) { result.neighbors.append(n) }
@@ -292,7 +300,7 @@ final class DesiredFileParser {
     /// Reads the keys of one neighbor entry (or of `defaults`) into `f`, dispatched by name (`Field(bytes:)`).
     private func parseFields(into f: inout NeighborFields, isDefaults: Bool) throws {
         var keyPositions = NeighborFields.Positions()
-        let place = isDefaults ? "in 'defaults'" : "in a neighbor entry"
+        let place = isDefaults ? "in 'defaults'" : f.isProxy ? "in a proxy entry" : "in a neighbor entry"
         while true {
             let e = try stream.next()
             if e.kind == .mappingEnd { return }
@@ -307,6 +315,15 @@ final class DesiredFileParser {
                 } else {
                     try unknownKey(k, known: isDefaults ? NeighborDefaults.keyNames : Field.allNames, in: place)
                 }
+                continue
+            }
+            if f.isProxy && (field == .physicalAddress || field == .state || field == .isRouter) {
+                f.hadError = true
+                try stream.error("'\(field.name)' does not apply to a proxy entry: the kernel answers for the address "
+                                 + "with the interface's own link-layer address, and a proxy entry has no state or "
+                                 + "router flag; keep 'address' and the interface, or move the entry to 'neighbors'",
+                                 at: k)
+                try stream.skip(try stream.next())
                 continue
             }
             if isDefaults && (field == .address || field == .physicalAddress) {

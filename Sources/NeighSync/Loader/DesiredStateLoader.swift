@@ -326,7 +326,8 @@ public enum DesiredStateLoader {
                 for k in list.indices {
                     let ref = list[k].interface
                     if let i = seen.insert(address: list[k].address, name: ref.name,
-                                           index: ref.luid?.netLuidIndex ?? ref.index, id: offset + k) {
+                                           index: ref.luid?.netLuidIndex ?? ref.index, isProxy: list[k].isProxy,
+                                           id: offset + k) {
                         found.append((k, i))
                         if found.count >= limits.maxErrors { break }
                     }
@@ -338,7 +339,7 @@ public enum DesiredStateLoader {
                 let first = i >= offset ? file.neighbors[i - offset] : neighbors[i]
                 let am = n.mark(of: "address") ?? n.mark
                 let fm = first.mark(of: "address") ?? first.mark
-                add(Diagnostic(mark: am, message: "duplicate neighbor \(n.address.withoutScope) on "
+                add(Diagnostic(mark: am, message: "duplicate \(n.isProxy ? "proxy" : "neighbor") \(n.address.withoutScope) on "
                                + "\(DesiredStateLoader.describe(n.interface)); each (interface, address) may "
                                + "appear once, so remove one",
                                notes: [Diagnostic.Note(mark: fm, message: "first defined here")]))

@@ -15,7 +15,7 @@ extension Reconciliation {
         if let problem = saved.hostProblem(links: links) {
             throw Failure.savedPlanHost(path: path, problem: problem)
         }
-        let current = try table.table(family: .unspecified)
+        let current = try table.tableWithProxies(family: .unspecified)
         let desired = try saved.desiredRows()
         guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
                                   ownerProtocol: saved.ownerProtocol) == saved.fingerprint

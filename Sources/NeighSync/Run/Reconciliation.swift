@@ -88,7 +88,7 @@ public struct Reconciliation: Sendable {
     /// kernel one.
     public static func gather(path: String, table: NeighborTableProtocol) throws -> Reconciliation {
         let parse = BackgroundWork { DesiredStateLoader.load(path: path) }
-        let read = Result { (try table.links(), try table.table(family: .unspecified)) }
+        let read = Result { (try table.links(), try table.tableWithProxies(family: .unspecified)) }
         // Always join the parser before returning, whatever the kernel said.
         var parsed: Result<DesiredState, DiagnosticList>? = try parse.wait()
         var loaded: DesiredState? = try parsed.take()!.get()
@@ -146,7 +146,7 @@ public struct Reconciliation: Sendable {
         }
         var run = Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
                                  current: [])
-        do { run.current = try table.table(family: .unspecified) } catch {
+        do { run.current = try table.tableWithProxies(family: .unspecified) } catch {
             return .failure(.table(error, resolved: run))
         }
         // Parameters have no change notification (neightbl_set and the sysctls announce nothing), so a pass (an

@@ -18,6 +18,8 @@ public struct DesiredNeighbor: Hashable, Sendable {
     /// `optional: true`: while the entry's interface is absent (or its family unusable there), apply still
     /// succeeds; the entry stays pending and is written once it can be.
     public var isOptional: Bool
+    /// True for an item of `proxies:` (a proxy entry, NTF_PROXY: no link-layer address, state or router flag).
+    public var isProxy = false
     /// Where the list item starts in its file.
     public var mark: SourceMark
     /// Where each key of the item is, by key name (`address`, `physicalAddress`, …), for positioned errors on the

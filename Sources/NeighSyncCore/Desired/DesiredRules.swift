@@ -36,6 +36,12 @@ package enum DesiredRules {
         }
     }
 
+    /// The flags neighsync writes with `row`: `.proxy` for a proxy entry (NTF_PROXY: the kernel's proxy table),
+    /// else `writtenFlags(for: row.state)`.
+    package static func writtenFlags(for row: IpNetRow2) -> NeighborFlags {
+        row.isProxy ? .proxy : writtenFlags(for: row.state)
+    }
+
     /// Why `value` cannot be `maxDeletes`, or nil.
     package static func maxDeletesProblem(_ value: Int64) -> String? {
         value >= 0 ? nil : "must be 0 or more; use 0 to refuse every delete without --force"

@@ -65,7 +65,8 @@ extension DesiredState {
                     pending.append(PendingNeighbor(address: n.address, interfaceName: name, interfaceIndex: nil,
                                                    physicalAddress: n.physicalAddress, state: n.state,
                                                    isRouter: n.isRouter, isOptional: n.isOptional,
-                                                   cause: .interfaceAbsent, reason: reason, source: n.mark))
+                                                   cause: .interfaceAbsent, reason: reason, source: n.mark)
+                                       .proxy(n.isProxy))
                     continue
                 case .failed:
                     continue
@@ -77,12 +78,13 @@ extension DesiredState {
             var ok = true
             // The checks against the link (the row validator's): errors, or (`.blocked`) the entry's reason to wait.
             let linkErrorsFrom = diagnostics.count
-            if let refusal = NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
-                                                              physicalAddressLength: n.physicalAddress.count,
-                                                              on: link)
-                ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link)
-                ?? (n.state == DesiredRules.managedState
-                    ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil) {
+            if let refusal = n.isProxy
+                ? NeighborRowValidator.proxyRefusal(address: n.address, on: link)
+                : NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
+                                                   physicalAddressLength: n.physicalAddress.count, on: link)
+                    ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link)
+                    ?? (n.state == DesiredRules.managedState
+                        ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil) {
                 diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }
@@ -100,7 +102,8 @@ extension DesiredState {
                 pending.append(PendingNeighbor(address: n.address, interfaceName: link.name, interfaceIndex: link.index,
                                                physicalAddress: n.physicalAddress, state: n.state,
                                                isRouter: n.isRouter, isOptional: n.isOptional,
-                                               cause: .linkRefuses, reason: "blocked: " + why, source: n.mark))
+                                               cause: .linkRefuses, reason: "blocked: " + why, source: n.mark)
+                                   .proxy(n.isProxy))
                 continue
             }
             guard ok else { continue }
@@ -108,12 +111,14 @@ extension DesiredState {
                 pending.append(PendingNeighbor(address: n.address, interfaceName: link.name, interfaceIndex: link.index,
                                                physicalAddress: n.physicalAddress, state: n.state,
                                                isRouter: n.isRouter, isOptional: n.isOptional,
-                                               cause: .familyUnavailable, reason: blocked, source: n.mark))
+                                               cause: .familyUnavailable, reason: blocked, source: n.mark)
+                                   .proxy(n.isProxy))
                 continue
             }
-            if mixed, let first = seen.insert(address: n.address, name: nil, index: link.index, id: position) {
+            if mixed, let first = seen.insert(address: n.address, name: nil, index: link.index, isProxy: n.isProxy,
+                                              id: position) {
                 let f = neighbors[first]
-                diagnostics.append(Diagnostic(mark: addressMark(), message: "duplicate neighbor "
+                diagnostics.append(Diagnostic(mark: addressMark(), message: "duplicate \(n.isProxy ? "proxy" : "neighbor") "
                                               + "\(n.address.withoutScope) on \(link.name) (index \(link.index)): "
                                               + "another entry names the same interface as \(f.interface); remove "
                                               + "one", notes: [Diagnostic.Note(mark: f.mark(of: "address") ?? f.mark,
@@ -122,7 +127,8 @@ extension DesiredState {
             }
             let row = IpNetRow2(address: n.address, interfaceIndex: link.index, interfaceLuid: link.luid,
                                 physicalAddress: n.physicalAddress, state: n.state, isRouter: n.isRouter,
-                                protocol: ownerProtocol, flags: DesiredRules.writtenFlags(for: n.state))
+                                protocol: ownerProtocol,
+                                flags: n.isProxy ? .proxy : DesiredRules.writtenFlags(for: n.state))
             out.append(DesiredRow(row: row, source: n.mark))
         }
         if !diagnostics.isEmpty { return .failure(DiagnosticList(diagnostics)) }

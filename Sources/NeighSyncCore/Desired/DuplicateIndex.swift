@@ -8,7 +8,8 @@ import IpNetCore
 /// makes the second `ip neigh add` fail with EEXIST.
 package struct DuplicateIndex {
     private struct Key: Equatable {
-        /// Bit 63: IPv6; bit 62: selector is a name number (else an ifindex); low 32 bits: the number.
+        /// Bit 63: IPv6; bit 62: selector is a name number (else an ifindex); bit 61: a proxy entry (the proxy
+        /// table is keyed apart); low 32 bits: the number.
         var selector: UInt64
         var high: UInt64
         var low: UInt64
@@ -85,15 +86,17 @@ package struct DuplicateIndex {
     /// the earlier entry it duplicates, if any (then it is not recorded).
     package mutating func insert(_ n: DesiredNeighbor, id: Int) -> Int? {
         return insert(address: n.address, name: n.interface.name,
-                      index: n.interface.luid?.netLuidIndex ?? n.interface.index, id: id)
+                      index: n.interface.luid?.netLuidIndex ?? n.interface.index, isProxy: n.isProxy, id: id)
     }
 
-    /// Records a neighbor by address and selectors; returns the earlier id it duplicates, if any.
-    package mutating func insert(address: IpAddress, name: String?, index: UInt32?, id: Int) -> Int? {
-        var family: UInt64 = 0, high: UInt64 = 0, low: UInt64 = 0
+    /// Records a neighbor by address and selectors; returns the earlier id it duplicates, if any. A proxy entry
+    /// (`isProxy`) only collides with another proxy entry.
+    package mutating func insert(address: IpAddress, name: String?, index: UInt32?, isProxy: Bool = false,
+                                 id: Int) -> Int? {
+        var family: UInt64 = isProxy ? 1 << 61 : 0, high: UInt64 = 0, low: UInt64 = 0
         switch address {
         case .v4(let v): low = UInt64(v)
-        case .v6(let h, let l, _): family = 1 << 63; high = h; low = l
+        case .v6(let h, let l, _): family |= 1 << 63; high = h; low = l
         }
         let byName = name.map { Key(selector: family | 1 << 62 | number(of: $0), high: high, low: low) }
         let byIndex = index.map { Key(selector: family | UInt64($0), high: high, low: low) }

@@ -57,7 +57,8 @@ package struct NeighborDefaults {
         do {
             guard let item = e.mark.mark(file: path) else { return nil }
             guard let address = e.address else {
-                try diagnostics.error("missing required key 'address' in this neighbor entry", at: item)
+                try diagnostics.error("missing required key 'address' in this \(e.isProxy ? "proxy" : "neighbor") entry",
+                                      at: item)
                 return nil
             }
             let own = e.hasSelector
@@ -79,6 +80,22 @@ package struct NeighborDefaults {
                                                 into: diagnostics)
                     return nil
                 }
+            }
+            if e.isProxy {
+                // A proxy entry: address and interface only (the parser refused the other keys); of `defaults` only
+                // the interface and `optional` apply.
+                var positions = NeighborFields.Positions()
+                for f in [Field.interface, .interfaceIndex, .interfaceLuid] {
+                    positions[f] = own ? e.positions[f] : defaults.positions[f]
+                }
+                positions[.address] = e.positions[.address]
+                if zoneSelects { positions[.interfaceIndex] = e.positions[.address] }
+                var n = DesiredNeighbor(address: address, interface: interface, physicalAddress: .empty,
+                                        state: .none, isRouter: false,
+                                        isOptional: e.optional ?? defaults.optional ?? false, mark: item,
+                                        valueMarks: ValueMarks(file: path, positions: positions))
+                n.isProxy = true
+                return n
             }
             let isRouter = e.isRouter ?? defaults.isRouter ?? false
             if isRouter, let problem = NeighborRowValidator.flagsProblem(address: address, isRouter: isRouter) {

@@ -58,6 +58,8 @@ package struct NeighborFields {
     package var isRouter: Bool?
     package var state: NeighborState?
     package var optional: Bool?
+    /// True for an item of `proxies:`.
+    package var isProxy = false
 
     /// Where the mapping starts (for an entry: the list item), packed as `Position`.
     package var mark = Position.none

@@ -41,6 +41,15 @@ public struct PendingNeighbor: Hashable, Sendable {
     public var reason: String
     /// Where the entry is defined.
     public var source: SourceMark?
+    /// True for a proxy entry (a `proxies:` item) waiting like an ordinary one.
+    public var isProxy = false
+
+    /// This entry with `isProxy` set to `proxy`.
+    public func proxy(_ proxy: Bool) -> PendingNeighbor {
+        var p = self
+        p.isProxy = proxy
+        return p
+    }
 
     /// Builds a pending entry.
     public init(address: IpAddress, interfaceName: String, interfaceIndex: UInt32?, physicalAddress: PhysicalAddress,
@@ -64,7 +73,7 @@ public struct PendingNeighbor: Hashable, Sendable {
 
     /// The entry's identity when its link exists (so the planner never prunes an owned entry there); nil while the
     /// interface is absent (the kernel then holds no entry for it anyway).
-    public var key: NeighborKey? { interfaceIndex.map { NeighborKey(interfaceIndex: $0, address: address) } }
+    public var key: NeighborKey? { interfaceIndex.map { NeighborKey(interfaceIndex: $0, address: address, isProxy: isProxy) } }
 }
 
 /// What resolving a desired state against a link list gives when nothing is the file's fault: the entries that can

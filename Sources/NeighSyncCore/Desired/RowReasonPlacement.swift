@@ -12,7 +12,8 @@ package enum RowReasonPlacement {
     package static func field(of reason: InvalidParameterReason) -> Field? {
         switch reason {
         case .unspecifiedAddress, .broadcastAddress, .loopbackAddress, .ipv4MappedAddress, .zoneMismatch,
-             .ipv4KeyedAsUnspecified, .noarpNeedsPhysicalAddress, .managedOnNonResolvingLink:
+             .ipv4KeyedAsUnspecified, .noarpNeedsPhysicalAddress, .managedOnNonResolvingLink,
+             .proxyWithoutNeighborDiscovery:
             return .address
         case .managedWithPhysicalAddress:
             return .physicalAddress
@@ -26,7 +27,7 @@ package enum RowReasonPlacement {
             return .physicalAddress
         case .luidIndexMismatch, .luidTypeMismatch:
             return .interfaceLuid
-        case .interfaceUnspecified, .other:
+        case .interfaceUnspecified, .proxyFields, .other:
             return nil
         }
     }

@@ -1,7 +1,7 @@
 /// The keys of a desired-state file's top-level mapping, dispatched by name. JSON Schema equivalent: the
 /// `properties` of the top level in `schema/`.
 package enum TopLevelKey: CaseIterable {
-    case version, owner, prune, maxDeletes, defaults, neighbors, parameters
+    case version, owner, prune, maxDeletes, defaults, neighbors, parameters, proxies
 
     /// The key whose name is `b`, nil for any other name.
     package init?(bytes b: UnsafeBufferPointer<UInt8>) {
@@ -22,6 +22,7 @@ package enum TopLevelKey: CaseIterable {
         case .defaults: return "defaults"
         case .neighbors: return "neighbors"
         case .parameters: return "parameters"
+        case .proxies: return "proxies"
         }
     }
 

@@ -16,10 +16,11 @@ public enum ManagedEntry {
     }
 
     /// True when the reconciler counts `row` as absent: a non-static INCOMPLETE/FAILED/NONE leftover that is not
-    /// managed (a managed entry in those states is still the configured entry, being resolved).
+    /// managed (a managed entry in those states is still the configured entry, being resolved) and not a proxy entry
+    /// (the kernel reports every proxy entry in NUD_NONE: `pneigh_fill_info()`).
     @inline(__always)
     public static func isLeftover(_ row: IpNetRow2) -> Bool {
-        row.state.isLeftover && !row.state.isStatic && !row.flags.contains(.managed)
+        row.state.isLeftover && !row.state.isStatic && !row.flags.contains(.managed) && !row.flags.contains(.proxy)
     }
 
     /// True when `row` is of a kind the reconciler writes, and may therefore prune when it carries the owner

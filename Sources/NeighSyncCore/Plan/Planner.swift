@@ -48,7 +48,7 @@ public enum Planner {
             i += 1
             var want = d.row
             want.protocol = ownerProtocol
-            want.flags = DesiredRules.writtenFlags(for: want.state)
+            want.flags = DesiredRules.writtenFlags(for: d.row)
             want.isUnreachable = false
             want.reachabilityTime = nil
             var have: IpNetRow2? = nil

@@ -41,15 +41,22 @@ public enum ShowSelection {
     }
 
     /// The rows of the default text view: static, not kernel-made (`--all`: every row).
+    /// Proxy entries are configuration and always shown.
     public static func text(_ rows: [IpNetRow2], all: Bool) -> [IpNetRow2] {
-        all ? rows : rows.filter { ManagedEntry.isConfigured($0) && !isKernelMade($0) }
+        all ? rows : rows.filter { isConfiguration($0) }
+    }
+
+    /// True for a row a desired state can hold: a proxy entry (`NTF_PROXY`, which the kernel reports in NUD_NONE),
+    /// or a configured (static or managed) entry the kernel did not make.
+    static func isConfiguration(_ r: IpNetRow2) -> Bool {
+        r.isProxy || (ManagedEntry.isConfigured(r) && !isKernelMade(r))
     }
 
     /// The rows of a bootstrapped desired state: static, not kernel-made, carrying `ownerProtocol` or no protocol
     /// (adoption, shown as such in the first plan), plus other owners' entries only with `includeForeign` (a takeover).
     public static func bootstrap(_ rows: [IpNetRow2], ownerProtocol: UInt8, includeForeign: Bool) -> Bootstrap {
         var out = Bootstrap(rows: [], foreignLeftOut: [:])
-        for r in rows where ManagedEntry.isConfigured(r) && !isKernelMade(r) {
+        for r in rows where isConfiguration(r) {
             if r.protocol == ownerProtocol || r.protocol == 0 || includeForeign {
                 out.rows.append(r)
             } else {

@@ -29,7 +29,7 @@ public struct ApplyRenderer: Sendable {
     /// `ADDRESS dev NAME [lladdr MAC]` of a change (`RowText.head`).
     public static func what(_ c: Change) -> String {
         RowText.head(c.key.address, interfaceName: c.interfaceName,
-                     physicalAddress: (c.after ?? c.before!).physicalAddress)
+                     physicalAddress: (c.after ?? c.before!).physicalAddress, isProxy: c.key.isProxy)
     }
 
     /// The text of `report` for standard output (empty when there is nothing to say) and the error lines for

@@ -16,15 +16,17 @@ public enum DesiredStateWriter {
         var out = header.map { "# \(DisplayText.escaped($0))\n" }.joined()
         out += "version: 1\n"
         if ownerProtocol != DesiredState.defaultOwnerProtocol { out += "owner: { protocol: \(ownerProtocol) }\n" }
-        if rows.isEmpty { return out + "neighbors: []\n" }
-        out += "neighbors:\n"
-        for r in rows.sorted(by: { $0.key < $1.key }) {
-            out += "  - address: \(scalar(r.address.withoutScope.description))\n"
-            if let n = names[r.effectiveInterfaceIndex] {
-                out += "    interface: \(scalar(n))\n"
-            } else {
-                out += "    interfaceIndex: \(r.effectiveInterfaceIndex)\n"
-            }
+        let sorted = rows.sorted(by: { $0.key < $1.key })
+        // Proxy entries sort last (`NeighborKey`): the ordinary ones go under `neighbors:` (always written: the key
+        // is required), the proxies under `proxies:`, only when there are any.
+        let firstProxy = sorted.firstIndex(where: \.isProxy) ?? sorted.count
+        if firstProxy == 0 {
+            out += "neighbors: []\n"
+        } else {
+            out += "neighbors:\n"
+        }
+        for r in sorted[..<firstProxy] {
+            out += item(r, names: names)
             if r.flags.contains(.managed) {
                 // A managed entry: its MAC, state and router flag are the kernel's resolution, not configuration.
                 out += "    state: managed\n"
@@ -33,6 +35,21 @@ public enum DesiredStateWriter {
             if r.physicalAddress.count > 0 { out += "    physicalAddress: \(scalar(r.physicalAddress.description))\n" }
             if r.state != .permanent { out += "    state: \(scalar(r.state.rawValue))\n" }
             if r.isRouter { out += "    isRouter: true\n" }
+        }
+        if firstProxy < sorted.count {
+            out += "proxies:\n"
+            for r in sorted[firstProxy...] { out += item(r, names: names) }
+        }
+        return out
+    }
+
+    /// `  - address: A` and the interface line of one list item.
+    private static func item(_ r: IpNetRow2, names: [UInt32: String]) -> String {
+        var out = "  - address: \(scalar(r.address.withoutScope.description))\n"
+        if let n = names[r.effectiveInterfaceIndex] {
+            out += "    interface: \(scalar(n))\n"
+        } else {
+            out += "    interfaceIndex: \(r.effectiveInterfaceIndex)\n"
         }
         return out
     }

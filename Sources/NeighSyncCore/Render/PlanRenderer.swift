@@ -36,8 +36,10 @@ public struct PlanRenderer: Sendable {
     public func line(_ c: Change) -> String {
         let row = c.after ?? c.before!
         let s = "  \(c.action.symbol) "
-            + RowText.head(c.key.address, interfaceName: c.interfaceName, physicalAddress: row.physicalAddress)
-            + Self.tail(Self.stateWord(row), isRouter: row.isRouter, reason: c.reason, source: c.source)
+            + RowText.head(c.key.address, interfaceName: c.interfaceName, physicalAddress: row.physicalAddress,
+                           isProxy: c.key.isProxy)
+            + Self.tail(c.key.isProxy ? nil : Self.stateWord(row), isRouter: row.isRouter, reason: c.reason,
+                        source: c.source)
         guard color else { return s }
         let code: String
         switch c.action {
@@ -69,8 +71,10 @@ public struct PlanRenderer: Sendable {
     /// vlan100 (n.yaml:12:5)`, with `, optional` after the reason for an `optional: true` entry. The name, reason
     /// and source are escaped (`DisplayText`), as in a change's line.
     public func line(_ p: PendingNeighbor) -> String {
-        let s = "  ? " + RowText.head(p.address, interfaceName: p.interfaceName, physicalAddress: p.physicalAddress)
-            + Self.tail(DesiredRules.fileName(of: p.state), isRouter: p.isRouter, reason: DisplayText.escaped(p.reason)
+        let s = "  ? " + RowText.head(p.address, interfaceName: p.interfaceName, physicalAddress: p.physicalAddress,
+                                      isProxy: p.isProxy)
+            + Self.tail(p.isProxy ? nil : DesiredRules.fileName(of: p.state), isRouter: p.isRouter,
+                        reason: DisplayText.escaped(p.reason)
                             + (p.isOptional ? ", optional" : ""), source: p.source)
         return color ? "\u{1B}[36m\(s)\u{1B}[0m" : s
     }
@@ -83,8 +87,9 @@ public struct PlanRenderer: Sendable {
     }
 
     /// ` STATE [router]  # REASON (SOURCE)`: the end of a change's and a pending entry's line; the source escaped.
-    static func tail(_ state: String, isRouter: Bool, reason: String, source: SourceMark?) -> String {
-        var s = " \(state)"
+    /// A proxy entry has no state (nil).
+    static func tail(_ state: String?, isRouter: Bool, reason: String, source: SourceMark?) -> String {
+        var s = state.map { " \($0)" } ?? ""
         if isRouter { s += " router" }
         s += "  # \(reason)"
         if let source { s += " (\(DisplayText.escaped(source.description)))" }

@@ -11,7 +11,8 @@ public enum RowText {
                      physicalAddress: r.physicalAddress)
         if r.isRouter { s += " router" }
         for w in r.flags.words { s += " " + w }
-        s += " \(r.state.iproute2Name)"
+        // A proxy entry has no NUD state to print (`ip neigh show proxy`: `192.0.2.7 dev veth0 proxy proto 245`).
+        if !r.isProxy { s += " \(r.state.iproute2Name)" }
         if r.protocol != 0 { s += " proto \(NeighborProtocolName.word(r.protocol))" }
         return s
     }
@@ -19,8 +20,10 @@ public enum RowText {
     /// `ADDRESS dev NAME [lladdr MAC]`, the start of every text rendering of a row (this `line`, a plan's change
     /// and pending lines, apply's `created …` lines): the address without its scope id, the interface name escaped
     /// (`DisplayText`), the MAC when the row has one. iproute2 equivalent: the start of `print_neigh()`.
-    public static func head(_ address: IpAddress, interfaceName: String, physicalAddress: PhysicalAddress) -> String {
-        var s = address.withoutScope.description
+    /// A proxy entry's head starts with `proxy ` (`+ proxy 2001:db8:100::5 dev veth0`, as `ip neigh add proxy`).
+    public static func head(_ address: IpAddress, interfaceName: String, physicalAddress: PhysicalAddress,
+                            isProxy: Bool = false) -> String {
+        var s = isProxy ? "proxy " + address.withoutScope.description : address.withoutScope.description
         s += " dev "
         s += DisplayText.escaped(interfaceName)
         if physicalAddress.count > 0 {

@@ -60,7 +60,7 @@ struct ShowCommand: ParsableCommand {
         do {
             let table = try NeighborTable(namespace: common.netns)
             links = try table.links()
-            rows = try table.table(family: .unspecified)
+            rows = try table.tableWithProxies(family: .unspecified)
             // The snapshot always holds them (so plan --state can plan a file's parameters); YAML only when asked.
             if common.output == .json || (common.output == .yaml && parameters) {
                 sets = try table.parameters()
