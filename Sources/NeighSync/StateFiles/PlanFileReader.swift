@@ -23,9 +23,9 @@ enum PlanFileReader {
     static let documentKeys: [StaticString] = ["changes", "formatVersion", "ownerProtocol", "summary", "pending"]
     static let summaryKeys: [StaticString] = ["create", "delete", "set", "unchanged", "pending"]
     static let pendingKeys: [StaticString] = ["address", "cause", "family", "interface", "interfaceIndex", "isRouter",
-                                              "optional", "physicalAddress", "reason", "source", "state"]
+                                              "optional", "physicalAddress", "reason", "source", "state", "kind"]
     static let changeKeys: [StaticString] = ["action", "address", "after", "before", "family", "fields", "interface",
-                                             "interfaceIndex", "reason", "source", "droppedFlags"]
+                                             "interfaceIndex", "reason", "source", "droppedFlags", "kind"]
     static let fieldKeys: [StaticString] = ["after", "before", "field"]
     static let rowKeys: [StaticString] = ["address", "interface", "interfaceIndex", "interfaceLuid", "isRouter",
                                           "isUnreachable", "physicalAddress", "protocol", "reachabilityTime", "state",
@@ -154,11 +154,12 @@ enum PlanFileReader {
             case .delete:
                 guard let before else { throw FieldError(field: at, message: "a delete needs 'before'") }
                 guard after == nil else { throw FieldError(field: "\(at).after", message: "a delete has no 'after'") }
-                guard before.row.state.isStatic || before.row.flags.contains(.managed),
+                guard before.row.state.isStatic || before.row.flags.contains(.managed) || before.row.isProxy,
                       before.row.protocol == ownerProtocol else {
                     throw FieldError(field: "\(at).before", message: "a delete of an entry neighsync does not own "
-                                     + "(\(before.row.state.rawValue), protocol \(before.row.protocol)); only static "
-                                     + "or managed entries with the owner protocol \(ownerProtocol) are deleted")
+                                     + "(\(before.row.state.rawValue), protocol \(before.row.protocol)); only "
+                                     + (before.row.isProxy ? "proxy" : "static or managed")
+                                     + " entries with the owner protocol \(ownerProtocol) are deleted")
                 }
             }
             let row = (after ?? before)!.row
@@ -253,7 +254,7 @@ enum PlanFileReader {
     static func pending(_ s: inout JSONScanner, at field: String) throws -> PendingRecord {
         var address: IpAddress?, name = "", index: UInt32?, mac = PhysicalAddress.empty, state = NeighborState.permanent
         var router = false, optional = false, cause = PendingNeighbor.Cause.interfaceAbsent, reason = "", source: String?
-        var family = ""
+        var family = "", isProxy = false
         let seen = try members(&s, at: field, keys: pendingKeys) { s, i in
             func f() -> String { "\(field).\(pendingKeys[i].description)" }
             switch i {
@@ -282,17 +283,35 @@ enum PlanFileReader {
                 }
             case 8: reason = try text(&s, at: f())
             case 9: source = s.null() ? nil : try text(&s, at: f())
-            default:
+            case 10:
                 let t = try text(&s, at: f())
-                guard let st = NeighborState(rawValue: t), DesiredRules.states.contains(st) else {
+                guard let st = NeighborState(rawValue: t) else {
                     throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not a desired state ("
                                      + DesiredRules.stateList + ")")
                 }
                 state = st
+            default:
+                let t = try text(&s, at: f())
+                guard t == "proxy" else {
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not an entry kind (proxy, or no "
+                                     + "'kind' for a neighbor)")
+                }
+                isProxy = true
             }
         }
-        for (i, k) in pendingKeys.enumerated() where !seen[i] && !["interfaceIndex", "source"].contains(k.description) {
+        for (i, k) in pendingKeys.enumerated() where !seen[i] && !["interfaceIndex", "source", "kind"].contains(k.description) {
             throw FieldError(field: field, message: "missing key '\(k.description)'")
+        }
+        if isProxy {
+            // What the loader makes of a `proxies:` item: no state, MAC or router flag.
+            let probe = IpNetRow2(address: address ?? .v4(0), physicalAddress: mac, state: state, isRouter: router,
+                                  flags: .proxy)
+            if let (key, message) = DesiredRules.proxyRowProblem(probe) {
+                throw FieldError(field: "\(field).\(key)", message: message)
+            }
+        } else if !DesiredRules.states.contains(state) {
+            throw FieldError(field: "\(field).state", message: "'\(state.rawValue)' is not a desired state ("
+                             + DesiredRules.stateList + ")")
         }
         guard let address, family == address.family.rawValue else {
             throw FieldError(field: "\(field).family", message: "\(ScalarBytes.quoted(family)) is not the address's family")
@@ -300,7 +319,7 @@ enum PlanFileReader {
         return PendingRecord(PendingNeighbor(address: address, interfaceName: name, interfaceIndex: index,
                                              physicalAddress: mac, state: state, isRouter: router,
                                              isOptional: optional, cause: cause, reason: reason,
-                                             source: source.flatMap(SourceMark.init(parsing:))))
+                                             source: source.flatMap(SourceMark.init(parsing:))).proxy(isProxy))
     }
 
     /// One change record, and its before and after rows.
@@ -356,15 +375,28 @@ enum PlanFileReader {
             case 9:
                 if s.null() { return }
                 c.source = try text(&s, at: f())
-            default:
+            case 10:
                 if s.null() { return }
                 c.droppedFlags = try flagWords(&s, at: f()).words
+            default:
+                let t = try text(&s, at: f())
+                guard t == "proxy" else {
+                    throw FieldError(field: f(), message: "\(ScalarBytes.quoted(t)) is not an entry kind (proxy, or no "
+                                     + "'kind' for a neighbor)")
+                }
+                c.kind = t
             }
         }
         for (i, k) in changeKeys.enumerated() where !seen[i] {
             let name = k.description
-            guard !["after", "before", "source", "droppedFlags"].contains(name) else { continue }
+            guard !["after", "before", "source", "droppedFlags", "kind"].contains(name) else { continue }
             throw FieldError(field: field, message: "missing key '\(name)'")
+        }
+        // The kind and the rows' proxy flag say the same.
+        for r in [before, after].compactMap({ $0 }) where r.row.isProxy != (c.kind == "proxy") {
+            throw FieldError(field: "\(field).kind", message: r.row.isProxy
+                             ? "missing 'kind: proxy' for a change of a proxy entry (its rows carry the flag proxy)"
+                             : "'kind: proxy', but the rows are no proxy entry (no flag proxy)")
         }
         return (c, before, after)
     }
@@ -449,6 +481,17 @@ enum PlanFileReader {
     /// `extern_learn` on noarp, none on permanent), and no kernel-only fields (unreachable, reachability time).
     static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
         let r = d.row
+        if r.isProxy {
+            // A proxy entry (`proxies:`): exactly what the loader makes of one (`DesiredRules.writtenFlags(for:)`).
+            if let (key, message) = DesiredRules.proxyRowProblem(r) {
+                throw FieldError(field: "\(d.field).\(key)", message: message)
+            }
+            guard r.protocol == ownerProtocol else {
+                throw FieldError(field: "\(d.field).protocol", message: "\(r.protocol) is not the plan's ownerProtocol "
+                                 + "\(ownerProtocol); every row neighsync writes carries it")
+            }
+            return
+        }
         guard DesiredRules.states.contains(r.state) else {
             throw FieldError(field: "\(d.field).state", message: "'\(r.state.rawValue)' is not a desired state ("
                              + DesiredRules.stateList + ")")

@@ -67,8 +67,13 @@ enum SnapshotReader {
                     }
                 }
                 return (links, try wrap(path) {
-                    let rows = try iprouteNeighbors(&s, links: links, file: path)
-                    try s.end()
+                    // `{ ip -j neigh show; ip -j neigh show proxy; }`: the arrays back to back, read as one list
+                    // (the proxy table's objects carry `"proxy": null`).
+                    var rows = try iprouteNeighbors(&s, links: links, file: path)
+                    while !s.atEnd() {
+                        guard try s.peek() == .array else { try s.end(); break }
+                        rows += try iprouteNeighbors(&s, links: links, file: path, first: rows.count)
+                    }
                     return rows
                 })
             default:
@@ -312,7 +317,16 @@ enum SnapshotReader {
             try once(&seen, k, key) { bad(file, item, $0) }
         }
         guard hasAddress, hasState else { throw bad(file, item, "a neighbor needs 'address' and 'state'") }
+        if r.isProxy, let problem = proxyProblem(r) { throw bad(file, item, problem) }
         return r
+    }
+
+    /// What a proxy row of a state file has that the kernel's proxy table never reports (`pneigh_fill_info()`:
+    /// NUD_NONE, no NDA_LLADDR), or nil.
+    static func proxyProblem(_ r: IpNetRow2) -> String? {
+        if r.physicalAddress.count > 0 { return "a proxy entry has no link-layer address, found \(r.physicalAddress)" }
+        if r.state != .none { return "a proxy entry has no state (none), found \(r.state.rawValue)" }
+        return nil
     }
 
     /// The links of an `ip -j link show` array.
@@ -353,11 +367,14 @@ enum SnapshotReader {
     }
 
     /// The rows of an `ip -j neigh show` array, `dev` names resolved against `links`.
-    static func iprouteNeighbors(_ s: inout JSONScanner, links: [Link], file: String) throws -> [IpNetRow2] {
+    /// Items are numbered from `first` (a second array continues the count of the first).
+    static func iprouteNeighbors(_ s: inout JSONScanner, links: [Link], file: String, first: Int = 0) throws
+        -> [IpNetRow2] {
         var byName: [String: Link] = [:]
         for l in links { byName[l.name] = l }
         var out: [IpNetRow2] = []
-        try s.array { s, i in
+        try s.array { s, item in
+            let i = first + item
             var r = IpNetRow2(address: .v4(0), state: .none)
             var dst: String?, dev: String?, best = -1
             try s.object { s, key in
@@ -411,6 +428,7 @@ enum SnapshotReader {
             r.interfaceIndex = link.index
             r.interfaceLuid = link.luid
             r.isUnreachable = r.state == .unreachable
+            if r.isProxy, let problem = proxyProblem(r) { throw bad(file, i, problem) }
             out.append(r)
         }
         return out

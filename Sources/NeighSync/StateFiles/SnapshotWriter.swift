@@ -1,9 +1,11 @@
 import IpNet
 import IpNetCore
+import NeighSyncCore
 
 /// Writes a snapshot (`neighsync show --output json`) as text directly, one neighbor per line, so 100,000 rows take
 /// a fraction of a second and little memory (a generic encoder builds a tree of every value first). The shape is
-/// `Snapshot`'s, which `SnapshotReader` reads back. iproute2 equivalent: `ip -j neigh show` (`json_writer.c`).
+/// `Snapshot`'s, which `SnapshotReader` reads back; each row is a `RowRecord` (`appendJSONLine`), proxy entries
+/// among them with the flag `proxy`. iproute2 equivalent: `ip -j neigh show` (`json_writer.c`).
 public enum SnapshotWriter {
     /// The JSON text, ending with a newline.
     public static func json(links: [Link], rows: [IpNetRow2], parameters: [NeighborParameterSet]? = nil,
@@ -25,26 +27,9 @@ public enum SnapshotWriter {
         }
         out += links.isEmpty ? "],\n  \"neighbors\" : [" : "\n  ],\n  \"neighbors\" : ["
         for (i, r) in rows.enumerated() {
-            out += i == 0 ? "\n    {\"address\": \"" : ",\n    {\"address\": \""
-            out += r.address.description
-            out += "\", "
-            if let n = names[r.effectiveInterfaceIndex] { out += "\"interface\": "; out += JSONText.quoted(n); out += ", " }
-            out += "\"interfaceIndex\": "
-            out += String(r.effectiveInterfaceIndex)
-            if !r.interfaceLuid.isZero { out += ", \"interfaceLuid\": \""; out += r.interfaceLuid.description; out += "\"" }
-            out += ", \"physicalAddress\": \""
-            out += r.physicalAddress.description
-            out += "\", \"state\": \""
-            out += r.state.rawValue
-            out += r.isRouter ? "\", \"isRouter\": true" : "\", \"isRouter\": false"
-            out += r.isUnreachable ? ", \"isUnreachable\": true" : ", \"isUnreachable\": false"
-            if let t = r.reachabilityTime { out += ", \"reachabilityTime\": "; out += String(t) }
-            out += ", \"protocol\": "
-            out += String(r.protocol)
-            if !r.flags.isEmpty {
-                out += ", \"flags\": [" + r.flags.words.map { JSONText.quoted($0) }.joined(separator: ", ") + "]"
-            }
-            out += "}"
+            out += i == 0 ? "\n    " : ",\n    "
+            // The one JSON shape of a row (`RowRecord`; a proxy entry carries the flag `proxy`).
+            RowRecord(r, interfaceName: names[r.effectiveInterfaceIndex]).appendJSONLine(to: &out)
         }
         out += rows.isEmpty ? "]" : "\n  ]"
         if let initialNamespace { out += ",\n  \"initialNamespace\" : \(initialNamespace)" }

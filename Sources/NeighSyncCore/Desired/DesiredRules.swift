@@ -42,6 +42,24 @@ package enum DesiredRules {
         row.isProxy ? .proxy : writtenFlags(for: row.state)
     }
 
+    /// What is wrong with `row` as a proxy entry neighsync writes (a saved plan's row), as (key, message), or nil: a
+    /// proxy entry has state `none` (no NUD state), no link-layer address, no router flag and exactly the `proxy`
+    /// flag, as `DesiredState.resolve` makes it.
+    package static func proxyRowProblem(_ row: IpNetRow2) -> (String, String)? {
+        if row.state != .none {
+            return ("state", "'\(row.state.rawValue)' is not a proxy entry's state (none)")
+        }
+        if row.physicalAddress.count > 0 || row.isRouter {
+            return (row.isRouter ? "isRouter" : "physicalAddress",
+                    InvalidParameterReason.proxyFields(row.address).description)
+        }
+        if row.flags != .proxy {
+            return ("flags", "a proxy entry carries exactly the flag proxy, found "
+                    + row.flags.words.joined(separator: " "))
+        }
+        return nil
+    }
+
     /// Why `value` cannot be `maxDeletes`, or nil.
     package static func maxDeletesProblem(_ value: Int64) -> String? {
         value >= 0 ? nil : "must be 0 or more; use 0 to refuse every delete without --force"

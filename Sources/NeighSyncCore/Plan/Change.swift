@@ -54,6 +54,7 @@ public struct Change: Hashable, Sendable {
             return r
         case .set: return Self.reason(changedFields, have: before!, want: after!)
         case .delete:
+            if let b = before, b.isProxy { return "owned proxy entry not in desired state" }
             if let b = before, ManagedEntry.isLeftover(b) {
                 return "owned \(b.state.iproute2Name) leftover not in desired state"
             }

@@ -3,7 +3,8 @@ import IpNetCore
 /// The JSON shape of one pending entry, in `plan --output json`, plan files and `apply --output json` / `--report`:
 /// `{"address": "198.51.100.10", "interface": "vlan100", "family": "ipv4", "physicalAddress": "02:00:00:00:00:10",
 /// "state": "permanent", "isRouter": false, "optional": false, "cause": "interfaceAbsent", "reason": "waiting for
-/// interface vlan100", "source": "n.yaml:12:5"}` (`interfaceIndex` only when the link exists).
+/// interface vlan100", "source": "n.yaml:12:5"}` (`interfaceIndex` only when the link exists; `"kind": "proxy"` and
+/// state `none` for a proxy entry).
 public struct PendingRecord: Codable, Hashable, Sendable {
     /// The address text.
     public var address: String
@@ -27,6 +28,8 @@ public struct PendingRecord: Codable, Hashable, Sendable {
     public var reason: String
     /// `file:line:col` of the entry.
     public var source: String?
+    /// `proxy` for a proxy entry (`proxies:`); absent for an ordinary neighbor.
+    public var kind: String?
 
     /// The record of a pending entry.
     public init(_ p: PendingNeighbor) {
@@ -41,6 +44,7 @@ public struct PendingRecord: Codable, Hashable, Sendable {
         cause = p.cause.rawValue
         reason = p.reason
         source = p.source?.description
+        kind = p.isProxy ? "proxy" : nil
     }
 
     /// The pending entry back (from a plan file); nil when a field does not parse.
@@ -55,5 +59,6 @@ public struct PendingRecord: Codable, Hashable, Sendable {
         return PendingNeighbor(address: a, interfaceName: interface, interfaceIndex: interfaceIndex,
                                physicalAddress: mac, state: st, isRouter: isRouter, isOptional: self.optional,
                                cause: c, reason: reason, source: source.flatMap(SourceMark.init(parsing:)))
+            .proxy(kind == "proxy")
     }
 }

@@ -50,10 +50,13 @@ public struct PlanDocument: Codable, Hashable, Sendable {
         public var after: RowRecord?
         /// `file:line:col` of the desired entry.
         public var source: String?
+        /// The entry kind when it is not an ordinary neighbor: `proxy` (a proxy entry, NTF_PROXY); absent otherwise.
+        public var kind: String?
 
         package init(action: Action, address: String, interface: String, interfaceIndex: UInt32, family: String,
                      reason: String, fields: [FieldChange], droppedFlags: [String]? = nil, before: RowRecord? = nil,
-                     after: RowRecord? = nil, source: String? = nil) {
+                     after: RowRecord? = nil, source: String? = nil, kind: String? = nil) {
+            self.kind = kind
             self.action = action
             self.address = address
             self.interface = interface
@@ -104,7 +107,7 @@ public struct PlanDocument: Codable, Hashable, Sendable {
                          droppedFlags: c.droppedFlags.isEmpty ? nil : c.droppedFlags.words,
                          before: c.before.map { RowRecord($0, interfaceName: c.interfaceName) },
                          after: c.after.map { RowRecord($0, interfaceName: c.interfaceName) },
-                         source: c.source?.description)
+                         source: c.source?.description, kind: c.key.isProxy ? "proxy" : nil)
         }
         pending = plan.pending.map(PendingRecord.init)
         if !plan.parameterChanges.isEmpty || plan.unchangedParameters > 0 || !plan.pendingParameters.isEmpty {
