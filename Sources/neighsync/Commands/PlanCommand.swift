@@ -76,7 +76,8 @@ struct PlanCommand: ParsableCommand {
                 r = try Reconciliation.gather(path: file, table: table)
                 coexistence = try LiveCoexistence.warnings(entries: r.desired, links: r.links,
                                                            ownerProtocol: r.state.ownerProtocol, current: r.current,
-                                                           table: table, netns: common.netns)
+                                                           table: table, netns: common.netns,
+                                                           desiredParameters: r.state.parameters)
             }
         } catch {
             throw Console.fail(error, outcome: "no plan was made", json: json)

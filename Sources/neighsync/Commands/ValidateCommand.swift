@@ -63,7 +63,8 @@ struct ValidateCommand: ParsableCommand {
                 pending = resolution.pending
                 let extra = try LiveCoexistence.warnings(
                     entries: resolution.entries, links: links, ownerProtocol: state.ownerProtocol,
-                    current: try table.table(family: .unspecified), table: table, netns: common.netns)
+                    current: try table.tableWithProxies(family: .unspecified), table: table, netns: common.netns,
+                    desiredParameters: state.parameters)
                 if !extra.isEmpty {
                     state.warnings = DiagnosticList(state.warnings.diagnostics + extra,
                                                     snippets: state.warnings.snippets)
