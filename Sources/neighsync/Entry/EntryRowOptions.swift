@@ -41,6 +41,10 @@ struct EntryRowOptions: ParsableArguments {
                                                                        valueName: "n"))
     var `protocol`: UInt8?
 
+    @Flag(name: .long, help: ArgumentHelp("A proxy entry (NTF_PROXY, 'ip neigh … proxy'): answer ARP/NS for the "
+                                          + "address on the interface; no --lladdr, --state or --router."))
+    var proxy = false
+
     /// The parsed address, checked in `validate()`.
     var parsedAddress: IpAddress? { address.flatMap(IpAddress.init) }
 
@@ -61,6 +65,21 @@ struct EntryRowOptions: ParsableArguments {
             if !given.isEmpty {
                 throw ValidationError("'entry \(lookupVerb)' finds the entry by interface and address only; drop "
                                       + given.joined(separator: ", ") + " (they apply to 'entry create' and 'entry set')")
+            }
+        }
+        if proxy {
+            if lookupVerb == "resolve" {
+                throw ValidationError("'entry resolve' asks the network for a neighbor's MAC; a proxy entry has none, "
+                                      + "so drop --proxy")
+            }
+            var given: [String] = []
+            if lladdr != nil { given.append("--lladdr") }
+            if state != nil { given.append("--state") }
+            if router { given.append("--router") }
+            if managed { given.append("--managed") }
+            if !given.isEmpty {
+                throw ValidationError("a proxy entry answers with the interface's own address and has no state or "
+                                      + "router flag; drop " + given.joined(separator: ", "))
             }
         }
         if let luid, NetLuid(luid) == nil {
@@ -109,7 +128,8 @@ struct EntryRowOptions: ParsableArguments {
         return IpNetRow2(address: parsedAddress ?? .v4(0), interfaceIndex: index,
                          interfaceLuid: parsedLuid ?? NetLuid(value: 0),
                          physicalAddress: lladdr.flatMap(PhysicalAddress.init) ?? .empty,
-                         state: state.flatMap(NeighborState.init(name:)) ?? (managed ? .none : .permanent),
-                         isRouter: router, protocol: `protocol` ?? 0, flags: managed ? .managed : [])
+                         state: proxy ? .none : state.flatMap(NeighborState.init(name:)) ?? (managed ? .none : .permanent),
+                         isRouter: router, protocol: `protocol` ?? 0,
+                         flags: proxy ? .proxy : managed ? .managed : [])
     }
 }

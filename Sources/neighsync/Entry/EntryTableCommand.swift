@@ -25,6 +25,8 @@ struct EntryTableCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Only managed entries (NTF_EXT_MANAGED), in the state the kernel resolved them to.")
     var managed = false
+    @Flag(name: .long, help: "List the proxy entries instead (NTF_PROXY, 'ip neigh show proxy').")
+    var proxy = false
 
     /// The parsed `--luid`, nil when absent or zero (a zero LUID means "use the index", as in Windows).
     var parsedLuid: NetLuid? { luid.flatMap(NetLuid.init).flatMap { $0.isZero ? nil : $0 } }
@@ -37,6 +39,7 @@ struct EntryTableCommand: ParsableCommand {
             throw ValidationError("give --interface, or --index and/or --luid, not both")
         }
         if index == 0 { throw ValidationError("--index takes an interface index (1 or more); omit it for all") }
+        if proxy && managed { throw ValidationError("--proxy lists the proxy table, which holds no managed entries") }
         if let l = parsedLuid, let index, l.netLuidIndex != index {
             throw ValidationError("--luid \(l) names interface index \(l.netLuidIndex) but --index is \(index); give "
                                   + "only one of them")
@@ -48,7 +51,8 @@ struct EntryTableCommand: ParsableCommand {
         try session.run { table in
             let links = try table.links()
             let filter = try interfaceFilter(links)
-            let rows = try table.table(family: family.family).filter {
+            let all = proxy ? try table.proxyTable(family: family.family) : try table.table(family: family.family)
+            let rows = all.filter {
                 (filter == 0 || $0.interfaceIndex == filter) && (!managed || $0.flags.contains(.managed))
             }
             try session.print(rows, links: links)
