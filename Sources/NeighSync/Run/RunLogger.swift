@@ -68,6 +68,8 @@ public final class RunLogger: Sendable {
                 ("address", c.key.address.description), ("interface", c.interfaceName),
                 ("lladdr", row.map { $0.physicalAddress.count == 0 ? "none" : $0.physicalAddress.description }),
             ]
+            // A proxy entry says so (`kind=proxy`); ordinary entries' lines stay as they were.
+            if c.key.isProxy { fields.insert(("kind", "proxy"), at: 0) }
             switch o.result {
             case .applied(let action):
                 if action == .set { fields.append(("reason", c.reason)) }

@@ -6,7 +6,9 @@ import IpNetCore
 /// away from the desired state: a neighbor change at a desired key that differs from the desired row (an echo of
 /// our own write, already equal, is not), an owned entry appearing where none is desired, the deletion of a desired
 /// entry, any change of a managed link (down/up, new MAC, re-creation), an address change on a managed link (the
-/// kernel flushes ARP entries, permanent ones too, when the last IPv4 address goes), and an overrun. systemd-
+/// kernel flushes ARP entries, permanent ones too, when the last IPv4 address goes; it flushes proxy entries on
+/// admin-down, and non-permanent ones on carrier loss, in `pneigh_ifdown_and_unlock()`, so a link event is what
+/// brings them back), and an overrun. systemd-
 /// networkd equivalent: its `link_update()` / neighbor reconfiguration on RTM_NEWLINK; iproute2: filtering
 /// `ip monitor neigh link address` output by hand.
 public struct WatchScope: Hashable, Sendable {
@@ -48,7 +50,7 @@ public struct WatchScope: Hashable, Sendable {
             return true
         case .neighborChanged(let row):
             if let want = desired[row.key] { return !Self.matches(row, want) }
-            return prunes && row.protocol == ownerProtocol && ManagedEntry.isConfigured(row)
+            return prunes && row.protocol == ownerProtocol && (ManagedEntry.isConfigured(row) || row.isProxy)
         case .neighborDeleted(let row):
             return desired[row.key] != nil
         case .linkChanged(let link):
