@@ -1,0 +1,322 @@
+import Foundation
+import Testing
+import IpNet
+@testable import NeighSync
+import IpNetCore
+@testable import NeighSyncCore
+
+/// Proxy entries (issue 13) without the kernel: the `proxies:` list and its hostile inputs, the identity
+/// (`NeighborKey.isProxy`), the planner's rules for proxies (owned only pruned, foreign untouched, adopt, maxDeletes),
+/// the text and JSON of a plan, the YAML bootstrap, snapshots (`RowRecord`) and the iproute2 import. The kernel side
+/// is `CLITests/ProxyEntryKernelTests`.
+@Suite struct ProxyPlanTests {
+    static let links = [Link(name: "lo", index: 1, arphrdType: 772, hardwareAddressLength: 6),
+                        Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6),
+                        Link(name: "veth1", index: 4, arphrdType: 1, hardwareAddressLength: 6),
+                        Link(name: "tun0", index: 5, arphrdType: 65534, hardwareAddressLength: 0, isNoArp: true)]
+
+    static func load(_ text: String) -> Result<DesiredState, DiagnosticList> {
+        DesiredStateLoader.load(text: text, fileName: "p.yaml")
+    }
+
+    static func errors(_ text: String) -> [String] {
+        guard case .failure(let list) = load(text) else { return [] }
+        return list.diagnostics.filter(\.isError).map(\.description)
+    }
+
+    static func proxy(_ a: String, _ index: UInt32 = 3, protocol p: UInt8 = 245) -> IpNetRow2 {
+        IpNetRow2(address: IpAddress(a)!, interfaceIndex: index, state: .none, protocol: p, flags: .proxy)
+    }
+
+    static func neighbor(_ a: String, _ index: UInt32 = 3, protocol p: UInt8 = 245) -> IpNetRow2 {
+        IpNetRow2(address: IpAddress(a)!, interfaceIndex: index, physicalAddress: PhysicalAddress("02:00:00:00:00:10")!,
+                  protocol: p)
+    }
+
+    static func plan(_ text: String, current: [IpNetRow2]) throws -> Plan {
+        let state = try load(text).get()
+        let desired = try state.resolve(links: links).get()
+        return Planner.plan(desired: desired.entries, current: current, links: links,
+                            ownerProtocol: state.ownerProtocol, prune: state.prune, maxDeletes: state.maxDeletes,
+                            pending: desired.pending)
+    }
+
+    // MARK: File
+
+    @Test func proxiesListWithDefaultsInterface() throws {
+        let state = try Self.load("""
+            version: 1
+            defaults: { interface: veth0, state: noarp, isRouter: true }
+            neighbors: []
+            proxies:
+              - address: 2001:db8:100::5
+              - address: 192.0.2.77
+                interface: veth1
+            """).get()
+        #expect(state.neighbors.map(\.isProxy) == [true, true])
+        let rows = try state.resolve(links: Self.links).get().entries.map(\.row).map { r in
+            var r = r
+            r.interfaceLuid = NetLuid(value: 0)
+            return r
+        }
+        // defaults.interface applies; defaults.state and isRouter do not (a proxy entry has neither).
+        #expect(rows == [Self.proxy("2001:db8:100::5"), Self.proxy("192.0.2.77", 4)])
+        #expect(rows.allSatisfy { $0.key.isProxy })
+    }
+
+    @Test func aProxyAndANeighborAtTheSameAddressAreTwoEntries() throws {
+        let p = try Self.plan("""
+            version: 1
+            neighbors:
+              - { address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10" }
+            proxies:
+              - { address: 192.0.2.10, interface: veth0 }
+            """, current: [])
+        #expect(p.changes.map(\.action) == [.create, .create])
+        #expect(p.changes.map(\.key.isProxy) == [false, true])
+        #expect(PlanRenderer(color: false).render(p).contains("  + proxy 192.0.2.10 dev veth0  # absent (p.yaml:5:5)"))
+    }
+
+    @Test("hostile proxies: a MAC, a state, the router flag, a duplicate, not a list, no neighbors, null")
+    func hostileProxyEntries() throws {
+        let mac = Self.errors("""
+            version: 1
+            neighbors: []
+            proxies:
+              - address: 192.0.2.77
+                interface: veth0
+                physicalAddress: "02:00:00:00:00:77"
+            """)
+        #expect(mac == ["p.yaml:6:5: error: 'physicalAddress' does not apply to a proxy entry: the kernel answers for "
+                        + "the address with the interface's own link-layer address, and a proxy entry has no state or "
+                        + "router flag; keep 'address' and the interface, or move the entry to 'neighbors'"])
+        #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n  - { address: 2001:db8::5, interface: veth0, "
+                            + "state: permanent }\n").first?.hasPrefix("p.yaml:4:47: error: 'state' does not apply") == true)
+        #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n  - { address: 2001:db8::5, interface: veth0, "
+                            + "isRouter: true }\n").first?.hasPrefix("p.yaml:4:47: error: 'isRouter' does not apply") == true)
+        let dup = Self.errors("""
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 192.0.2.77, interface: veth0 }
+              - { address: 192.0.2.77, interface: veth0 }
+            """)
+        #expect(dup.count == 1 && dup[0].hasPrefix("p.yaml:5:16: error: duplicate proxy 192.0.2.77 on veth0"), "\(dup)")
+        #expect(Self.errors("version: 1\nneighbors: []\nproxies: {}\n")
+                == ["p.yaml:3:10: error: expected a list for 'proxies', found a mapping"])
+        #expect(Self.errors("version: 1\nproxies:\n  - { address: 192.0.2.77, interface: veth0 }\n")
+                == ["p.yaml:1:1: error: missing key 'neighbors' at the top level; a file without it would delete every "
+                    + "owned entry. List the entries, or write 'neighbors: []' to want none"])
+        #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n").first?
+            .hasPrefix("p.yaml:3:9: error: 'proxies' has no value") == true)
+        #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n  - { interface: veth0 }\n")
+                == ["p.yaml:4:5: error: missing required key 'address' in this proxy entry"])
+        #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n  - { address: 127.0.0.5, interface: veth0 }\n")
+            .first?.hasPrefix("p.yaml:4:16: error: address 127.0.0.5 is a loopback address") == true)
+    }
+
+    @Test("a proxy on lo or on a NOARP link is refused at its address", arguments: ["lo", "tun0"])
+    func proxyOnLoopbackOrNoarp(_ dev: String) throws {
+        let state = try Self.load("""
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 192.0.2.1, interface: veth0 }
+              - { address: 2001:db8::77, interface: \(dev) }
+            """).get()
+        guard case .failure(let list) = state.resolve(links: Self.links) else {
+            Issue.record("a proxy on \(dev) was accepted")
+            return
+        }
+        #expect(list.diagnostics.map(\.description)
+                == ["p.yaml:5:16: error: \(dev) does no ARP or neighbor discovery (loopback or NOARP), so a proxy entry "
+                    + "for 2001:db8::77 there would answer nothing; put it on the link the requests arrive on"])
+    }
+
+    // MARK: Plan
+
+    @Test("owned proxies are pruned, foreign and untagged ones untouched, an equal untagged one adopted")
+    func ownershipRules() throws {
+        let current = [Self.neighbor("192.0.2.77", protocol: 4),  // an ordinary entry of another owner, same address
+                       Self.proxy("192.0.2.50"),                   // owned, not desired: deleted
+                       Self.proxy("192.0.2.51", protocol: 5),      // foreign: untouched
+                       Self.proxy("192.0.2.52", protocol: 0),      // untagged, not desired: untouched
+                       Self.proxy("192.0.2.77", protocol: 0)]      // untagged, desired: adopted
+        let p = try Self.plan("""
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 192.0.2.77, interface: veth0 }
+              - { address: 2001:db8:100::5, interface: veth0 }
+            """, current: current)
+        #expect(p.changes.map { "\($0.action) \($0.key)" }
+                == ["delete proxy 192.0.2.50@3", "set proxy 192.0.2.77@3", "create proxy 2001:db8:100::5@3"])
+        let text = PlanRenderer(color: false).render(p)
+        #expect(text.contains("  - proxy 192.0.2.50 dev veth0  # owned proxy entry not in desired state\n"), "\(text)")
+        #expect(text.contains("  ~ proxy 192.0.2.77 dev veth0  # adopt: entry exists without owner tag (p.yaml:4:5)\n"),
+                "\(text)")
+        #expect(text.contains("  + proxy 2001:db8:100::5 dev veth0  # absent (p.yaml:5:5)\n"), "\(text)")
+        // The JSON records carry the kind.
+        let doc = PlanDocument(p)
+        #expect(doc.changes.map(\.kind) == ["proxy", "proxy", "proxy"])
+        #expect(doc.changes.compactMap(\.after).allSatisfy { $0.flags == ["proxy"] && $0.state == "none" })
+        // prune: none keeps the owned one.
+        let keep = try Self.plan("version: 1\nprune: none\nneighbors: []\n", current: current)
+        #expect(keep.changes.isEmpty)
+    }
+
+    @Test func convergedProxyIsUnchangedAndMaxDeletesCountsProxies() throws {
+        let current = [Self.proxy("192.0.2.77"), Self.neighbor("192.0.2.10"), Self.proxy("192.0.2.78")]
+        let same = try Self.plan("""
+            version: 1
+            neighbors:
+              - { address: 192.0.2.10, interface: veth0, physicalAddress: "02:00:00:00:00:10" }
+            proxies:
+              - { address: 192.0.2.77, interface: veth0 }
+              - { address: 192.0.2.78, interface: veth0 }
+            """, current: current)
+        #expect(same.changes.isEmpty && same.unchanged == 3)
+        let none = try Self.plan("version: 1\nmaxDeletes: 2\nneighbors: []\n", current: current)
+        #expect(none.count(.delete) == 3 && none.exceedsMaxDeletes)
+        // Ordinary entries first, then proxies (`NeighborKey`'s order).
+        #expect(none.changes.map(\.key.isProxy) == [false, true, true])
+    }
+
+    @Test func keyOrderIsTotalWithProxiesLast() {
+        let keys = [NeighborKey(interfaceIndex: 9, address: IpAddress("192.0.2.1")!),
+                    NeighborKey(interfaceIndex: 1, address: IpAddress("192.0.2.1")!, isProxy: true),
+                    NeighborKey(interfaceIndex: 9, address: IpAddress("2001:db8::1")!, isProxy: true),
+                    NeighborKey(interfaceIndex: 1, address: IpAddress("192.0.2.2")!)]
+        #expect(keys.sorted().map(\.description)
+                == ["192.0.2.2@1", "192.0.2.1@9", "proxy 192.0.2.1@1", "proxy 2001:db8::1@9"])
+        // The same (interface, address) in the two tables: two keys.
+        #expect(NeighborKey(interfaceIndex: 1, address: IpAddress("192.0.2.1")!)
+                != NeighborKey(interfaceIndex: 1, address: IpAddress("192.0.2.1")!, isProxy: true))
+        #expect(Self.proxy("192.0.2.1").key != Self.neighbor("192.0.2.1").key)
+    }
+
+    @Test func watchScopeSeesAnOwnedProxyAppearingAndAProxyDeleted() {
+        let scope = WatchScope(desired: [Self.proxy("192.0.2.77")], interfaceNames: ["veth0"], ownerProtocol: 245,
+                               prunes: true)
+        #expect(scope.touches(.neighborChanged(Self.proxy("192.0.2.50"))))
+        #expect(!scope.touches(.neighborChanged(Self.proxy("192.0.2.51", protocol: 5))))
+        #expect(!scope.touches(.neighborChanged(Self.proxy("192.0.2.77"))))
+        #expect(scope.touches(.neighborDeleted(Self.proxy("192.0.2.77"))))
+        #expect(!scope.touches(.neighborDeleted(Self.neighbor("192.0.2.77", protocol: 0))))
+    }
+
+    @Test func proxyNdpWarningOncePerLinkUnlessTheFileTurnsItOn() throws {
+        let state = try Self.load("""
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 2001:db8:100::5, interface: veth0 }
+              - { address: 2001:db8:100::6, interface: veth0 }
+              - { address: 2001:db8:100::7, interface: veth1 }
+              - { address: 192.0.2.7, interface: veth1 }
+            """).get()
+        let rows = try state.resolve(links: Self.links).get().entries
+        let sets = [NeighborParameterSet(family: .ipv6, interfaceIndex: 3, values: [.proxyNDP: 0]),
+                    NeighborParameterSet(family: .ipv6, interfaceIndex: 4, values: [.proxyNDP: 1])]
+        let w = ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: sets, desired: [])
+        #expect(w.map(\.description) == ["p.yaml:4:5: warning: net.ipv6.conf.veth0.proxy_ndp is 0, so the kernel "
+                                         + "answers no neighbor solicitation for the proxy entries on veth0 "
+                                         + "(2001:db8:100::5 …); set it with 'sysctl -w net.ipv6.conf.veth0.proxy_ndp=1' "
+                                         + "or in the file (parameters: { interfaces: { veth0: { ipv6: { proxyNDP: "
+                                         + "true } } } }); forwarding must be on too"])
+        let on = DesiredParameter(place: .interface("veth0"), family: .ipv6, key: .proxyNDP, value: 1)
+        #expect(ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: sets, desired: [on]).isEmpty)
+        let all = sets + [NeighborParameterSet(family: .ipv6, interfaceIndex: 0, values: [.proxyNDP: 1])]
+        #expect(ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: all, desired: []).isEmpty)
+    }
+
+    // MARK: State files
+
+    @Test("snapshots write each row as RowRecord and read proxies back; a proxy with a MAC is refused")
+    func snapshotRoundTrip() throws {
+        var rows = [Self.neighbor("192.0.2.10"), Self.proxy("192.0.2.10"), Self.proxy("2001:db8:100::5", protocol: 0)]
+        rows[0].interfaceLuid = Self.links[1].luid
+        rows[0].reachabilityTime = 1200
+        let text = SnapshotWriter.json(links: Self.links, rows: rows)
+        // The writer's line is the RowRecord of the row, field for field.
+        let decoded = try JSONDecoder().decode(Snapshot.self, from: Data(text.utf8))
+        #expect(decoded.neighbors == rows.map { RowRecord($0, interfaceName: "veth0") })
+        #expect(text.contains("{\"address\": \"192.0.2.10\", \"interface\": \"veth0\", \"interfaceIndex\": 3, "
+                              + "\"physicalAddress\": \"\", \"state\": \"none\", \"isRouter\": false, "
+                              + "\"isUnreachable\": false, \"protocol\": 245, \"flags\": [\"proxy\"]}"), "\(text)")
+        let back = try SnapshotReader.parse(Array(text.utf8), path: "s.json", linksPath: nil) { _ in [] }
+        #expect(back.rows == rows)
+        let bad = text.replacingOccurrences(of: "\"physicalAddress\": \"\", \"state\": \"none\", \"isRouter\": false, "
+                                            + "\"isUnreachable\": false, \"protocol\": 0",
+                                            with: "\"physicalAddress\": \"02:00:00:00:00:01\", \"state\": \"none\", "
+                                            + "\"isRouter\": false, \"isUnreachable\": false, \"protocol\": 0")
+        #expect(throws: RecordError.self) {
+            _ = try SnapshotReader.parse(Array(bad.utf8), path: "s.json", linksPath: nil) { _ in [] }
+        }
+        do {
+            _ = try SnapshotReader.parse(Array(bad.utf8), path: "s.json", linksPath: nil) { _ in [] }
+        } catch let e as RecordError {
+            #expect(e.description == "s.json: item 2: a proxy entry has no link-layer address, found 02:00:00:00:00:01")
+        }
+    }
+
+    @Test("iproute2 input: 'ip -j neigh show' and 'ip -j neigh show proxy' back to back")
+    func iprouteImportOfTheProxyTable() throws {
+        let neigh = #"[{"dst":"192.0.2.10","dev":"veth0","lladdr":"02:00:00:00:00:10","state":["PERMANENT"],"protocol":"245"}]"#
+        let proxies = #"[{"dst":"192.0.2.7","dev":"veth0","proxy":null,"protocol":"openr"},{"dst":"2001:db8::8","dev":"veth1","proxy":null}]"#
+        let links = #"[{"ifindex":3,"ifname":"veth0","link_type":"ether","address":"02:00:00:00:00:01","flags":["UP"]},{"ifindex":4,"ifname":"veth1","link_type":"ether","address":"02:00:00:00:00:02","flags":["UP"]}]"#
+        let r = try SnapshotReader.parse(Array((neigh + "\n" + proxies + "\n").utf8), path: "n.json",
+                                         linksPath: "l.json") { _ in Array(links.utf8) }
+        #expect(r.rows.map { "\($0.key) \($0.protocol)" } == ["192.0.2.10@3 245", "proxy 192.0.2.7@3 99",
+                                                               "proxy 2001:db8::8@4 0"])
+        #expect(r.rows.dropFirst().allSatisfy { $0.state == .none && $0.physicalAddress.count == 0 })
+        // Something else after the arrays is still an error.
+        #expect(throws: RecordError.self) {
+            _ = try SnapshotReader.parse(Array((neigh + " {}").utf8), path: "n.json", linksPath: "l.json") { _ in
+                Array(links.utf8)
+            }
+        }
+    }
+
+    @Test func yamlBootstrapWritesAProxiesListThatLoadsBack() throws {
+        let rows = [Self.neighbor("192.0.2.10"), Self.proxy("2001:db8:100::5"), Self.proxy("192.0.2.77", 4)]
+        let chosen = ShowSelection.bootstrap(rows, ownerProtocol: 245, includeForeign: false).rows
+        #expect(chosen.count == 3)
+        let text = DesiredStateWriter.yaml(rows: chosen, links: Self.links)
+        #expect(text == """
+            version: 1
+            neighbors:
+              - address: "192.0.2.10"
+                interface: veth0
+                physicalAddress: "02:00:00:00:00:10"
+            proxies:
+              - address: "2001:db8:100::5"
+                interface: veth0
+              - address: "192.0.2.77"
+                interface: veth1
+
+            """)
+        let back = try Self.load(text).get().resolve(links: Self.links).get().entries.map(\.row)
+        #expect(Set(back.map(CanonicalRow.init)) == Set(rows.map(CanonicalRow.init)))
+        // Only proxies: `neighbors: []` is still written (the key is required).
+        #expect(DesiredStateWriter.yaml(rows: [Self.proxy("192.0.2.77")], links: Self.links)
+                == "version: 1\nneighbors: []\nproxies:\n  - address: \"192.0.2.77\"\n    interface: veth0\n")
+        #expect(RowText.line(Self.proxy("192.0.2.77"), interfaceName: "veth0") == "192.0.2.77 dev veth0 proxy proto 245")
+    }
+
+    @Test func applierAgainstAMemoryTableConvergesProxiesBesideNeighbors() throws {
+        let table = MemoryNeighborTable(links: Self.links, rows: [Self.neighbor("192.0.2.77", protocol: 4)])
+        let text = """
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 192.0.2.77, interface: veth0 }
+            """
+        let p = try Self.plan(text, current: try table.table(family: .unspecified))
+        let report = try Applier.apply(p, to: table, force: false)
+        #expect(report.succeeded)
+        #expect(table.entries.count == 2)
+        #expect(table.entries[Self.neighbor("192.0.2.77").key]?.protocol == 4)
+        #expect(try Self.plan(text, current: try table.table(family: .unspecified)).changes.isEmpty)
+    }
+}
