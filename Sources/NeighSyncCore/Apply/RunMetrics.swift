@@ -157,7 +157,8 @@ public struct RunMetrics: Hashable, Sendable {
         var out: [Owned: Int] = [:]
         for r in rows where r.protocol == ownerProtocol {
             let index = r.effectiveInterfaceIndex
-            out[Owned(interface: names[index] ?? String(index), family: r.address.family, kind: r.state.rawValue),
+            out[Owned(interface: names[index] ?? String(index), family: r.address.family,
+                      kind: r.isProxy ? "proxy" : r.state.rawValue),
                 default: 0] += 1
         }
         return out
@@ -167,7 +168,9 @@ public struct RunMetrics: Hashable, Sendable {
     /// nil when the kernel cannot be read. Netlink: RTM_GETLINK + RTM_GETNEIGH dumps; iproute2:
     /// `ip neigh show nud all | grep "proto N"`.
     public static func owned(in table: NeighborTableProtocol, ownerProtocol: UInt8) -> [Owned: Int]? {
-        guard let links = try? table.links(), let rows = try? table.table(family: .unspecified) else { return nil }
+        guard let links = try? table.links(), let rows = try? table.tableWithProxies(family: .unspecified) else {
+            return nil
+        }
         return owned(rows, links: links, ownerProtocol: ownerProtocol)
     }
 }

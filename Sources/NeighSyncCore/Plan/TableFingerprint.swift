@@ -1,9 +1,9 @@
 import IpNetCore
 
 /// A 64-bit digest of the part of a neighbor table a plan depends on: every static entry carrying the owner
-/// protocol and every managed one carrying it (what pruning may delete), and every entry at a desired key, each
-/// reduced to its `CanonicalRow` (leftover states folded together, since they flap; a managed entry's resolved MAC
-/// and state folded away; no reachability time). Other entries (dynamic ones, foreign static ones
+/// protocol, every managed one and every proxy entry carrying it (what pruning may delete), and every entry at a
+/// desired key, each reduced to its `CanonicalRow` (leftover states folded together, since they flap; a managed
+/// entry's resolved MAC and state folded away; no reachability time). Other entries (dynamic ones, foreign static ones
 /// such as the NOARP multicast entries the kernel adds and expires by itself) cannot change the plan, so they do not
 /// make it stale. A saved plan carries it; `apply PLANFILE` refuses when the live table's digest differs.
 /// FNV-1a over the sorted `CanonicalRow.line`s. Terraform equivalent:
@@ -13,7 +13,7 @@ public enum TableFingerprint {
     public static func of(current: [IpNetRow2], desiredKeys: Set<NeighborKey>, ownerProtocol: UInt8) -> String {
         var lines: [String] = []
         for r in current
-        where (ManagedEntry.isConfigured(r) && r.protocol == ownerProtocol) || desiredKeys.contains(r.key) {
+        where ((ManagedEntry.isConfigured(r) || r.isProxy) && r.protocol == ownerProtocol) || desiredKeys.contains(r.key) {
             lines.append(CanonicalRow(r).line)
         }
         lines.sort()

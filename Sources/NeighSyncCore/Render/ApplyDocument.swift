@@ -46,6 +46,8 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
         public var status: String?
         /// The reason of a failure or of convergence.
         public var message: String?
+        /// `proxy` for a proxy entry; absent for an ordinary neighbor (as in the plan's change records).
+        public var kind: String?
     }
 
     /// Format version (1).
@@ -84,7 +86,8 @@ public struct ApplyDocument: Codable, Hashable, Sendable {
         changes = report.outcomes.map { o in
             var r = Outcome(action: o.change.action, result: "applied", appliedAs: nil,
                             address: o.change.key.address.description, interface: o.change.interfaceName,
-                            interfaceIndex: o.change.key.interfaceIndex, status: nil, message: nil)
+                            interfaceIndex: o.change.key.interfaceIndex, status: nil, message: nil,
+                            kind: o.change.key.isProxy ? "proxy" : nil)
             switch o.result {
             case .applied(let a): r.appliedAs = a
             case .converged(let why): r.result = "converged"; r.message = why
