@@ -218,8 +218,13 @@ import Testing
         // Equal but for the ordinary entry's reachability time, which grows between the two reads.
         func timeless(_ s: String) -> [Substring] { s.split(separator: "\n").filter { !$0.contains("reachabilityTime") } }
         #expect(timeless(offline.stdout) == timeless(live.stdout))
-        let neigh = ns.run(["-j", "neigh", "show"]).stdout + ns.run(["-j", "neigh", "show", "proxy"]).stdout
-        let ipFile = try dir.write("ip.json", neigh)
+        // `{ ip -j neigh show; ip -j neigh show proxy; } | jq -s add`: one array of both tables.
+        var merged: [Any] = []
+        for args in [["-j", "neigh", "show"], ["-j", "neigh", "show", "proxy"]] {
+            merged += try JSONSerialization.jsonObject(with: Data(ns.run(args).stdout.utf8)) as? [Any] ?? []
+        }
+        let ipFile = try dir.write("ip.json", String(decoding: try JSONSerialization.data(withJSONObject: merged),
+                                                     as: UTF8.self))
         let linksFile = try dir.write("links.json", ns.run(["-j", "link", "show"]).stdout)
         let fromIp = try run(["plan", "-f", f, "--state", ipFile, "--links", linksFile])
         let liveText = try run(["plan", "-f", f, "--netns", ns.name])

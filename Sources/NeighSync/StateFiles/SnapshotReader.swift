@@ -67,13 +67,10 @@ enum SnapshotReader {
                     }
                 }
                 return (links, try wrap(path) {
-                    // `{ ip -j neigh show; ip -j neigh show proxy; }`: the arrays back to back, read as one list
-                    // (the proxy table's objects carry `"proxy": null`).
-                    var rows = try iprouteNeighbors(&s, links: links, file: path)
-                    while !s.atEnd() {
-                        guard try s.peek() == .array else { try s.end(); break }
-                        rows += try iprouteNeighbors(&s, links: links, file: path, first: rows.count)
-                    }
+                    // The objects of `ip -j neigh show proxy` (with `"proxy": null`) may be in the array too: the two
+                    // outputs merged into one array (`jq -s add`). One JSON value per file, as everywhere.
+                    let rows = try iprouteNeighbors(&s, links: links, file: path)
+                    try s.end()
                     return rows
                 })
             default:
@@ -367,14 +364,12 @@ enum SnapshotReader {
     }
 
     /// The rows of an `ip -j neigh show` array, `dev` names resolved against `links`.
-    /// Items are numbered from `first` (a second array continues the count of the first).
-    static func iprouteNeighbors(_ s: inout JSONScanner, links: [Link], file: String, first: Int = 0) throws
-        -> [IpNetRow2] {
+    /// Objects of `ip -j neigh show proxy` (`"proxy": null`) are proxy rows.
+    static func iprouteNeighbors(_ s: inout JSONScanner, links: [Link], file: String) throws -> [IpNetRow2] {
         var byName: [String: Link] = [:]
         for l in links { byName[l.name] = l }
         var out: [IpNetRow2] = []
-        try s.array { s, item in
-            let i = first + item
+        try s.array { s, i in
             var r = IpNetRow2(address: .v4(0), state: .none)
             var dst: String?, dev: String?, best = -1
             try s.object { s, key in
