@@ -306,6 +306,46 @@ import IpNetCore
         #expect(RowText.line(Self.proxy("192.0.2.77"), interfaceName: "veth0") == "192.0.2.77 dev veth0 proxy proto 245")
     }
 
+    @Test("a proxy on an absent interface is pending as a proxy, in text, JSON and a saved plan read back")
+    func pendingProxyRoundTripsThroughASavedPlan() throws {
+        let text = """
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 2001:db8:100::5, interface: vlan9, optional: true }
+              - { address: 192.0.2.60, interface: veth0 }
+            """
+        let state = try Self.load(text).get()
+        let resolved = try state.resolve(links: Self.links).get()
+        #expect(resolved.pending.map(\.isProxy) == [true])
+        let current = [Self.proxy("192.0.2.61")]
+        let p = Planner.plan(desired: resolved.entries, current: current, links: Self.links, ownerProtocol: 245,
+                             prune: .owned, pending: resolved.pending)
+        let rendered = PlanRenderer(color: false).render(p)
+        #expect(rendered.contains("  ? proxy 2001:db8:100::5 dev vlan9  # waiting for interface vlan9, optional (p.yaml:4:5)"),
+                "\(rendered)")
+        #expect(PlanDocument(p).pending?.map(\.kind) == ["proxy"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proxy-plan-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.path + "/plan.json"
+        try PlanFile(namespace: nil, desired: resolved.entries, links: Self.links, current: current, plan: p).write(to: path)
+        let back = try PlanFile.load(path: path)
+        #expect(back.plan.pending?.compactMap(\.pendingNeighbor).map(\.isProxy) == [true])
+        #expect(try back.desiredRows().map(\.row.key) == resolved.entries.map(\.row.key))
+        #expect(try back.plan.changes.map(CanonicalChange.init) == p.changes.map(CanonicalChange.init))
+        // A pending proxy with a state or a MAC is refused.
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        for (from, to) in [("\"physicalAddress\" : \"\",\n        \"reason\" : \"waiting",
+                            "\"physicalAddress\" : \"02:00:00:00:00:01\",\n        \"reason\" : \"waiting"),
+                           ("\"kind\" : \"proxy\",\n        \"optional\"", "\"optional\"")] {
+            let bad = saved.replacingOccurrences(of: from, with: to)
+            #expect(bad != saved, "the edit \(to) found nothing to change")
+            try bad.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: (any Error).self) { _ = try PlanFile.load(path: path) }
+        }
+    }
+
     @Test func applierAgainstAMemoryTableConvergesProxiesBesideNeighbors() throws {
         let table = MemoryNeighborTable(links: Self.links, rows: [Self.neighbor("192.0.2.77", protocol: 4)])
         let text = """
