@@ -105,8 +105,9 @@ import IpNetCore
         #expect(Self.errors("version: 1\nneighbors: []\nproxies: {}\n")
                 == ["p.yaml:3:10: error: expected a list for 'proxies', found a mapping"])
         #expect(Self.errors("version: 1\nproxies:\n  - { address: 192.0.2.77, interface: veth0 }\n")
-                == ["p.yaml:1:1: error: missing key 'neighbors' at the top level; a file without it would delete every "
-                    + "owned entry. List the entries, or write 'neighbors: []' to want none"])
+                == ["p.yaml:1:1: error: missing key 'neighbors' at the top level; it is required beside 'proxies' too, "
+                    + "since a file without it would delete every owned neighbor entry. List the entries, or write "
+                    + "'neighbors: []' to want none"])
         #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n").first?
             .hasPrefix("p.yaml:3:9: error: 'proxies' has no value") == true)
         #expect(Self.errors("version: 1\nneighbors: []\nproxies:\n  - { interface: veth0 }\n")

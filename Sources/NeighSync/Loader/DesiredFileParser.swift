@@ -126,6 +126,11 @@ final class DesiredFileParser {
                     try collector.error("missing key 'version' at the top level; without it the file may be "
                                         + "incomplete and would delete owned entries it does not list. Write "
                                         + "'version: 1' as its first line", at: start)
+                } else if seen[.neighbors] == nil && seen[.proxies] != nil {
+                    // `neighbors` stays required beside `proxies`: a file cut short before it must not prune.
+                    try collector.error("missing key 'neighbors' at the top level; it is required beside 'proxies' "
+                                        + "too, since a file without it would delete every owned neighbor entry. List "
+                                        + "the entries, or write 'neighbors: []' to want none", at: start)
                 } else if seen[.neighbors] == nil {
                     try collector.error("missing key 'neighbors' at the top level; a file without it would delete "
                                         + "every owned entry. List the entries, or write 'neighbors: []' to want none",
