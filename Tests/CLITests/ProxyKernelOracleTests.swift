@@ -1,5 +1,6 @@
 import Foundation
 import NetnsTesting
+import CoreTestSupport
 import Testing
 
 /// The randomized kernel oracle (`KernelOracleTests`) extended to proxy entries. Each seeded round makes a fresh

@@ -4,6 +4,7 @@ import IpNet
 @testable import NeighSync
 import IpNetCore
 @testable import NeighSyncCore
+import CoreTestSupport
 
 /// Proxy entries (issue 13) without the kernel: the `proxies:` list and its hostile inputs, the identity
 /// (`NeighborKey.isProxy`), the planner's rules for proxies (owned only pruned, foreign untouched, adopt, maxDeletes),
