@@ -30,6 +30,8 @@ struct ValidateCommand: ParsableCommand {
     struct Result: Encodable {
         var ok: Bool
         var neighbors: Int
+        /// The proxy entries (`proxies:`), when the file has any; `neighbors` counts the others.
+        var proxies: Int?
         var interfaces: Int
         var files: [String]
         var error: String?
@@ -79,12 +81,14 @@ struct ValidateCommand: ParsableCommand {
                                  snippets: list.snippets.merging(state.warnings.snippets) { a, _ in a })
         }
         let ok = failure == nil
+        let proxies = state.neighbors.reduce(0) { $0 + ($1.isProxy ? 1 : 0) }
         let all = failure ?? state.warnings
         let summary = "\(all.countText); nothing was applied"
         switch common.output {
         case .json:
             Console.out(try Console.json(Result(
-                ok: ok, neighbors: ok ? state.neighbors.count : 0, interfaces: ok ? interfaces : 0,
+                ok: ok, neighbors: ok ? state.neighbors.count - proxies : 0, proxies: ok && proxies > 0 ? proxies : nil,
+                interfaces: ok ? interfaces : 0,
                 files: state.files, error: ok ? nil : summary,
                 errors: all.diagnostics.filter(\.isError).map(DiagnosticRecord.init),
                 warnings: all.diagnostics.filter { !$0.isError }.map(DiagnosticRecord.init),
@@ -94,8 +98,10 @@ struct ValidateCommand: ParsableCommand {
                 Console.report(failure, "nothing was applied")
             } else {
                 Console.warn(state.warnings)
-                Console.out("ok: \(state.neighbors.count) neighbor\(state.neighbors.count == 1 ? "" : "s") on "
-                            + "\(interfaces) interface\(interfaces == 1 ? "" : "s")"
+                let neighbors = state.neighbors.count - proxies
+                Console.out("ok: \(neighbors) neighbor\(neighbors == 1 ? "" : "s")"
+                            + (proxies == 0 ? "" : " and \(proxies) prox\(proxies == 1 ? "y" : "ies")")
+                            + " on \(interfaces) interface\(interfaces == 1 ? "" : "s")"
                             + (state.parameters.isEmpty ? "" : ", \(state.parameters.count) "
                                + (state.parameters.count == 1 ? "parameter" : "parameters"))
                             + (pending.isEmpty ? "" : "; \(pending.count) pending") + "\n")
