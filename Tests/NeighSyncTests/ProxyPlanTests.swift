@@ -336,11 +336,12 @@ import CoreTestSupport
         #expect(back.plan.pending?.compactMap(\.pendingNeighbor).map(\.isProxy) == [true])
         #expect(try back.desiredRows().map(\.row.key) == resolved.entries.map(\.row.key))
         #expect(try back.plan.changes.map(CanonicalChange.init) == p.changes.map(CanonicalChange.init))
-        // A pending proxy with a state or a MAC is refused.
+        // A pending proxy with a MAC, or an unknown kind, is refused.
         let saved = try String(contentsOfFile: path, encoding: .utf8)
         for (from, to) in [("\"physicalAddress\" : \"\",\n        \"reason\" : \"waiting",
                             "\"physicalAddress\" : \"02:00:00:00:00:01\",\n        \"reason\" : \"waiting"),
-                           ("\"kind\" : \"proxy\",\n        \"optional\"", "\"optional\"")] {
+                           // (Without its kind it reads as a pending managed entry, whose state is none too.)
+                           ("\"kind\" : \"proxy\",\n        \"optional\"", "\"kind\" : \"bridge\",\n        \"optional\"")] {
             let bad = saved.replacingOccurrences(of: from, with: to)
             #expect(bad != saved, "the edit \(to) found nothing to change")
             try bad.write(toFile: path, atomically: true, encoding: .utf8)
