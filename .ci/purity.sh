@@ -72,31 +72,30 @@ sys.exit(bad)
     return $status
 }
 
+# Plants `import MODULE` at the top of FILE in the copy DIR and expects `check` to name it: planted DIR MODULE FILE
+# TARGET.
+planted() {
+    local dir=$1 module=$2 victim=$3 target=$4 out rc
+    sed -i "1i import $module" "$dir/$victim"
+    set +e; out=$(check "$dir" 2>&1); rc=$?; set -e
+    if [ $rc -ne 1 ] || ! grep -q "^$victim:1: error: core target $target imports $module" <<<"$out"; then
+        echo "purity self-test: FAILED: a planted 'import $module' in $victim was not caught (exit $rc):"
+        echo "$out"; return 1
+    fi
+    echo "purity self-test: planted import caught: $(grep "^$victim" <<<"$out")"
+}
+
 self_test() {
     local here tmp out rc
     here=$(cd "$(dirname "$0")/.." && pwd)
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' RETURN
-    # Case 1: a planted `import Foundation` in the planner.
     mkdir -p "$tmp/a" && cp -r "$here/Package.swift" "$here/Sources" "$tmp/a/"
     mkdir -p "$tmp/a/Tests" && cp -r "$here/Tests/NetnsTesting" "$here/Tests/CoreTestSupport" "$tmp/a/Tests/"
-    local victim="Sources/NeighSyncCore/Plan/Planner.swift"
-    sed -i '1i import Foundation' "$tmp/a/$victim"
-    set +e; out=$(check "$tmp/a" 2>&1); rc=$?; set -e
-    if [ $rc -ne 1 ] || ! grep -q "^$victim:1: error: core target NeighSyncCore imports Foundation" <<<"$out"; then
-        echo "purity self-test: FAILED: a planted 'import Foundation' in $victim was not caught (exit $rc):"
-        echo "$out"; return 1
-    fi
-    echo "purity self-test: planted import caught: $(grep "^$victim" <<<"$out")"
-    # Case 1b: the same in the fixtures the pure test targets share (they must build without libmnl/libyaml too).
-    local fixture="Tests/CoreTestSupport/MemoryNeighborTable.swift"
-    sed -i '1i import Glibc' "$tmp/a/$fixture"
-    set +e; out=$(check "$tmp/a" 2>&1); rc=$?; set -e
-    if [ $rc -ne 1 ] || ! grep -q "^$fixture:1: error: core target CoreTestSupport imports Glibc" <<<"$out"; then
-        echo "purity self-test: FAILED: a planted 'import Glibc' in $fixture was not caught (exit $rc):"
-        echo "$out"; return 1
-    fi
-    echo "purity self-test: planted import caught: $(grep "^$fixture" <<<"$out")"
+    # Case 1: a planted `import Foundation` in the planner. Case 1b: an `import Glibc` in the fixtures the pure test
+    # targets share (they must build without libmnl/libyaml too).
+    planted "$tmp/a" Foundation "Sources/NeighSyncCore/Plan/Planner.swift" NeighSyncCore || return 1
+    planted "$tmp/a" Glibc "Tests/CoreTestSupport/MemoryNeighborTable.swift" CoreTestSupport || return 1
     # Case 2: a planted C dependency of NeighSyncCore in the manifest, sources clean.
     mkdir -p "$tmp/b" && cp -r "$here/Package.swift" "$here/Sources" "$tmp/b/"
     mkdir -p "$tmp/b/Tests" && cp -r "$here/Tests/NetnsTesting" "$here/Tests/CoreTestSupport" "$tmp/b/Tests/"
