@@ -104,6 +104,14 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// "Invalid NTF_* flag for permanent entry", EINVAL) and ignores any other state (`__neigh_update()` keeps
     /// `old & ~NUD_PERMANENT`); a managed entry is written in NUD_NONE.
     case managedWithStaticState(IpAddress, NeighborState)
+    /// A managed row for a multicast address: the kernel maps a multicast address to its link-layer address itself
+    /// (`arp_mc_map()`, `ndisc_mc_map()`) and keeps such an entry NOARP; a managed entry would end up soliciting for
+    /// a group (INCOMPLETE) and blackhole its traffic.
+    case managedMulticast(IpAddress)
+    /// A managed IPv4 row for the subnet broadcast address of one of the link's own prefixes (`prefix`, e.g.
+    /// `198.51.100.0/24`): the kernel sends to it as a broadcast (`ff:ff:ff:ff:ff:ff`, an RTN_BROADCAST route) and
+    /// keeps its entry NOARP, so a managed entry there is never resolved.
+    case managedSubnetBroadcast(IpAddress, link: String, prefix: String)
     /// A managed row on a link that resolves no neighbors (loopback, point-to-point, `arp off`, no hardware
     /// addresses): the kernel makes the entry NOARP with a made-up address, so it is never resolved.
     case managedOnNonResolvingLink(IpAddress, link: String)
@@ -173,6 +181,14 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
             return "\(a.withoutScope) cannot be managed and \(state.rawValue) at once: a managed entry is written "
                 + "in state none and its state is the kernel's (which refuses managed with permanent: 'Invalid "
                 + "NTF_* flag for permanent entry', and ignores any other state); drop the state"
+        case .managedMulticast(let a):
+            return "\(a.withoutScope) is a multicast address: the kernel maps it to its multicast link-layer address "
+                + "itself, so it cannot be managed (a managed entry would solicit for it and blackhole its traffic); "
+                + "use state: noarp without physicalAddress, or no entry"
+        case .managedSubnetBroadcast(let a, let link, let prefix):
+            return "\(a.withoutScope) is the broadcast address of \(prefix) on \(link): the kernel sends to it as a "
+                + "broadcast itself, so it cannot be managed (the entry would stay NOARP with ff:ff:ff:ff:ff:ff and "
+                + "never be resolved); use state: noarp without physicalAddress, or no entry"
         case .managedOnNonResolvingLink(let a, let link):
             return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
                 + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "

@@ -63,6 +63,24 @@ public struct NeighborFlags: OptionSet, Hashable, Sendable {
         return out
     }
 
+    /// What is wrong with one word of a flag list being read (`add(word:)`).
+    public enum WordProblem: Sendable, Equatable {
+        /// Not a flag word (`init?(word:)` knows it not).
+        case unknown
+        /// A flag the list already holds (`["managed", "managed"]`): a list names each flag once.
+        case repeated
+    }
+
+    /// Adds the flag of one word of a list (`["extern_learn", "managed"]`) as `init?(word:)` parses it; the problem
+    /// when the word is unknown or names a flag already added. The one reader of flag lists in files (plan files,
+    /// snapshots): a repeated flag is refused, not folded, since nothing neighsync writes repeats one.
+    public mutating func add(word: String) -> WordProblem? {
+        guard let f = NeighborFlags(word: word) else { return .unknown }
+        if !isDisjoint(with: f) { return .repeated }
+        formUnion(f)
+        return nil
+    }
+
     /// Parses one iproute2 word (`extern_learn`, `offloaded` as the FDB code spells it, `0x…` as `words` writes
     /// unknown bits); nil when unknown.
     public init?(word: String) {

@@ -92,8 +92,11 @@ public enum NeighborRowValidator {
     /// Runs every check for `purpose` against the namespace's links (by index) and returns the link the row is on.
     /// Throws `invalidParameter`, `notFound("no interface with index 7")` or `notSupported`. Windows equivalent:
     /// the parameter checks of `CreateIpNetEntry2`/`GetIpNetEntry2` (done before any request).
-    public static func validate(_ row: IpNetRow2, for purpose: Purpose, links: [UInt32: Link]) throws(IpNetError)
-        -> Link {
+    ///
+    /// `addresses`, the host's own addresses when the caller has them, adds the checks of a managed IPv4 row that
+    /// depend on them (`managedBroadcastRefusal` → `invalidParameter`, `managedSourceProblem` → `notSupported`).
+    public static func validate(_ row: IpNetRow2, for purpose: Purpose, links: [UInt32: Link],
+                                addresses: [InterfaceAddress]? = nil) throws(IpNetError) -> Link {
         // A lookup of 0.0.0.0 is allowed where the kernel keys IPv4 entries under it (so that such a row, left
         // behind on a loopback or point-to-point link, can be read and deleted); decided once the link is known.
         let unspecifiedLookup = purpose == .lookup && row.address == .v4(0)
@@ -118,10 +121,15 @@ public enum NeighborRowValidator {
                 throw .invalidParameter(reason)
             }
             if row.flags.contains(.managed) {
-                if let reason = managedProblem(address: row.address, physicalAddressLength: row.physicalAddress.count,
+                if let reason = managedProblem(address: row.address, hasPhysicalAddress: row.physicalAddress.count > 0,
                                                isRouter: row.isRouter, state: row.state)
-                    ?? managedLinkRefusal(address: row.address, on: link) {
+                    ?? managedLinkRefusal(address: row.address, on: link)
+                    ?? addresses.flatMap({ managedBroadcastRefusal(address: row.address, on: link, addresses: $0) }) {
                     throw .invalidParameter(reason)
+                }
+                if let addresses, let problem = managedSourceProblem(address: row.address, on: link,
+                                                                     addresses: addresses) {
+                    throw .notSupported(problem)
                 }
             }
             try checkPhysicalAddress(row, on: link)
@@ -213,14 +221,17 @@ public enum NeighborRowValidator {
         }
     }
 
-    /// What is wrong with a managed row (NTF_EXT_MANAGED) to be written, or nil: a link-layer address (the kernel
-    /// resolves it: `.managedWithPhysicalAddress`), the router flag (neighbor discovery learns it:
-    /// `.managedWithRouterFlag`), a state other than none (`neigh_add()` refuses managed + NUD_PERMANENT:
-    /// `.managedWithStaticState`). The loader reports these at the value at fault. iproute2: `ip neigh add A dev D
-    /// managed` (which sends NUD_NONE and no `lladdr`).
-    public static func managedProblem(address: IpAddress, physicalAddressLength: Int, isRouter: Bool,
+    /// What is wrong with a managed row (NTF_EXT_MANAGED) to be written, or nil: a multicast address (the kernel
+    /// maps it to its multicast MAC itself and keeps the entry NOARP; a managed write of it keeps the mapped MAC,
+    /// and once replaced the entry is left INCOMPLETE, soliciting for a group: `.managedMulticast`), a link-layer
+    /// address, even an empty one (the kernel resolves it: `.managedWithPhysicalAddress`), the router flag (neighbor
+    /// discovery learns it: `.managedWithRouterFlag`), a state other than none (`neigh_add()` refuses managed +
+    /// NUD_PERMANENT: `.managedWithStaticState`). The loader reports these at the value at fault. iproute2: `ip neigh
+    /// add A dev D managed` (which sends NUD_NONE and no `lladdr`).
+    public static func managedProblem(address: IpAddress, hasPhysicalAddress: Bool, isRouter: Bool,
                                       state: NeighborState) -> InvalidParameterReason? {
-        if physicalAddressLength > 0 { return .managedWithPhysicalAddress(address) }
+        if address.isMulticast { return .managedMulticast(address) }
+        if hasPhysicalAddress { return .managedWithPhysicalAddress(address) }
         if isRouter { return .managedWithRouterFlag(address) }
         if state != .none { return .managedWithStaticState(address, state) }
         return nil
@@ -235,5 +246,35 @@ public enum NeighborRowValidator {
             return .managedOnNonResolvingLink(address, link: link.name)
         }
         return nil
+    }
+
+    /// Why a managed entry for `address` cannot be kept on `link` whose own addresses are among `addresses`, or nil:
+    /// the subnet broadcast address of one of the link's IPv4 prefixes (198.51.100.255 on a /24), which the kernel
+    /// sends to as a broadcast (an `RTN_BROADCAST` route: `arp_constructor()` makes the entry NOARP with
+    /// `ff:ff:ff:ff:ff:ff`), so a managed entry there is never resolved. A host check: the file cannot know the
+    /// link's addresses. iproute2 would accept `ip neigh add 198.51.100.255 dev D managed`.
+    public static func managedBroadcastRefusal(address: IpAddress, on link: Link, addresses: [InterfaceAddress])
+        -> InvalidParameterReason? {
+        guard address.family == .ipv4 else { return nil }
+        for a in addresses where a.interfaceIndex == link.index && a.hasBroadcast(address) {
+            return .managedSubnetBroadcast(address, link: link.name,
+                                           prefix: "\(a.address.withoutScope)/\(a.prefixLength)")
+        }
+        return nil
+    }
+
+    /// Why a managed IPv4 entry for `address` cannot be resolved on `link` now, or nil: the link has no IPv4
+    /// address whose prefix holds it, so ARP has no address of the neighbor's subnet to ask from (and with no IPv4
+    /// address at all the kernel makes the entry NOARP with `ff:ff:ff:ff:ff:ff`: `inet_addr_type_dev_table()` finds
+    /// no local table and answers RTN_BROADCAST). A host condition, not the file's fault: a desired entry waits
+    /// (`PendingNeighbor.Cause.familyUnavailable`), a write is refused with `notSupported`. IPv6 needs nothing:
+    /// neighbor discovery asks from the link-local address.
+    public static func managedSourceProblem(address: IpAddress, on link: Link, addresses: [InterfaceAddress])
+        -> String? {
+        guard address.family == .ipv4 else { return nil }
+        if addresses.contains(where: { $0.interfaceIndex == link.index && $0.contains(address) }) { return nil }
+        return "\(link.name) has no IPv4 address whose subnet holds \(address.withoutScope), so ARP cannot resolve a "
+            + "managed entry for it (without any IPv4 address the kernel keeps it NOARP with ff:ff:ff:ff:ff:ff); add "
+            + "an address of the neighbor's subnet to \(link.name), or use state: permanent with its MAC"
     }
 }

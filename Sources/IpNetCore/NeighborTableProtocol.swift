@@ -34,6 +34,9 @@ public protocol NeighborTableProtocol: AnyObject {
     /// nil when it cannot tell (the probe was refused). Default: true (test seams). iproute2: none (`ip neigh add …
     /// managed` on an older kernel silently writes an unmanaged NONE entry).
     func managedEntriesSupported() -> Bool?
+    /// The host's own addresses (`InterfaceAddress`), or nil when this table does not know them (a test seam): the
+    /// checks that need them are then skipped. Netlink: RTM_GETADDR dump; iproute2: `ip addr show`.
+    func ownAddresses() throws -> [InterfaceAddress]?
 }
 
 extension NeighborTableProtocol {
@@ -56,6 +59,8 @@ extension NeighborTableProtocol {
     }
     /// True: a table without parameters has nothing to refuse.
     public func isInitialNamespace() throws -> Bool { true }
+    /// Nil: a test seam knows no host addresses.
+    public func ownAddresses() throws -> [InterfaceAddress]? { nil }
     /// True: a test seam models a kernel that keeps managed entries.
     public func managedEntriesSupported() -> Bool? { true }
 }

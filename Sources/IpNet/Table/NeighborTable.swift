@@ -109,6 +109,9 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
+    /// `addresses()`: this table knows the host's addresses.
+    public func ownAddresses() throws -> [InterfaceAddress]? { try addresses() }
+
     /// The host's own addresses on every interface (both families), in dump order. Netlink equivalent: RTM_GETADDR
     /// dump; iproute2: `ip addr show`; Windows: `GetUnicastIpAddressTable(AF_UNSPEC)`.
     public func addresses() throws -> [InterfaceAddress] {
@@ -288,11 +291,16 @@ public final class NeighborTable: NeighborTableProtocol {
     private func write(_ operations: [NeighborOperation], links: [UInt32: Link]) -> [IpNetError?] {
         var results = [IpNetError?](repeating: nil, count: operations.count)
         var targets = [Link?](repeating: nil, count: operations.count)
+        // A managed IPv4 write is checked against the link's own addresses too (subnet broadcast, an address of the
+        // neighbor's subnet to ask from); read once, only for a batch that has one.
+        let addresses = operations.contains(where: { Self.writesManaged($0) && $0.row.address.family == .ipv4 })
+            ? try? self.addresses() : nil
         for (i, op) in operations.enumerated() {
             do throws(IpNetError) {
                 let purpose: NeighborRowValidator.Purpose
                 if case .delete = op { purpose = .lookup } else { purpose = .write }
-                targets[i] = try NeighborRowValidator.validate(op.row, for: purpose, links: links)
+                targets[i] = try NeighborRowValidator.validate(op.row, for: purpose, links: links,
+                                                               addresses: addresses)
             } catch {
                 results[i] = error
             }

@@ -16,4 +16,13 @@ extension InterfaceAddress {
         let mask = UInt8(0xff) << (8 - bits)
         return a[i] & mask == b[i] & mask
     }
+
+    /// True when `other` is the subnet broadcast address of this IPv4 address's prefix (198.51.100.255 for
+    /// 198.51.100.1/24): all host bits set, for a prefix of /30 or shorter (a /31 or /32 has no broadcast address,
+    /// RFC 3021). Pure. Kernel equivalent: the `RTN_BROADCAST` route `fib_add_ifaddr()` adds for it.
+    public func hasBroadcast(_ other: IpAddress) -> Bool {
+        guard case .v4(let mine) = address, case .v4(let theirs) = other, prefixLength <= 30 else { return false }
+        let hostMask: UInt32 = prefixLength == 0 ? ~0 : (1 << (32 - UInt32(prefixLength))) - 1
+        return mine & ~hostMask == theirs & ~hostMask && theirs & hostMask == hostMask
+    }
 }

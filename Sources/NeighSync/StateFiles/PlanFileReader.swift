@@ -478,7 +478,7 @@ enum PlanFileReader {
     /// What a row neighsync writes needs beyond any row: a desired state (permanent, noarp, or none with the managed
     /// flag), a MAC unless noarp (and none for managed, which `NeighborRowValidator.managedProblem` checks),
     /// the owner protocol, exactly the flags neighsync writes for its state (`DesiredRules.writtenFlags`:
-    /// `extern_learn` on noarp, none on permanent), and no kernel-only fields (unreachable, reachability time).
+    /// `extern_learn` on noarp, `managed extern_learn` on managed, none on permanent), and no kernel-only fields (unreachable, reachability time).
     static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
         let r = d.row
         if r.isProxy {
@@ -497,7 +497,7 @@ enum PlanFileReader {
                              + DesiredRules.stateList + ")")
         }
         if r.state == DesiredRules.managedState, let reason = NeighborRowValidator.managedProblem(
-            address: r.address, physicalAddressLength: r.physicalAddress.count, isRouter: r.isRouter, state: r.state) {
+            address: r.address, hasPhysicalAddress: r.physicalAddress.count > 0, isRouter: r.isRouter, state: r.state) {
             throw FieldError(field: "\(d.field).\(RowReasonPlacement.field(of: reason)?.name ?? "state")",
                              message: reason.description)
         }
@@ -518,7 +518,8 @@ enum PlanFileReader {
             let found = r.flags.isEmpty ? "none" : r.flags.words.joined(separator: " ")
             let rule = flags.isEmpty ? "neighsync writes no flags on a \(r.state.rawValue) entry"
                 : r.state == DesiredRules.managedState
-                ? "neighsync writes a managed entry (state none) with exactly managed (NTF_EXT_MANAGED)"
+                ? "neighsync writes a managed entry (state none) with exactly managed extern_learn (NTF_EXT_MANAGED, "
+                  + "and NTF_EXT_LEARNED, which keeps it from the kernel's garbage collection while unresolved)"
                 : "neighsync writes a \(r.state.rawValue) entry with exactly \(flags.words.joined(separator: " ")) "
                   + "(which keeps it from the kernel's garbage collection)"
             throw FieldError(field: "\(d.field).flags", message: "\(found): \(rule)")
@@ -610,11 +611,15 @@ enum PlanFileReader {
         var flags = NeighborFlags()
         try s.array(at: field()) { s, k in
             let w = try text(&s, at: "\(field())[\(k)]")
-            guard let f = NeighborFlags(word: w) else {
+            switch flags.add(word: w) {
+            case nil: break
+            case .unknown:
                 throw FieldError(field: "\(field())[\(k)]", message: "\(ScalarBytes.quoted(w)) is not a neighbor flag ("
                                  + NeighborFlags.names.map(\.name).joined(separator: ", ") + ")")
+            case .repeated:
+                throw FieldError(field: "\(field())[\(k)]", message: "\(ScalarBytes.quoted(w)) is listed twice; list "
+                                 + "each flag once")
             }
-            flags.formUnion(f)
         }
         return flags
     }

@@ -304,10 +304,13 @@ enum SnapshotReader {
             case 9:
                 try s.array { s, _ in
                     let w = try s.text()
-                    guard let f = NeighborFlags(word: w) else {
-                        throw bad(file, item, "invalid flag \(ScalarBytes.quoted(w))")
+                    switch r.flags.add(word: w) {
+                    case nil: break
+                    case .unknown: throw bad(file, item, "invalid flag \(ScalarBytes.quoted(w))")
+                    case .repeated:
+                        throw bad(file, item, "flag \(ScalarBytes.quoted(w)) is listed twice in 'flags'; list each "
+                                  + "flag once")
                     }
-                    r.flags.formUnion(f)
                 }
             default: try s.skip(); return
             }

@@ -27,11 +27,17 @@ package enum DesiredRules {
     /// NTF_EXT_LEARNED: an unused NOARP entry without it is removed once it is older than `gc_stale_time` (and the
     /// table holds more than `gc_thresh1` entries), so it would never stay converged. iproute2 equivalent:
     /// `ip neigh replace … nud noarp extern_learn` (as FRR/EVPN writes its entries).
-    /// A managed entry (`managedState`) is written with `managed` (NTF_EXT_MANAGED in NDA_FLAGS_EXT).
+    /// A managed entry (`managedState`) is written with `managed` (NTF_EXT_MANAGED in NDA_FLAGS_EXT) and
+    /// `extern_learn` too: a managed entry whose neighbor does not answer goes FAILED, and `neigh_periodic_work()`
+    /// deletes a FAILED entry (nobody holding it) on its next pass unless it is NUD_PERMANENT or NTF_EXT_LEARNED,
+    /// so without the flag it would come and go forever. NTF_EXT_LEARNED changes nothing else for a non-static
+    /// entry: ARP/ND updates its MAC and state as before (`neigh_update_flags()` touches the flags of admin updates
+    /// only), and the kernel keeps re-probing it (`neigh_managed_work()`). iproute2: `ip neigh add A dev D managed
+    /// extern_learn`, as Cilium writes its managed entries.
     package static func writtenFlags(for state: NeighborState) -> NeighborFlags {
         switch state {
         case .noarp: return .externallyLearned
-        case managedState: return .managed
+        case managedState: return [.managed, .externallyLearned]
         default: return []
         }
     }

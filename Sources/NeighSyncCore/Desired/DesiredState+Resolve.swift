@@ -1,6 +1,12 @@
 import IpNetCore
 
 extension DesiredState {
+    /// True when `resolve(links:linkRefusals:addresses:)` needs the host's own addresses: the file has a managed
+    /// IPv4 entry (see there). Callers read the addresses only then.
+    public var needsHostAddresses: Bool {
+        neighbors.contains { $0.state == DesiredRules.managedState && !$0.isProxy && $0.address.family == .ipv4 }
+    }
+
     /// Finds each entry's interface in `links` and builds its row; entries that cannot be written yet for a reason
     /// outside the file are returned apart as pending (`PendingNeighbor`): every interface selector the entry gives
     /// names no link (interface absent: a link created later, or renamed away; by index or LUID too, as a re-created
@@ -23,11 +29,17 @@ extension DesiredState {
     /// switched `arp on`, a pending interface appeared with another hardware-address length or type): the entry is
     /// then pending with cause `linkRefuses` and the check's message, and every other entry is written.
     ///
+    /// `addresses`, the host's own addresses when the caller has them (a live run; nil for a snapshot), adds the
+    /// checks of managed IPv4 entries that need them: the subnet broadcast of one of the link's prefixes is refused
+    /// like the link refusals above (`NeighborRowValidator.managedBroadcastRefusal`), and a link without an address
+    /// of the neighbor's subnet makes the entry pending (`.familyUnavailable`,
+    /// `NeighborRowValidator.managedSourceProblem`) until one is added.
+    ///
     /// The one resolve of a desired state, used by validate, plan, apply, watch mode and saved plans alike. It keeps
     /// no copy of each parsed entry, only what the planner needs (row and source position), so it is also the lean
     /// path for 100,000-entry files. The rules are the row validator's (`NeighborRowValidator`), reported where the
     /// loader reports them (`RowReasonPlacement`).
-    public func resolve(links: [Link], linkRefusals: LinkRefusals = .errors)
+    public func resolve(links: [Link], linkRefusals: LinkRefusals = .errors, addresses: [InterfaceAddress]? = nil)
         -> Result<DesiredResolution<DesiredRow>, DiagnosticList> {
         var out: [DesiredRow] = []
         out.reserveCapacity(neighbors.count)
@@ -78,17 +90,23 @@ extension DesiredState {
             var ok = true
             // The checks against the link (the row validator's): errors, or (`.blocked`) the entry's reason to wait.
             let linkErrorsFrom = diagnostics.count
+            let managed = n.state == DesiredRules.managedState && !n.isProxy
+            let managedAddresses = managed && n.address.family == .ipv4 ? addresses : nil
             if let refusal = n.isProxy
                 ? NeighborRowValidator.proxyRefusal(address: n.address, on: link)
                 : NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
                                                    physicalAddressLength: n.physicalAddress.count, on: link)
                     ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link)
-                    ?? (n.state == DesiredRules.managedState
-                        ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil) {
+                    ?? (managed ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil)
+                    ?? managedAddresses.flatMap({
+                        NeighborRowValidator.managedBroadcastRefusal(address: n.address, on: link, addresses: $0) }) {
                 diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }
-            let blocked = NeighborRowValidator.familyProblem(n.address.family, on: link).map { "blocked: " + $0 }
+            let blocked = (NeighborRowValidator.familyProblem(n.address.family, on: link)
+                ?? managedAddresses.flatMap({
+                    NeighborRowValidator.managedSourceProblem(address: n.address, on: link, addresses: $0) }))
+                .map { "blocked: " + $0 }
             if n.address.scopeId != 0,
                // A zone id must name the link the entry is on.
                let problem = NeighborRowValidator.interfaceSelectionProblem(IpNetRow2(address: n.address,

@@ -113,7 +113,7 @@ package struct NeighborDefaults {
             let state = e.state ?? defaults.state ?? .permanent
             if state == DesiredRules.managedState,
                let problem = NeighborRowValidator.managedProblem(address: address,
-                                                                 physicalAddressLength: e.physicalAddress?.count ?? 0,
+                                                                 hasPhysicalAddress: e.physicalAddress != nil,
                                                                  isRouter: isRouter, state: state) {
                 // At the value at fault (the entry's physicalAddress or isRouter), with a note where `state:
                 // managed` comes from when defaults gave it; isRouter may come from defaults too.

@@ -83,7 +83,8 @@ public struct Change: Hashable, Sendable {
     /// The display reason of a set from the changed fields: `lladdr A → B`, `state A → B`, `router A → B`; `takes
     /// over from protocol 11 (zebra)` when the entry carries another owner's protocol; an adoption note when only a
     /// missing owner tag differs; `add extern_learn: keeps the noarp entry from the kernel's garbage collection`
-    /// when a noarp entry lacks the flag; `drops flags extern_learn` when the write clears flags the entry carries.
+    /// when a noarp entry lacks the flag (and the like for a managed one); `drops flags extern_learn` when the write
+    /// clears flags the entry carries.
     static func reason(_ changed: RowFields, have: IpNetRow2, want: IpNetRow2) -> String {
         var parts: [String] = []
         let managedHave = have.flags.contains(.managed), managedWant = want.flags.contains(.managed)
@@ -97,7 +98,9 @@ public struct Change: Hashable, Sendable {
                 parts.append("router \(have.isRouter) → \(want.isRouter)")
             }
             if changed.contains(.protocol), let takeover = takeover(have, want) { parts.append(takeover) }
-            let dropped = droppedFlags(have, want).subtracting(.managed)
+            // The flags the managed side carries as neighsync writes it (`managed extern_learn`) are what the
+            // conversion stands for; only others are worth a part of their own.
+            let dropped = droppedFlags(have, want).subtracting(DesiredRules.writtenFlags(for: DesiredRules.managedState))
             if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }
             return parts.joined(separator: ", ")
         }
@@ -109,6 +112,9 @@ public struct Change: Hashable, Sendable {
         let added = want.flags.subtracting(have.flags)
         if added.contains(.externallyLearned) && want.state == .noarp {
             parts.append("add extern_learn: keeps the noarp entry from the kernel's garbage collection")
+        } else if added == .externallyLearned && managedWant {
+            parts.append("add extern_learn: keeps the managed entry from the kernel's garbage collection when its "
+                         + "neighbor does not answer (FAILED)")
         } else if !added.isEmpty {
             parts.append("add flags " + added.words.joined(separator: " "))
         }

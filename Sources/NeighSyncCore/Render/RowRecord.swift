@@ -58,8 +58,11 @@ public struct RowRecord: Codable, Hashable, Sendable {
         }
         var f = NeighborFlags()
         for w in flags ?? [] {
-            guard let x = NeighborFlags(word: w) else { throw RecordError("invalid flag '\(w)' for \(address)") }
-            f.formUnion(x)
+            switch f.add(word: w) {
+            case nil: break
+            case .unknown: throw RecordError("invalid flag '\(w)' for \(address)")
+            case .repeated: throw RecordError("flag '\(w)' is listed twice in 'flags' for \(address); list each once")
+            }
         }
         return IpNetRow2(address: a, interfaceIndex: interfaceIndex, interfaceLuid: luid, physicalAddress: p,
                          state: s, isRouter: isRouter, isUnreachable: isUnreachable ?? (s == .unreachable),
