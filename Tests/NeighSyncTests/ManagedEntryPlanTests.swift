@@ -24,15 +24,16 @@ import CoreTestSupport
         return e.description
     }
 
-    /// The desired managed row as the planner writes it.
+    /// The desired managed row as the planner writes it (`managed extern_learn`).
     static func wanted(_ a: String, dev: UInt32 = 3) -> IpNetRow2 {
         IpNetRow2(address: IpAddress(a)!, interfaceIndex: dev, state: DesiredRules.managedState, protocol: 245,
-                  flags: .managed)
+                  flags: [.managed, .externallyLearned])
     }
 
-    /// A kernel entry at the same key: managed, in `state`, with `mac`.
+    /// A kernel entry at the same key: managed as neighsync writes it (`managed extern_learn`), in `state`, with
+    /// `mac`.
     static func kernel(_ a: String, state: NeighborState, mac: PhysicalAddress = .empty, router: Bool = false,
-                       proto: UInt8 = 245, flags: NeighborFlags = .managed) -> IpNetRow2 {
+                       proto: UInt8 = 245, flags: NeighborFlags = [.managed, .externallyLearned]) -> IpNetRow2 {
         IpNetRow2(address: IpAddress(a)!, interfaceIndex: 3, physicalAddress: mac, state: state, isRouter: router,
                   isUnreachable: state == .unreachable, reachabilityTime: 1200, protocol: proto, flags: flags)
     }
@@ -51,7 +52,7 @@ import CoreTestSupport
         #expect(s.neighbors.map(\.state) == [.none, .none, .permanent])
         #expect(s.neighbors[0].physicalAddress.count == 0)
         let rows = try s.resolve(links: P.links).get().entries.map(\.row)
-        #expect(rows[0].flags == .managed && rows[0].state == .none && rows[0].physicalAddress.count == 0)
+        #expect(rows[0].flags == [.managed, .externallyLearned] && rows[0].state == .none && rows[0].physicalAddress.count == 0)
         #expect(rows[2].flags == [])
     }
 
@@ -183,7 +184,8 @@ import CoreTestSupport
         #expect(toManaged.changes[0].reason
                 == "permanent → managed: the kernel resolves the address and keeps it resolved")
         #expect(toManaged.changes[0].fields.map { "\($0.field): \($0.before) → \($0.after)" }
-                == ["physicalAddress: 02:00:00:00:00:10 → none", "state: permanent → managed", "flags: none → managed"])
+                == ["physicalAddress: 02:00:00:00:00:10 → none", "state: permanent → managed",
+                    "flags: none → managed extern_learn"])
         #expect(toManaged.changes[0].operation == .set(want))
 
         // Back: a managed entry (resolved, or still INCOMPLETE: never a leftover) where a permanent one is wanted.
@@ -193,7 +195,7 @@ import CoreTestSupport
                                     ownerProtocol: 245, prune: .owned)
             #expect(back.changes.map(\.action) == [.set])
             #expect(back.changes[0].reason == "managed → permanent: pins lladdr 02:00:00:00:00:10")
-            #expect(back.changes[0].droppedFlags == .managed)
+            #expect(back.changes[0].droppedFlags == [.managed, .externallyLearned])
         }
     }
 
@@ -234,7 +236,7 @@ import CoreTestSupport
         #expect(fp([permanent]) != base)
         permanent.flags = .managed
         #expect(CanonicalRow(Self.kernel("2001:db8::20", state: .reachable, mac: Self.mac)).line
-                == "2001:db8::20@3||managed|false|245|managed")
+                == "2001:db8::20@3||managed|false|245|managed,extern_learn")
     }
 
     @Test func showSelectsAndBootstrapsManagedEntriesWithoutTheirMac() {
@@ -252,8 +254,8 @@ import CoreTestSupport
         #expect(Planner.plan(desired: rows, current: [managed], links: P.links, ownerProtocol: 245,
                              prune: .owned).isEmpty)
         #expect(RowText.line(managed, interfaceName: "veth0")
-                == "192.0.2.20 dev veth0 lladdr 02:00:00:00:00:10 managed REACHABLE proto 245")
-        #expect(RowRecord(managed, interfaceName: "veth0").flags == ["managed"])
+                == "192.0.2.20 dev veth0 lladdr 02:00:00:00:00:10 managed extern_learn REACHABLE proto 245")
+        #expect(RowRecord(managed, interfaceName: "veth0").flags == ["managed", "extern_learn"])
         #expect(RowRecord(managed, interfaceName: "veth0").state == "reachable")
     }
 }

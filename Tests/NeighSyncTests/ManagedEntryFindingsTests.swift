@@ -1,0 +1,241 @@
+import Foundation
+import Testing
+@testable import NeighSync
+import IpNetCore
+import CoreTestSupport
+@testable import NeighSyncCore
+
+/// The red team's findings on managed entries (issue 13), without a kernel: multicast addresses refused by the one
+/// validator wherever a row comes from; the subnet broadcast of a link refused and a link without an address of the
+/// neighbor's subnet pending, once the host's addresses are known; `extern_learn` written with every managed entry
+/// (and an owned one without it upgraded, a foreign one taken over without "drops flags"); the before side of a set
+/// showing the kernel's real state; an empty physicalAddress on a managed entry; repeated flags in plan files and
+/// snapshots. The kernel side is `ManagedEntryHostKernelTests` and `ManagedEntryGarbageCollectionTests`.
+@Suite struct ManagedEntryFindingsTests {
+    typealias P = RowFixtures
+    static let mac = PhysicalAddress("02:00:00:00:00:10")!
+
+    static func load(_ text: String) -> Result<DesiredState, DiagnosticList> {
+        DesiredStateLoader.load(text: "version: 1\n" + text, fileName: "m.yaml")
+    }
+
+    static func loadError(_ text: String) -> String {
+        guard case .failure(let e) = load(text) else { return "loaded" }
+        return e.description
+    }
+
+    /// The desired managed row as the planner writes it.
+    static func wanted(_ a: String) -> IpNetRow2 {
+        IpNetRow2(address: IpAddress(a)!, interfaceIndex: 3, state: DesiredRules.managedState, protocol: 245,
+                  flags: DesiredRules.writtenFlags(for: DesiredRules.managedState))
+    }
+
+    static func kernel(_ a: String, state: NeighborState, mac: PhysicalAddress = .empty, proto: UInt8 = 245,
+                       flags: NeighborFlags) -> IpNetRow2 {
+        IpNetRow2(address: IpAddress(a)!, interfaceIndex: 3, physicalAddress: mac, state: state, protocol: proto,
+                  flags: flags)
+    }
+
+    // MARK: 1. multicast and subnet broadcast
+
+    @Test(arguments: ["224.0.0.5", "ff02::5", "ff05::fb", "239.1.2.3"])
+    func managedMulticastIsRefusedAtTheAddress(_ address: String) {
+        let e = Self.loadError("neighbors:\n  - { address: \"\(address)\", interface: veth0, state: managed }\n")
+        #expect(e == "m.yaml:3:16: error: \(address) is a multicast address: the kernel maps it to its multicast "
+                + "link-layer address itself, so it cannot be managed (a managed entry would solicit for it and "
+                + "blackhole its traffic); use state: noarp without physicalAddress, or no entry", "\(e)")
+        // From defaults too, with the note where `state: managed` comes from.
+        guard case .failure(let list) = Self.load("""
+            defaults: { interface: veth0, state: managed }
+            neighbors:
+              - address: "\(address)"
+            """) else { Issue.record("must fail"); return }
+        #expect(list.description.hasPrefix("m.yaml:4:14: error: \(address) is a multicast address"), "\(list)")
+        #expect(list.diagnostics.first?.notes.map(\.message) == ["state: managed comes from defaults here"])
+        // The same address as a noarp entry is fine (the kernel maps it).
+        if case .failure(let e) = Self.load("neighbors:\n  - { address: \"\(address)\", interface: veth0, state: noarp }\n") {
+            Issue.record("noarp multicast refused: \(e)")
+        }
+    }
+
+    /// The one validator, as `entry create --managed --address ff02::9` and a saved plan's row meet it.
+    @Test func theValidatorRefusesManagedMulticast() {
+        let links = Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) })
+        for a in ["ff02::9", "224.0.0.5"] {
+            #expect(throws: IpNetError.invalidParameter(.managedMulticast(IpAddress(a)!))) {
+                _ = try NeighborRowValidator.validate(Self.wanted(a), for: .write, links: links)
+            }
+        }
+        #expect(NeighborRowValidator.managedProblem(address: IpAddress("ff02::9")!, hasPhysicalAddress: false,
+                                                    isRouter: false, state: .none) == .managedMulticast(IpAddress("ff02::9")!))
+    }
+
+    static let own = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.1")!, prefixLength: 24),
+                      InterfaceAddress(interfaceIndex: 4, address: IpAddress("192.0.2.1")!, prefixLength: 24)]
+
+    @Test func managedSubnetBroadcastIsRefusedWhenTheLinksAddressesAreKnown() throws {
+        let s = try Self.load("""
+            neighbors:
+              - { address: 198.51.100.255, interface: veth0, state: managed }
+              - { address: 198.51.100.254, interface: veth0, state: managed }
+            """).get()
+        guard case .failure(let e) = s.resolve(links: P.links, addresses: Self.own) else {
+            Issue.record("must be refused")
+            return
+        }
+        #expect(e.description == "m.yaml:3:16: error: 198.51.100.255 is the broadcast address of 198.51.100.1/24 on "
+                + "veth0: the kernel sends to it as a broadcast itself, so it cannot be managed (the entry would stay "
+                + "NOARP with ff:ff:ff:ff:ff:ff and never be resolved); use state: noarp without physicalAddress, or "
+                + "no entry")
+        // In a watch pass of an admitted file: blocked, the other entry written.
+        let pass = try s.resolve(links: P.links, linkRefusals: .blocked, addresses: Self.own).get()
+        #expect(pass.entries.map(\.row.address) == [IpAddress("198.51.100.254")!])
+        #expect(pass.pending.map(\.cause) == [.linkRefuses])
+        // Offline (a snapshot has no addresses): not known, not refused.
+        #expect(try s.resolve(links: P.links).get().entries.count == 2)
+        // 192.0.2.255 is the broadcast of veth1's prefix, not of veth0's (which has no address there: pending).
+        let other = try Self.load("neighbors:\n  - { address: 192.0.2.255, interface: veth0, state: managed }\n").get()
+        #expect(try other.resolve(links: P.links, addresses: Self.own).get().pending.map(\.cause) == [.familyUnavailable])
+        // A /31 has no broadcast address.
+        let p2p = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.0")!, prefixLength: 31)]
+        let s31 = try Self.load("neighbors:\n  - { address: 198.51.100.1, interface: veth0, state: managed }\n").get()
+        #expect(try s31.resolve(links: P.links, addresses: p2p).get().entries.count == 1)
+    }
+
+    // MARK: 2. IPv4 without an address of the neighbor's subnet on the link
+
+    @Test func managedIPv4WithoutASubnetAddressOnTheLinkIsPending() throws {
+        let s = try Self.load("""
+            neighbors:
+              - { address: 192.0.2.20, interface: veth0, state: managed }
+              - { address: 2001:db8::20, interface: veth0, state: managed }
+              - { address: 192.0.2.21, interface: veth0, physicalAddress: "02:00:00:00:00:21" }
+            """).get()
+        #expect(s.needsHostAddresses)
+        let r = try s.resolve(links: P.links, addresses: Self.own).get()
+        #expect(r.entries.map(\.row.address.description) == ["2001:db8::20", "192.0.2.21"])
+        #expect(r.pending.map(\.cause) == [.familyUnavailable])
+        #expect(r.pending.first?.reason == "blocked: veth0 has no IPv4 address whose subnet holds 192.0.2.20, so ARP "
+                + "cannot resolve a managed entry for it (without any IPv4 address the kernel keeps it NOARP with "
+                + "ff:ff:ff:ff:ff:ff); add an address of the neighbor's subnet to veth0, or use state: permanent with "
+                + "its MAC")
+        // Once veth0 has one, the entry is written.
+        let withAddress = Self.own + [InterfaceAddress(interfaceIndex: 3, address: IpAddress("192.0.2.1")!,
+                                                       prefixLength: 24)]
+        #expect(try s.resolve(links: P.links, addresses: withAddress).get().entries.count == 3)
+        // The write path (`entry create --managed`): notSupported, with the same reason.
+        let links = Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) })
+        #expect(throws: IpNetError.self) {
+            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: links,
+                                                  addresses: Self.own)
+        }
+        do throws(IpNetError) {
+            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: links, addresses: [])
+        } catch {
+            guard case .notSupported(let m) = error else { Issue.record("\(error)"); return }
+            #expect(m.hasPrefix("veth0 has no IPv4 address whose subnet holds 192.0.2.20"))
+        }
+    }
+
+    // MARK: 3 and 4. extern_learn on managed entries
+
+    @Test func managedEntriesAreWrittenWithExternLearn() throws {
+        let s = try Self.load("neighbors:\n  - { address: 192.0.2.20, interface: veth0, state: managed }\n").get()
+        let row = try s.resolve(links: P.links).get().entries[0].row
+        #expect(row.flags == [.managed, .externallyLearned])
+        #expect(row.state == .none && row.physicalAddress.count == 0)
+    }
+
+    @Test func anOwnedManagedEntryWithoutExternLearnIsUpgradedInPlace() {
+        let want = Self.wanted("192.0.2.20")
+        for state in [NeighborState.reachable, .unreachable, .incomplete] {
+            let have = Self.kernel("192.0.2.20", state: state, mac: state == .reachable ? Self.mac : .empty,
+                                   flags: .managed)
+            let p = Planner.plan(desired: [DesiredRow(row: want)], current: [have], links: P.links, ownerProtocol: 245,
+                                 prune: .owned)
+            #expect(p.changes.map(\.action) == [.set], "\(state)")
+            #expect(p.changes.first?.reason == "add extern_learn: keeps the managed entry from the kernel's garbage "
+                    + "collection when its neighbor does not answer (FAILED)")
+            #expect(p.changes.first?.fields.map { "\($0.field): \($0.before) → \($0.after)" }
+                    == ["flags: managed → managed extern_learn"])
+            #expect(p.changes.first?.droppedFlags == [])
+        }
+        // With the flag: converged in every resolution state, FAILED included.
+        for state in [NeighborState.reachable, .unreachable, .incomplete, .stale] {
+            let have = Self.kernel("192.0.2.20", state: state, flags: [.managed, .externallyLearned])
+            #expect(Planner.plan(desired: [DesiredRow(row: want)], current: [have], links: P.links,
+                                 ownerProtocol: 245, prune: .owned).isEmpty, "\(state)")
+        }
+    }
+
+    /// Finding 4: the same kernel entry (managed + extern_learn) is converged when ours and a takeover when
+    /// another protocol's, without "drops flags extern_learn" (the write keeps it).
+    @Test func aForeignManagedEntryWithExternLearnIsTakenOverWithoutDroppingIt() {
+        let want = Self.wanted("192.0.2.20")
+        let cilium = Self.kernel("192.0.2.20", state: .reachable, mac: Self.mac, proto: 11,
+                                 flags: [.managed, .externallyLearned])
+        let p = Planner.plan(desired: [DesiredRow(row: want)], current: [cilium], links: P.links, ownerProtocol: 245,
+                             prune: .owned)
+        #expect(p.changes.map(\.action) == [.set])
+        #expect(p.changes.first?.reason == "takes over from protocol 11 (zebra)")
+        #expect(p.changes.first?.droppedFlags == [])
+        // Converting ours to permanent: the reason stands for both flags of the managed kind.
+        let permanent = IpNetRow2(address: IpAddress("192.0.2.20")!, interfaceIndex: 3, physicalAddress: Self.mac,
+                                  state: .permanent, protocol: 245)
+        let ours = Self.kernel("192.0.2.20", state: .reachable, mac: Self.mac, flags: [.managed, .externallyLearned])
+        let back = Planner.plan(desired: [DesiredRow(row: permanent)], current: [ours], links: P.links,
+                                ownerProtocol: 245, prune: .owned)
+        #expect(back.changes.first?.reason == "managed → permanent: pins lladdr 02:00:00:00:00:10")
+    }
+
+    // MARK: 5. the before side shows the kernel's state
+
+    @Test func aNoarpEntryWithTheManagedFlagShowsNoarpBeforeTheSet() throws {
+        let want = Self.wanted("192.0.2.20")
+        let have = Self.kernel("192.0.2.20", state: .noarp, mac: PhysicalAddress("ff:ff:ff:ff:ff:ff")!,
+                               flags: [.managed, .externallyLearned])
+        let p = Planner.plan(desired: [DesiredRow(row: want)], current: [have], links: P.links, ownerProtocol: 245,
+                             prune: .owned)
+        let change = try #require(p.changes.first)
+        #expect(change.action == .set)
+        #expect(change.reason == "lladdr ff:ff:ff:ff:ff:ff → none, state noarp → managed", "\(change.reason)")
+        #expect(change.fields.map { "\($0.field): \($0.before) → \($0.after)" }
+                == ["physicalAddress: ff:ff:ff:ff:ff:ff → none", "state: noarp → managed"])
+        let doc = PlanDocument(p)
+        let json = String(decoding: try JSONEncoder().encode(doc), as: UTF8.self)
+        #expect(json.contains("\"before\":\"noarp\""), "\(json)")
+        #expect(!json.contains("\"before\":\"managed\""), "\(json)")
+    }
+
+    // MARK: 6. an empty physicalAddress, repeated flags
+
+    @Test func anEmptyPhysicalAddressOnAManagedEntryIsTheManagedMessage() {
+        let e = Self.loadError("""
+            neighbors:
+              - { address: 192.0.2.20, interface: veth0, state: managed, physicalAddress: "" }
+            """)
+        #expect(e == "m.yaml:3:79: error: 192.0.2.20 is managed: the kernel resolves its link-layer address itself "
+                + "and keeps it resolved, so a physicalAddress cannot be given; remove physicalAddress, or use state: "
+                + "permanent to pin that MAC", "\(e)")
+    }
+
+    @Test func repeatedFlagsAreRefusedInSnapshots() throws {
+        let row = Self.kernel("192.0.2.20", state: .reachable, mac: Self.mac, flags: [.managed, .externallyLearned])
+        let data = try JSONEncoder().encode(Snapshot(links: P.links, rows: [row]))
+        let text = String(decoding: data, as: UTF8.self)
+        try #require(text.contains("\"managed\""), "\(text)")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snap-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.replacingOccurrences(of: "\"managed\"", with: "\"managed\",\"managed\"")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect { try Snapshot.load(path: path, linksPath: nil) } throws: { e in
+            "\(e)".contains("flag 'managed' is listed twice in 'flags'; list each flag once")
+        }
+        var flags = NeighborFlags()
+        #expect(flags.add(word: "managed") == nil)
+        #expect(flags.add(word: "extern_learn") == nil)
+        #expect(flags.add(word: "managed") == .repeated)
+        #expect(flags.add(word: "bogus") == .unknown)
+        #expect(flags == [.managed, .externallyLearned])
+    }
+}
