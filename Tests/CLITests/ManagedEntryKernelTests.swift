@@ -107,7 +107,7 @@ import Testing
         let doc = try #require(Self.json(showJSON.stdout) as? [String: Any])
         let rows = try #require((doc["neighbors"] ?? doc["entries"] ?? doc["rows"]) as? [[String: Any]], "\(doc.keys)")
         let peerRow = try #require(rows.first { $0["address"] as? String == peer })
-        #expect(peerRow["flags"] as? [String] == ["managed"])
+        #expect(peerRow["flags"] as? [String] == ["managed", "extern_learn"])
         #expect(peerRow["physicalAddress"] as? String == peerMac)
         #expect(["reachable", "stale", "delay", "probe"].contains(peerRow["state"] as? String ?? ""), "\(peerRow)")
         let yaml = try NeighsyncBinary.run(["show", "--netns", a.name, "--output", "yaml"])
@@ -118,7 +118,7 @@ import Testing
         let get = try NeighsyncBinary.run(["entry", "get", "--netns", a.name, "--interface", "veth0", "--address", peer,
                                            "--output", "json"])
         let got = try #require((Self.json(get.stdout) as? [[String: Any]])?.first, "\(get.stdout)\(get.stderr)")
-        #expect(got["flags"] as? [String] == ["managed"])
+        #expect(got["flags"] as? [String] == ["managed", "extern_learn"])
         #expect(got["state"] as? String != "permanent")
         let table = try NeighsyncBinary.run(["entry", "table", "--netns", a.name, "--managed"])
         #expect(table.stdout.split(separator: "\n").count == 2, "\(table.stdout)")
@@ -175,7 +175,8 @@ import Testing
         let back = try NeighsyncBinary.run(["apply", "-f", permanent, "--netns", a.name])
         #expect(back.status == 0, "\(back.stderr)")
         let p = Self.entry(a, silent)
-        #expect(Self.states(p) == ["PERMANENT"] && p?["managed"] == nil, "\(String(describing: p))")
+        #expect(Self.states(p) == ["PERMANENT"] && p?["managed"] == nil && p?["extern_learn"] == nil,
+                "\(String(describing: p))")
         #expect(p?["lladdr"] as? String == "02:00:00:00:00:99")
         #expect(try NeighsyncBinary.run(["plan", "-f", permanent, "--netns", a.name, "--detailed-exitcode"]).status == 0)
 
@@ -290,7 +291,7 @@ import Testing
         // entry) is saved.
         try b.check(["link", "set", "veth0", "arp", "off"])
         try a.check(["neigh", "replace", "198.51.100.2", "dev", "veth0", "nud", "none", "protocol", "245"])
-        try a.check(["neigh", "replace", "198.51.100.2", "dev", "veth0", "managed", "protocol", "245"])
+        try a.check(["neigh", "replace", "198.51.100.2", "dev", "veth0", "managed", "extern_learn", "protocol", "245"])
         let sysctl = a.exec(["sysctl", "-w", "net.ipv4.neigh.veth0.interval_probe_time_ms=200"])
         #expect(sysctl.status == 0, "\(sysctl.stderr)")
         let more = try dir.write("more.yaml", Self.file("198.51.100.2", "2001:db8:51::2") + "  - address: 198.51.100.3\n")
