@@ -110,6 +110,28 @@ import Testing
             set(&doc, ["desired", 0, "flags"], ["managed", "extern_learn"])
         }, "desired[0].flags: managed extern_learn: neighsync writes a noarp entry with exactly extern_learn (which "
            + "keeps it from the kernel's garbage collection)"),
+        edit("a flag listed twice", ["plan", "changes", 1, "before", "flags"], ["managed", "managed"],
+             "plan.changes[1].before.flags[1]: 'managed' is listed twice; list each flag once"),
+        ("a managed desired row with the flag twice", { doc in
+            set(&doc, ["desired", 0, "state"], "none")
+            set(&doc, ["desired", 0, "physicalAddress"], "")
+            set(&doc, ["desired", 0, "flags"], ["managed", "managed"])
+        }, "desired[0].flags[1]: 'managed' is listed twice; list each flag once"),
+        ("a managed desired row without extern_learn", { doc in
+            set(&doc, ["desired", 0, "state"], "none")
+            set(&doc, ["desired", 0, "physicalAddress"], "")
+            set(&doc, ["desired", 0, "flags"], ["managed"])
+        }, "desired[0].flags: managed: neighsync writes a managed entry (state none) with exactly managed extern_learn "
+           + "(NTF_EXT_MANAGED, and NTF_EXT_LEARNED, which keeps it from the kernel's garbage collection while "
+           + "unresolved)"),
+        ("a managed desired row for a multicast address", { doc in
+            set(&doc, ["desired", 0, "address"], "ff02::5")
+            set(&doc, ["desired", 0, "state"], "none")
+            set(&doc, ["desired", 0, "physicalAddress"], "")
+            set(&doc, ["desired", 0, "flags"], ["managed", "extern_learn"])
+        }, "desired[0].address: ff02::5 is a multicast address: the kernel maps it to its multicast link-layer "
+           + "address itself, so it cannot be managed (a managed entry would solicit for it and blackhole its "
+           + "traffic); use state: noarp without physicalAddress, or no entry"),
         edit("unknown flag word", ["plan", "changes", 1, "before", "flags"], ["sticky", "bogus"],
              "plan.changes[1].before.flags[1]: 'bogus' is not a neighbor flag (use, self, master, proxy, managed, "
              + "extern_learn, offload, extern_valid, sticky, locked)"),

@@ -76,6 +76,8 @@ import NetnsTesting
     @Test(arguments: addresses)
     func permanentAndManagedReplaceEachOther(_ a: IpAddress) throws {
         guard let ns = try freshNetns() else { return }
+        // A managed IPv4 write needs an address of the neighbor's subnet on the link (else `notSupported`).
+        try ns.check(["addr", "add", "192.0.2.1/24", "dev", "veth0"])
         let t = try NeighborTable(namespace: ns.name)
         let idx = ns.index(of: "veth0")
         let permanent = IpNetRow2(address: a, interfaceIndex: idx, physicalAddress: PhysicalAddress("02:00:00:00:00:20")!,
@@ -97,6 +99,7 @@ import NetnsTesting
     func managedSetAndUpsertConvertEveryKindOfEntry(_ a: IpAddress) throws {
         guard let ns = try freshNetns() else { return }
         try ns.check(["link", "set", "lo", "up"])
+        try ns.check(["addr", "add", "192.0.2.1/24", "dev", "veth0"])
         let t = try NeighborTable(namespace: ns.name)
         let idx = ns.index(of: "veth0")
         for (tail, op) in [("nud noarp", "set"), ("nud permanent", "set"), ("nud stale", "set"),
