@@ -111,6 +111,31 @@ import Testing
         #expect(again.status == 0, "\(again.stdout)")
     }
 
+    /// Watch mode: the managed IPv4 entry waits while veth0 has no address of its subnet (nothing written, no
+    /// NOARP entry re-created pass after pass) and is written once one is added (an address event wakes a pass).
+    @Test func watchWritesAWaitingManagedEntryOnceTheLinkHasAnAddressOfItsSubnet() throws {
+        guard let ns = try cliNetns() else { return }
+        defer { ns.close() }
+        let dir = try TempDir()
+        let f = try dir.write("m.yaml", """
+            version: 1
+            neighbors:
+              - { address: 192.0.2.20, interface: veth0, state: managed, optional: true }
+
+            """)
+        let w = try WatchCommandTests.Watch(["apply", "-f", f, "--netns", ns.name, "--watch", "--lock-timeout", "5"],
+                                            dir: dir)
+        #expect(ManagedEntryKernelTests.waitFor(10) { w.log.contains("no IPv4 address whose subnet holds 192.0.2.20") },
+                "\(w.log)")
+        #expect(Self.entry(ns, "192.0.2.20") == nil)
+        try ns.check(["addr", "add", "192.0.2.1/24", "dev", "veth0"])
+        #expect(ManagedEntryKernelTests.waitFor(10) {
+            let e = Self.entry(ns, "192.0.2.20")
+            return e?.keys.contains("managed") == true && !(e?["state"] as? [String] ?? []).contains("NOARP")
+        }, "\(String(describing: Self.entry(ns, "192.0.2.20"))): \(w.log)")
+        #expect(w.stop() == 0)
+    }
+
     /// A managed entry the kernel made NOARP (written before the link had an IPv4 address, here by iproute2) is a
     /// set whose reason shows the kernel's state, `noarp → managed`, not `managed → managed`.
     @Test func aNoarpManagedEntryIsASetThatNamesTheKernelsState() throws {
