@@ -76,6 +76,9 @@ import Testing
             """)
         let reason = "blocked: veth0 has no IPv4 address whose subnet holds 192.0.2.20, so ARP cannot resolve a "
             + "managed entry for it"
+        let validate = try NeighsyncBinary.run(["validate", "-f", f, "--netns", ns.name])
+        #expect(validate.status == 0 && validate.stderr.contains("note: pending: 1 entry on veth0 " + reason),
+                "\(validate.stdout)\(validate.stderr)")
         let plan = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name])
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("  ? 192.0.2.20 dev veth0 managed  # " + reason), "\(plan.stdout)")
