@@ -478,7 +478,8 @@ enum PlanFileReader {
     /// What a row neighsync writes needs beyond any row: a desired state (permanent, noarp, or none with the managed
     /// flag), a MAC unless noarp (and none for managed, which `NeighborRowValidator.managedProblem` checks),
     /// the owner protocol, exactly the flags neighsync writes for its state (`DesiredRules.writtenFlags`:
-    /// `extern_learn` on noarp, `managed extern_learn` on managed, none on permanent), and no kernel-only fields (unreachable, reachability time).
+    /// `extern_learn` on noarp, `managed extern_learn` on managed, none on permanent), and no kernel-only fields
+    /// (unreachable, reachability time).
     static func checkDesired(_ d: ReadRow, ownerProtocol: UInt8) throws {
         let r = d.row
         if r.isProxy {

@@ -100,7 +100,8 @@ public struct Change: Hashable, Sendable {
             if changed.contains(.protocol), let takeover = takeover(have, want) { parts.append(takeover) }
             // The flags the managed side carries as neighsync writes it (`managed extern_learn`) are what the
             // conversion stands for; only others are worth a part of their own.
-            let dropped = droppedFlags(have, want).subtracting(DesiredRules.writtenFlags(for: DesiredRules.managedState))
+            let managedKind = DesiredRules.writtenFlags(for: DesiredRules.managedState)
+            let dropped = droppedFlags(have, want).subtracting(managedKind)
             if !dropped.isEmpty { parts.append("drops flags " + dropped.words.joined(separator: " ")) }
             return parts.joined(separator: ", ")
         }

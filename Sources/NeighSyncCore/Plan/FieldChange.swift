@@ -46,7 +46,9 @@ public struct FieldChange: Hashable, Sendable, Codable {
     /// A state as a field change shows it: `managed` for a managed row in a resolution state (whose state is the
     /// kernel's, `ManagedEntry.isResolvedByKernel`; a desired managed row is in state none), else the state's name:
     /// a kernel entry with the managed flag that is NOARP shows as `noarp`, which is what differs.
-    static func stateText(_ r: IpNetRow2) -> String { ManagedEntry.isResolvedByKernel(r) ? "managed" : r.state.rawValue }
+    static func stateText(_ r: IpNetRow2) -> String {
+        ManagedEntry.isResolvedByKernel(r) ? "managed" : r.state.rawValue
+    }
 
     /// A MAC as a field change shows it: `none` when empty.
     static func text(_ p: PhysicalAddress) -> String { p.count == 0 ? "none" : p.description }
