@@ -19,8 +19,10 @@ public final class BackgroundWork<T: Sendable>: Sendable {
     public init(_ body: @escaping @Sendable () throws -> T) {
         done.enter()
         DispatchQueue(label: "neighsync.background-work").async { [self] in
-            let value = Result { try body() }
-            result.withLock { $0 = value }
+            // Moved, not copied, into the mutex: a copy left in this block until it returns would still hold the
+            // result when `wait()` takes it (a 100,000-row result would be freed late, and not by the caller).
+            var value: Result<T, any Error>? = Result { try body() }
+            result.withLock { $0 = value.take() }
             done.leave()
         }
     }
