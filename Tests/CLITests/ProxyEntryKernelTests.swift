@@ -164,6 +164,41 @@ import Testing
         #expect(w.stop() == 0)
     }
 
+    /// The kernel sends no notification for `ip neigh add|del proxy` (pneigh_create/pneigh_delete notify nobody), so
+    /// watch mode polls the proxy table: a desired proxy deleted by hand is back within a few seconds and an owned
+    /// one added by hand is pruned, with no SIGHUP and the resync an hour away; while nothing changes, no pass runs.
+    @Test func watchRestoresAProxyDeletedByHandAndPrunesAnOwnedOneWithoutANotification() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let f = try dir.write("p.yaml", Self.file)
+        let metrics = dir.path + "/m.prom"
+        let w = try WatchCommandTests.Watch(["apply", "-f", f, "--netns", ns.name, "--watch", "--lock-timeout", "5",
+                                             "--resync", "1h", "--metrics", metrics], dir: dir)
+        func converged() -> Bool { Self.proxies(ns) == Self.wanted }
+        func passes() -> [Substring] {
+            ((try? String(contentsOfFile: metrics, encoding: .utf8)) ?? "").split(separator: "\n")
+                .filter { $0.hasPrefix("neighsync_passes_total{") }
+        }
+        try #require(WatchCommandTests.waitFor { converged() } != nil, "first pass: \(w.log)")
+        // Quiet: polls that find nothing changed run no pass (after the events of the new links have settled).
+        usleep(3_000_000)
+        let settled = passes()
+        usleep(5_000_000)
+        #expect(passes() == settled, "passes ran while nothing changed: \(w.log)")
+        #expect(!settled.contains { $0.contains("trigger=\"proxy\"") }, "\(settled)")
+        try ns.check(["neigh", "del", "proxy", "2001:db8:100::5", "dev", "veth0"])
+        try ns.check(["neigh", "del", "proxy", "192.0.2.78", "dev", "veth0"])
+        #expect(Self.proxies(ns)["veth0 2001:db8:100::5"] == nil)
+        #expect(WatchCommandTests.waitFor(6) { converged() } != nil, "not restored without SIGHUP: \(w.log)")
+        #expect(WatchCommandTests.count("event=create kind=proxy address=2001:db8:100::5 interface=veth0", in: w.log) == 2,
+                "\(w.log)")
+        #expect(w.log.contains("trigger=proxy"), "\(w.log)")
+        try ns.check(["neigh", "add", "proxy", "192.0.2.61", "dev", "veth0", "protocol", "245"])
+        #expect(WatchCommandTests.waitFor(6) { converged() } != nil, "owned proxy not pruned: \(Self.proxies(ns))\n\(w.log)")
+        #expect(!w.log.contains("reload") && !w.log.contains("trigger=resync"), "\(w.log)")
+        #expect(w.stop() == 0)
+    }
+
     @Test(arguments: ["198.51.100.77", "2001:db8:51::77"])
     func aPeerGetsTheProxyingHostsMac(_ address: String) throws {
         guard KernelTests.available else { _ = try cliNetns(); return }

@@ -207,6 +207,21 @@ import CoreTestSupport
         #expect(!scope.touches(.neighborDeleted(Self.neighbor("192.0.2.77", protocol: 0))))
     }
 
+    @Test func watchScopePollsTheProxyTableAndItsDigestSeesOnlyOwnedAndDesiredProxies() {
+        let scope = WatchScope(desired: [Self.proxy("192.0.2.77")], interfaceNames: ["veth0"], ownerProtocol: 245,
+                               prunes: false)
+        #expect(scope.watchesProxyTable)
+        #expect(WatchScope(desired: [Self.neighbor("192.0.2.77")], interfaceNames: ["veth0"], ownerProtocol: 245,
+                           prunes: true).watchesProxyTable)
+        #expect(!WatchScope(desired: [Self.neighbor("192.0.2.77")], interfaceNames: ["veth0"], ownerProtocol: 245,
+                            prunes: false).watchesProxyTable)
+        let base = scope.proxyFingerprint([Self.proxy("192.0.2.77"), Self.proxy("192.0.2.90", protocol: 5)])
+        // A foreign proxy coming or going does not matter; the desired one going, or an owned one coming, does.
+        #expect(scope.proxyFingerprint([Self.proxy("192.0.2.77")]) == base)
+        #expect(scope.proxyFingerprint([Self.proxy("192.0.2.90", protocol: 5)]) != base)
+        #expect(scope.proxyFingerprint([Self.proxy("192.0.2.77"), Self.proxy("192.0.2.61")]) != base)
+    }
+
     @Test func proxyNdpWarningOncePerLinkUnlessTheFileTurnsItOn() throws {
         let state = try Self.load("""
             version: 1

@@ -12,8 +12,12 @@ import NeighSyncCore
 /// per-namespace `ApplyLock`, logs its changes and failures (`RunLogger`) and, with a report path, rewrites the
 /// report (`ReportFile`); with a metrics path, the metrics (`MetricsFile`, with the passes by trigger). Keys that
 /// oscillate (another writer with the same owner protocol undoes every write) are held by an `OscillationGuard` and
-/// logged once. At least once a second, and around every pass, the loop checks
-/// that the namespace name still names the namespace its sockets live in; when it was deleted or replaced the loop
+/// logged once. Proxy entries added or deleted by a request raise no kernel notification
+/// (`WatchScope.watchesProxyTable`), so every `proxyPollPeriod` (2 s) the loop dumps the proxy table once and runs a
+/// pass (trigger `proxy`) only when the digest of the owned and desired proxy rows differs from the one the last
+/// pass left (`WatchScope.proxyFingerprint`): quiet while nothing changes. At least once a second, and around every
+/// pass, the loop checks that the namespace name still names the namespace its sockets live in; when it was deleted
+/// or replaced the loop
 /// logs one `namespace-gone` / `namespace-replaced` error and returns 1, so a service manager restarts neighsync on
 /// the namespace the name now names (systemd `Restart=on-failure`). systemd-networkd
 /// equivalent: its event loop re-applying `[Neighbor]` sections on link changes; iproute2: `ip monitor neigh` plus
@@ -64,6 +68,11 @@ public final class Watcher {
     /// Set by a pass when the lock can never be taken (no rights, an unsafe lock directory): the loop then exits 1.
     private var lockUnusable = false
     private let clock = ContinuousClock()
+    /// How often the loop reads the proxy table, which changes without a notification (`WatchScope.watchesProxyTable`).
+    public static let proxyPollPeriod: Duration = .seconds(2)
+    /// The proxy-table digest the last pass left behind (`WatchScope.proxyFingerprint`); nil before the first pass or
+    /// when the table could not be read then (the next poll then runs a pass).
+    private var proxyFingerprint: String?
     private let reload: () -> Result<DesiredState, DiagnosticList>
     private var state: DesiredState
     private var scope: WatchScope?
@@ -120,6 +129,7 @@ public final class Watcher {
         var passNow = true
         // The first verify pass follows the initial apply pass, then every --verify-every.
         var nextVerify: ContinuousClock.Instant? = settings.verifyEvery == nil ? nil : clock.now
+        var nextProxyPoll = clock.now + Self.proxyPollPeriod
         while true {
             if let sig = signals.stopRequested {
                 logger.log("info", "watch-stop", [("signal", sig)])
@@ -172,7 +182,15 @@ public final class Watcher {
                 nextVerify = clock.now + every
                 continue
             }
-            let wake = min(due ?? nextResync, nextResync, nextVerify ?? nextResync)
+            if clock.now >= nextProxyPoll {
+                nextProxyPoll = clock.now + Self.proxyPollPeriod
+                if due == nil, proxyTableChanged() {
+                    due = clock.now
+                    dueTrigger = "proxy"
+                }
+                continue
+            }
+            let wake = min(due ?? nextResync, nextResync, nextVerify ?? nextResync, nextProxyPoll)
             // At most a second, so a deleted or replaced namespace is noticed even when no event comes.
             let wait = max(.zero, min(wake - clock.now, .seconds(1)))
             let batch: [NeighborEvent]
@@ -228,9 +246,13 @@ public final class Watcher {
                                    holdingParameters: oscillation.heldParameters(at: clock.now))
         // Read under the lock, so the count is what this pass left behind.
         let owned = settings.metricsPath == nil ? nil : RunMetrics.owned(in: table, ownerProtocol: state.ownerProtocol)
+        if let s = round.scope { scope = s }
+        // Read under the lock too: the proxy rows this pass left behind, which the polls compare against.
+        proxyFingerprint = scope.flatMap { s in
+            s.watchesProxyTable ? (try? table.proxyTable(family: .unspecified)).map(s.proxyFingerprint) : nil
+        }
         let after = namespaceProblem()
         withExtendedLifetime(lock) {}
-        if let s = round.scope { scope = s }
         if let report = round.report {
             logger.log(report, trigger: trigger)
             for c in oscillation.record(report, at: clock.now) {
@@ -273,6 +295,15 @@ public final class Watcher {
             writeMetrics(m)
         }
         return after == nil && (round.report != nil || round.scope != nil)
+    }
+
+    /// One proxy-table poll: true when the owned or desired proxy rows differ from what the last pass left (or
+    /// could not be compared then). False when the scope needs no poll, or the dump fails (the next poll or
+    /// `--resync` tries again). Netlink: one RTM_GETNEIGH dump with `NTF_PROXY`; iproute2: `ip neigh show proxy`.
+    private func proxyTableChanged() -> Bool {
+        guard let scope, scope.watchesProxyTable,
+              let proxies = try? table.proxyTable(family: .unspecified) else { return false }
+        return scope.proxyFingerprint(proxies) != proxyFingerprint
     }
 
     /// Writes `--metrics` (with the passes so far), remembering when the last converged pass ended; a failure to

@@ -61,6 +61,23 @@ public struct WatchScope: Hashable, Sendable {
         }
     }
 
+    /// True when the watch loop must look at the proxy table itself (`proxyFingerprint`): the kernel sends no
+    /// notification when a proxy entry is added or deleted by a request (`pneigh_create()` / `pneigh_delete()` in
+    /// `net/core/neighbour.c` call neither `neigh_notify()` nor `rtnl_notify()`; `ip monitor neigh` prints nothing),
+    /// so no event reports a desired proxy entry deleted by hand or an owned one added by hand. Needed when some
+    /// desired row is a proxy entry, or when owned entries are pruned (an owned proxy entry may appear).
+    public var watchesProxyTable: Bool {
+        prunes || desired.keys.contains(where: \.isProxy)
+    }
+
+    /// The digest of the proxy rows the plan depends on (`TableFingerprint` of `proxies`: the owned ones and those
+    /// at desired keys), so the loop re-plans only when one of them changed since the last pass. Pure; `proxies` is
+    /// one RTM_GETNEIGH dump with `NTF_PROXY` (`ip neigh show proxy`).
+    public func proxyFingerprint(_ proxies: [IpNetRow2]) -> String {
+        TableFingerprint.of(current: proxies.filter(\.isProxy), desiredKeys: Set(desired.keys),
+                            ownerProtocol: ownerProtocol)
+    }
+
     /// True when the kernel's row already equals the desired one: the planner's own comparison
     /// (`CanonicalRow.differences(from:)`) finds no field to change.
     static func matches(_ have: IpNetRow2, _ want: IpNetRow2) -> Bool {
