@@ -128,6 +128,39 @@ import Testing
         #expect(!(try run(["plan", "-f", f, "--netns", ns.name]).stderr.contains("proxy_ndp")))
     }
 
+    /// The kernel answers for an IPv6 proxy when all.proxy_ndp OR IF.proxy_ndp is 1, and only where the interface
+    /// forwards (`ndisc_recv_ns`): no false proxy_ndp warning under all.proxy_ndp=1, a forwarding warning where it
+    /// is off, and a warning for the file's own `proxyNDP: false` on a link whose sysctl is 1 now.
+    @Test func proxyNdpWarningsFollowAllForwardingAndTheFile() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        let f = try dir.write("p.yaml", Self.file)
+        for s in ["net.ipv6.conf.all.proxy_ndp=1", "net.ipv6.conf.veth0.forwarding=1", "net.ipv6.conf.veth1.forwarding=0"] {
+            #expect(ns.exec(["sysctl", "-q", "-w", s]).status == 0)
+        }
+        let validate = try run(["validate", "-f", f, "--netns", ns.name])
+        #expect(validate.status == 0)
+        #expect(!validate.stderr.contains("proxy_ndp"), "\(validate.stderr)")
+        #expect(!validate.stderr.contains("veth0.forwarding"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("\(f):10:5: warning: net.ipv6.conf.veth1.forwarding is 0"), "\(validate.stderr)")
+        let plan = try run(["plan", "-f", f, "--netns", ns.name])
+        #expect(!plan.stderr.contains("proxy_ndp") && plan.stderr.contains("veth1.forwarding is 0"), "\(plan.stderr)")
+        // The file's own false on veth0, where the kernel holds 1 now (all.proxy_ndp off again).
+        #expect(ns.exec(["sysctl", "-q", "-w", "net.ipv6.conf.all.proxy_ndp=0"]).status == 0)
+        #expect(ns.exec(["sysctl", "-q", "-w", "net.ipv6.conf.veth0.proxy_ndp=1"]).status == 0)
+        let off = try dir.write("off.yaml", Self.file + """
+            parameters:
+              interfaces:
+                veth0: { ipv6: { proxyNDP: false } }
+
+            """)
+        for cmd in ["validate", "plan"] {
+            let r = try run([cmd, "-f", off, "--netns", ns.name])
+            #expect(r.stderr.contains("\(off):9:5: warning: the file sets proxyNDP: false on veth0"), "\(cmd): \(r.stderr)")
+        }
+        #expect(ns.exec(["sysctl", "-n", "net.ipv6.conf.veth0.proxy_ndp"]).stdout == "1\n", "validate/plan wrote nothing")
+    }
+
     @Test func watchReaddsProxiesAfterLinkDownUpAndAfterCarrierLoss() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()

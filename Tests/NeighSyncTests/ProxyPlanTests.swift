@@ -247,6 +247,46 @@ import CoreTestSupport
         #expect(ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: all, desired: []).isEmpty)
     }
 
+    /// The kernel proxies when `all.proxy_ndp` OR `IF.proxy_ndp` is 1, and only on a forwarding interface
+    /// (`ndisc_recv_ns`); the file's own `proxyNDP: false` counts like a 0 in the kernel.
+    @Test func proxyNdpWarningFollowsAllForwardingAndTheFilesOwnFalse() throws {
+        let state = try Self.load("""
+            version: 1
+            neighbors: []
+            proxies:
+              - { address: 2001:db8:100::5, interface: veth0 }
+              - { address: 2001:db8:100::7, interface: veth1 }
+            """).get()
+        let rows = try state.resolve(links: Self.links).get().entries
+        let sets = [NeighborParameterSet(family: .ipv6, interfaceIndex: 3, values: [.proxyNDP: 0]),
+                    NeighborParameterSet(family: .ipv6, interfaceIndex: 4, values: [.proxyNDP: 1])]
+        let forwarding = Ipv6ProxySwitches(allProxyNDP: true, forwarding: [3: true, 4: true])
+        // all.proxy_ndp=1 answers on veth0 although its own proxy_ndp is 0.
+        #expect(ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: sets, desired: [],
+                                       switches: forwarding).isEmpty)
+        // Forwarding off on veth1: one warning there, whatever proxy_ndp says.
+        var off = forwarding
+        off.forwarding[4] = false
+        let w = ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: sets, desired: [], switches: off)
+        #expect(w.map(\.description) == ["p.yaml:5:5: warning: net.ipv6.conf.veth1.forwarding is 0, so the kernel "
+                                         + "answers no neighbor solicitation for the proxy entries on veth1 "
+                                         + "(2001:db8:100::7 …) whatever proxyNDP says (it proxies only on a forwarding "
+                                         + "interface); set it with 'sysctl -w net.ipv6.conf.veth1.forwarding=1'"])
+        // The file turns proxy_ndp off on veth1, where the kernel has it on: warned, like a 0 in the kernel.
+        let falseInFile = DesiredParameter(place: .interface("veth1"), family: .ipv6, key: .proxyNDP, value: 0)
+        let noAll = Ipv6ProxySwitches(allProxyNDP: false, forwarding: [3: true, 4: true])
+        let f = ProxyNdpCheck.warnings(entries: rows, links: Self.links, current: sets, desired: [falseInFile],
+                                       switches: noAll)
+        #expect(f.map(\.description) == [
+            "p.yaml:4:5: warning: net.ipv6.conf.veth0.proxy_ndp is 0, so the kernel answers no neighbor solicitation "
+                + "for the proxy entries on veth0 (2001:db8:100::5 …); set it with 'sysctl -w "
+                + "net.ipv6.conf.veth0.proxy_ndp=1' or in the file (parameters: { interfaces: { veth0: { ipv6: { "
+                + "proxyNDP: true } } } }); forwarding must be on too",
+            "p.yaml:5:5: warning: the file sets proxyNDP: false on veth1 (net.ipv6.conf.veth1.proxy_ndp=0), so the "
+                + "kernel answers no neighbor solicitation for the proxy entries on veth1 (2001:db8:100::7 …); set it "
+                + "to true, or leave it out and set net.ipv6.conf.all.proxy_ndp=1"])
+    }
+
     // MARK: State files
 
     @Test("snapshots write each row as RowRecord and read proxies back; a proxy with a MAC is refused")

@@ -33,6 +33,25 @@ extension NeighborTable {
         return sets.sorted { ($0.family.linuxValue, $0.interfaceIndex) < ($1.family.linuxValue, $1.interfaceIndex) }
     }
 
+    /// `net.ipv6.conf.all.proxy_ndp` and `net.ipv6.conf.IF.forwarding` of every link of the namespace (read from a
+    /// thread inside it), which decide with `proxyNDP` whether an IPv6 proxy entry is answered (`Ipv6ProxySwitches`).
+    /// A sysctl that cannot be read is left out. Shell: `sysctl net.ipv6.conf.all.proxy_ndp net.ipv6.conf.IF.forwarding`.
+    public func ipv6ProxySwitches() throws -> Ipv6ProxySwitches {
+        let names = try links().filter(\.isNameExact).map { ($0.index, $0.name) }
+        return try NamespaceSysctl.run(in: namespacePath, expected: namespaceIdentity) {
+            var out = Ipv6ProxySwitches()
+            if case .success(let v) = NamespaceSysctl.read("/proc/sys/net/ipv6/conf/all/proxy_ndp") {
+                out.allProxyNDP = v != 0
+            }
+            for (index, name) in names {
+                if case .success(let v) = NamespaceSysctl.read("/proc/sys/net/ipv6/conf/\(name)/forwarding") {
+                    out.forwarding[index] = v != 0
+                }
+            }
+            return out
+        }
+    }
+
     /// Writes the values of `set`: the `NDTPA_*` ones of an interface in one RTM_SETNEIGHTBL, the table-wide ones
     /// (index 0) in another, the proxy switches to their sysctls. Table-wide keys outside the initial namespace are
     /// refused before anything is sent (the kernel answers ENOENT, after applying the rest of the message).
