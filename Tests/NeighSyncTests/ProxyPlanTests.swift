@@ -337,6 +337,48 @@ import CoreTestSupport
         }
     }
 
+    /// A kernel table holds one entry per key: a snapshot or iproute2 input with a second row at a key (two identical
+    /// proxy rows, two ordinary rows) is refused naming both items, rather than planned as if the kernel held one of
+    /// them; a proxy row carrying `managed` (which the kernel refuses on a proxy) is refused.
+    @Test func stateFilesRefuseASecondRowAtOneKeyAndAManagedProxy() throws {
+        let rows = [Self.neighbor("192.0.2.10"), Self.proxy("2001:db8:100::5"), Self.proxy("192.0.2.10")]
+        func parse(_ rows: [IpNetRow2]) -> String {
+            let text = SnapshotWriter.json(links: Self.links, rows: rows)
+            do {
+                _ = try SnapshotReader.parse(Array(text.utf8), path: "s.json", linksPath: nil) { _ in [] }
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        #expect(parse(rows) == "accepted")
+        #expect(parse(rows + [Self.proxy("2001:db8:100::5")]) == "s.json: item 3: proxy 2001:db8:100::5 at interface "
+                + "index 3 is also item 1's key; a namespace holds one proxy entry per interface and address")
+        var other = Self.neighbor("192.0.2.10")
+        other.physicalAddress = try #require(PhysicalAddress("02:00:00:00:00:99"))
+        #expect(parse([rows[0], other]) == "s.json: item 1: 192.0.2.10 at interface index 3 is also item 0's key; a "
+                + "namespace holds one neighbor per interface and address")
+        // The same address on another link, or in the other table, is another key.
+        #expect(parse(rows + [Self.proxy("2001:db8:100::5", 4)]) == "accepted")
+        var managed = Self.proxy("192.0.2.11")
+        managed.flags.insert(.managed)
+        #expect(parse([managed]) == "s.json: item 0: a proxy entry cannot be managed (the kernel refuses the combination)")
+        // iproute2 input: the proxy table appended twice (`jq -s add` of the same file).
+        let proxy = #"{"dst":"192.0.2.7","dev":"veth0","proxy":null}"#
+        let links = #"[{"ifindex":3,"ifname":"veth0","link_type":"ether","address":"02:00:00:00:00:01","flags":["UP"]}]"#
+        #expect(throws: RecordError.self) {
+            _ = try SnapshotReader.parse(Array("[\(proxy),\(proxy)]".utf8), path: "n.json", linksPath: "l.json") { _ in
+                Array(links.utf8)
+            }
+        }
+        do {
+            _ = try SnapshotReader.parse(Array("[\(proxy),\(proxy)]".utf8), path: "n.json", linksPath: "l.json") { _ in
+                Array(links.utf8)
+            }
+        } catch {
+            #expect("\(error)" == "n.json: item 1: proxy 192.0.2.7 at interface index 3 is also item 0's key; a "
+                    + "namespace holds one proxy entry per interface and address")
+        }
+    }
+
     @Test func yamlBootstrapWritesAProxiesListThatLoadsBack() throws {
         let rows = [Self.neighbor("192.0.2.10"), Self.proxy("2001:db8:100::5"), Self.proxy("192.0.2.77", 4)]
         let chosen = ShowSelection.bootstrap(rows, ownerProtocol: 245, includeForeign: false).rows

@@ -5,8 +5,8 @@ import NeighSyncCore
 /// Reads state files for `plan --state` straight from their bytes with `JSONScanner`: a neighsync snapshot
 /// (`neighsync show --output json`), or the pair `ip -j neigh show` + `ip -j link show`. Fast enough for 100,000
 /// rows well inside the offline-planning budget, and every error names the file, the item and the field, quoting
-/// values cut and escaped (`ScalarBytes.quoted`). A known key twice in one object, and two links with one index or
-/// one name, are refused (as plan files refuse duplicate keys). iproute2
+/// values cut and escaped (`ScalarBytes.quoted`). A known key twice in one object, two links with one index or
+/// one name, and two rows at one `NeighborKey` are refused (as plan files refuse duplicate keys). iproute2
 /// equivalent: the reverse of `print_neigh()` (`ip/ipneigh.c`) and `print_linkinfo()` (`ip/ipaddress.c`).
 enum SnapshotReader {
     /// The links and rows of `path` (with `linksPath` for iproute2 neighbor output).
@@ -71,6 +71,7 @@ enum SnapshotReader {
                     // outputs merged into one array (`jq -s add`). One JSON value per file, as everywhere.
                     let rows = try iprouteNeighbors(&s, links: links, file: path)
                     try s.end()
+                    try checkOneRowPerKey(rows, file: path)
                     return rows
                 })
             default:
@@ -143,7 +144,24 @@ enum SnapshotReader {
                           + "has one link per name")
             }
         }
+        try checkOneRowPerKey(rows, file: path)
         return (links, rows)
+    }
+
+    /// Refuses a second row at one key (`NeighborKey`: interface, address, neighbor or proxy table), naming both
+    /// items: a kernel table holds one entry per key, and the planner, keying the rows, would see only one of the two
+    /// (a duplicate proxy row would make it plan a delete of an entry the file wants).
+    static func checkOneRowPerKey(_ rows: [IpNetRow2], file: String) throws {
+        var first: [NeighborKey: Int] = [:]
+        first.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            if let m = first[r.key] {
+                throw bad(file, i, "\(r.isProxy ? "proxy " : "")\(r.address.withoutScope) at interface index "
+                          + "\(r.key.interfaceIndex) is also item \(m)'s key; a namespace holds one "
+                          + "\(r.isProxy ? "proxy entry" : "neighbor") per interface and address")
+            }
+            first[r.key] = i
+        }
     }
 
     static func bad(_ file: String, _ item: Int, _ what: String) -> RecordError {
@@ -326,6 +344,8 @@ enum SnapshotReader {
     static func proxyProblem(_ r: IpNetRow2) -> String? {
         if r.physicalAddress.count > 0 { return "a proxy entry has no link-layer address, found \(r.physicalAddress)" }
         if r.state != .none { return "a proxy entry has no state (none), found \(r.state.rawValue)" }
+        // The kernel refuses NTF_EXT_MANAGED with NTF_PROXY ("Invalid NTF_* flag combination", neigh_add()).
+        if r.flags.contains(.managed) { return "a proxy entry cannot be managed (the kernel refuses the combination)" }
         return nil
     }
 
