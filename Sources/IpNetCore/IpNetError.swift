@@ -197,8 +197,8 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
             return "\(link) does no ARP or neighbor discovery (loopback or NOARP), so a proxy entry for "
                 + "\(a.withoutScope) there would answer nothing; put it on the link the requests arrive on"
         case .proxyFields(let a):
-            return "the proxy entry for \(a.withoutScope) has a link-layer address or the router flag; a proxy entry "
-                + "answers with the interface's own address and keeps neither, so drop them"
+            return "the proxy entry for \(a.withoutScope) has a link-layer address; a proxy entry answers with the "
+                + "interface's own address and keeps none, so drop it"
         case .other(let s):
             return s
         }

@@ -107,10 +107,12 @@ public enum NeighborRowValidator {
         if let reason = luidTypeProblem(row.interfaceLuid, on: link) { throw .invalidParameter(reason) }
         try checkFamily(row.address.family, on: link)
         if row.isProxy {
-            // The proxy table: no link-layer address, no state, no router flag; the link must answer ARP/ND.
+            // The proxy table: no link-layer address, no state, the router flag on IPv6 only (NTF_ROUTER, kept on the
+            // entry and set in the advertisements sent for it); the link must answer ARP/ND.
             if let reason = proxyRefusal(address: row.address, on: link) { throw .invalidParameter(reason) }
-            if purpose == .write && (row.physicalAddress.count > 0 || row.isRouter) {
-                throw .invalidParameter(.proxyFields(row.address))
+            if purpose == .write {
+                if row.physicalAddress.count > 0 { throw .invalidParameter(.proxyFields(row.address)) }
+                try checkFlags(address: row.address, isRouter: row.isRouter)
             }
             return link
         }

@@ -269,6 +269,76 @@ import Testing
         #expect(seen?["lladdr"] as? String == mac, "peer table: \(b.neighbors()), proxying MAC \(mac)")
     }
 
+    /// The kernel keeps NTF_ROUTER on an IPv6 proxy entry and its advertisements for the address carry the router
+    /// flag: `isRouter: true` in a proxies item writes it (the peer learns `router`), false takes it away (the peer
+    /// learns no router), and the plan between the two is the `~` of the router flag alone.
+    @Test func aRouterProxyMakesThePeerLearnARouterAndOnlyWhenSet() throws {
+        guard KernelTests.available else { _ = try cliNetns(); return }
+        let (a, b) = try Netns.joinedPair()
+        defer { a.close(); b.close() }
+        let dir = try TempDir()
+        let address = "2001:db8:51::57"
+        #expect(a.exec(["sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"]).status == 0)
+        func file(_ router: Bool) throws -> String {
+            try dir.write("p\(router).yaml", """
+                version: 1
+                neighbors: []
+                proxies:
+                  - { address: "\(address)", interface: veth0, isRouter: \(router) }
+                parameters:
+                  interfaces:
+                    veth0: { ipv6: { proxyNDP: true } }
+
+                """)
+        }
+        func peerSeesRouter() throws -> Bool? {
+            _ = b.run(["neigh", "flush", "dev", "veth0"])
+            let resolve = try run(["entry", "resolve", "--netns", b.name, "--address", address, "--interface", "veth0",
+                                   "--timeout", "5"])
+            #expect(resolve.status == 0, "\(resolve.stdout)\(resolve.stderr)")
+            return b.neighbors().first { $0["dst"] as? String == address }.map { $0.keys.contains("router") }
+        }
+        func kernelRouter() -> Bool? {
+            let r = a.run(["-j", "neigh", "show", "proxy"])
+            let arr = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+            return arr.first { $0["dst"] as? String == address }.map { $0.keys.contains("router") }
+        }
+        let on = try file(true), off = try file(false)
+        let apply = try run(["apply", "-f", on, "--netns", a.name])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        #expect(kernelRouter() == true)
+        #expect(try run(["plan", "-f", on, "--netns", a.name]).stdout.hasPrefix("No changes."))
+        #expect(try peerSeesRouter() == true, "peer table: \(b.neighbors())")
+        let plan = try run(["plan", "-f", off, "--netns", a.name])
+        #expect(plan.stdout.contains("  ~ proxy \(address) dev veth0  # router true → false"), "\(plan.stdout)")
+        #expect(try run(["apply", "-f", off, "--netns", a.name]).status == 0)
+        #expect(kernelRouter() == false)
+        #expect(try run(["plan", "-f", off, "--netns", a.name]).stdout.hasPrefix("No changes."))
+        #expect(try peerSeesRouter() == false, "peer table: \(b.neighbors())")
+    }
+
+    /// `show --output yaml` of a router proxy entry (`ip neigh add proxy A dev D router`) writes `isRouter: true`, so
+    /// the file it bootstraps plans "No changes" instead of clearing the flag; `entry create --proxy --router` writes
+    /// one on IPv6 and is refused on IPv4, like a neighbor's router flag.
+    @Test func aRouterProxyBootstrapsAFileThatPlansNoChanges() throws {
+        guard let ns = try cliNetns() else { return }
+        let dir = try TempDir()
+        try ns.check(["neigh", "add", "proxy", "2001:db8:1::57", "dev", "veth0", "router", "protocol", "245"])
+        let yaml = try run(["show", "--netns", ns.name, "--output", "yaml"])
+        #expect(yaml.stdout.hasSuffix("proxies:\n  - address: \"2001:db8:1::57\"\n    interface: veth0\n    isRouter: true\n"),
+                "\(yaml.stdout)")
+        let f = try dir.write("boot.yaml", yaml.stdout)
+        let plan = try run(["plan", "-f", f, "--netns", ns.name])
+        #expect(plan.status == 0 && plan.stdout.hasPrefix("No changes."), "\(plan.stdout)\(plan.stderr)")
+        let base = ["--netns", ns.name, "--proxy", "--interface", "veth0", "--router"]
+        let create = try run(["entry", "create", "--address", "2001:db8:1::58"] + base)
+        #expect(create.status == 0 && create.stdout == "2001:db8:1::58 dev veth0 router proxy\n",
+                "\(create.stdout)\(create.stderr)")
+        let v4 = try run(["entry", "create", "--address", "192.0.2.58"] + base)
+        #expect(v4.status != 0 && v4.stderr.contains("192.0.2.58 is IPv4"), "\(v4.stderr)")
+        #expect(Self.proxies(ns).keys.sorted() == ["veth0 2001:db8:1::57", "veth0 2001:db8:1::58"])
+    }
+
     @Test func offlinePlanFromASnapshotOrIprouteFilesEqualsTheLivePlan() throws {
         guard let ns = try cliNetns() else { return }
         let dir = try TempDir()

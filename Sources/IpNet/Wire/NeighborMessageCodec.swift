@@ -40,7 +40,10 @@ enum NeighborMessageCodec {
             // The proxy table: NTF_PROXY on every verb. A write asks for NUD_PERMANENT, as `ip neigh add proxy` does:
             // the kernel keeps a permanent proxy entry through carrier loss (`pneigh_ifdown_and_unlock()` with
             // skip_perm, from `neigh_carrier_down()`), and flushes it only when the link goes admin-down or away.
+            // NTF_ROUTER rides along on a write (`ip neigh add proxy A dev D router`): the kernel stores the flags as
+            // given (`pn->flags = ndm_flags`, a replace included) and answers solicitations with the router flag.
             ndm.pointee.ndm_flags = NetlinkConstants.ntfProxy
+                | (verb.writesContent && row.isRouter ? NetlinkConstants.ntfRouter : 0)
             if verb.writesContent { ndm.pointee.ndm_state = NeighborState.permanent.nudValue }
         }
         putAddress(row.address, type: NetlinkConstants.ndaDestination, nlh)

@@ -322,11 +322,11 @@ final class DesiredFileParser {
                 }
                 continue
             }
-            if f.isProxy && (field == .physicalAddress || field == .state || field == .isRouter) {
+            if f.isProxy && (field == .physicalAddress || field == .state) {
                 f.hadError = true
                 try stream.error("'\(field.name)' does not apply to a proxy entry: the kernel answers for the address "
-                                 + "with the interface's own link-layer address, and a proxy entry has no state or "
-                                 + "router flag; keep 'address' and the interface, or move the entry to 'neighbors'",
+                                 + "with the interface's own link-layer address, and a proxy entry has no state; keep "
+                                 + "'address', the interface and 'isRouter', or move the entry to 'neighbors'",
                                  at: k)
                 try stream.skip(try stream.next())
                 continue

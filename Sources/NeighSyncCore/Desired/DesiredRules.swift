@@ -49,15 +49,17 @@ package enum DesiredRules {
     }
 
     /// What is wrong with `row` as a proxy entry neighsync writes (a saved plan's row), as (key, message), or nil: a
-    /// proxy entry has state `none` (no NUD state), no link-layer address, no router flag and exactly the `proxy`
-    /// flag, as `DesiredState.resolve` makes it.
+    /// proxy entry has state `none` (no NUD state), no link-layer address, the router flag only on IPv6 (as a
+    /// neighbor, `NeighborRowValidator.flagsProblem`) and exactly the `proxy` flag, as `DesiredState.resolve` makes it.
     package static func proxyRowProblem(_ row: IpNetRow2) -> (String, String)? {
         if row.state != .none {
             return ("state", "'\(row.state.rawValue)' is not a proxy entry's state (none)")
         }
-        if row.physicalAddress.count > 0 || row.isRouter {
-            return (row.isRouter ? "isRouter" : "physicalAddress",
-                    InvalidParameterReason.proxyFields(row.address).description)
+        if row.physicalAddress.count > 0 {
+            return ("physicalAddress", InvalidParameterReason.proxyFields(row.address).description)
+        }
+        if let problem = NeighborRowValidator.flagsProblem(address: row.address, isRouter: row.isRouter) {
+            return ("isRouter", problem.description)
         }
         if row.flags != .proxy {
             return ("flags", "a proxy entry carries exactly the flag proxy, found "

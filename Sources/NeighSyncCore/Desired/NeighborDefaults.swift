@@ -82,16 +82,25 @@ package struct NeighborDefaults {
                 }
             }
             if e.isProxy {
-                // A proxy entry: address and interface only (the parser refused the other keys); of `defaults` only
-                // the interface and `optional` apply.
+                // A proxy entry: address, interface and its own isRouter (the parser refused the other keys); of
+                // `defaults` only the interface and `optional` apply (defaults.isRouter is the neighbors'). The kernel
+                // keeps NTF_ROUTER on a proxy entry and sets the router flag in the neighbor advertisements it sends
+                // for it (`pndisc_is_router()` in `ndisc_recv_ns()`): IPv6 only, as for neighbors.
+                let isRouter = e.isRouter ?? false
+                if isRouter, let problem = NeighborRowValidator.flagsProblem(address: address, isRouter: isRouter) {
+                    try diagnostics.error(RowReasonPlacement.message(problem, address: address),
+                                          at: e.mark(.isRouter, file: path) ?? item)
+                    return nil
+                }
                 var positions = NeighborFields.Positions()
+                positions[.isRouter] = e.positions[.isRouter]
                 for f in [Field.interface, .interfaceIndex, .interfaceLuid] {
                     positions[f] = own ? e.positions[f] : defaults.positions[f]
                 }
                 positions[.address] = e.positions[.address]
                 if zoneSelects { positions[.interfaceIndex] = e.positions[.address] }
                 var n = DesiredNeighbor(address: address, interface: interface, physicalAddress: .empty,
-                                        state: .none, isRouter: false,
+                                        state: .none, isRouter: isRouter,
                                         isOptional: e.optional ?? defaults.optional ?? false, mark: item,
                                         valueMarks: ValueMarks(file: path, positions: positions))
                 n.isProxy = true

@@ -38,7 +38,10 @@ public enum DesiredStateWriter {
         }
         if firstProxy < sorted.count {
             out += "proxies:\n"
-            for r in sorted[firstProxy...] { out += item(r, names: names) }
+            for r in sorted[firstProxy...] {
+                out += item(r, names: names)
+                if r.isRouter { out += "    isRouter: true\n" }
+            }
         }
         return out
     }

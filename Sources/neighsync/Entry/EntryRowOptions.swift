@@ -42,7 +42,7 @@ struct EntryRowOptions: ParsableArguments {
     var `protocol`: UInt8?
 
     @Flag(name: .long, help: ArgumentHelp("A proxy entry (NTF_PROXY, 'ip neigh … proxy'): answer ARP/NS for the "
-                                          + "address on the interface; no --lladdr, --state or --router."))
+                                          + "address on the interface; no --lladdr or --state (--router: IPv6 only)."))
     var proxy = false
 
     /// The parsed address, checked in `validate()`.
@@ -75,11 +75,10 @@ struct EntryRowOptions: ParsableArguments {
             var given: [String] = []
             if lladdr != nil { given.append("--lladdr") }
             if state != nil { given.append("--state") }
-            if router { given.append("--router") }
             if managed { given.append("--managed") }
             if !given.isEmpty {
-                throw ValidationError("a proxy entry answers with the interface's own address and has no state or "
-                                      + "router flag; drop " + given.joined(separator: ", "))
+                throw ValidationError("a proxy entry answers with the interface's own address and has no state; drop "
+                                      + given.joined(separator: ", "))
             }
         }
         if let luid, NetLuid(luid) == nil {
