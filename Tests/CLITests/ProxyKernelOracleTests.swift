@@ -5,19 +5,21 @@ import Testing
 
 /// The randomized kernel oracle (`KernelOracleTests`) extended to proxy entries. Each seeded round makes a fresh
 /// namespace with two veth pairs, fills the proxy table with a random mix of owned (protocol 245), foreign (protocol
-/// 4) and untagged IPv4/IPv6 proxy entries on four links, and the neighbor table with owned and foreign permanent
-/// entries, often at the same (link, address) as a proxy; writes a random file of proxies and neighbors that overlaps
-/// both and adds new ones; runs `neighsync apply` and checks with `ip -N -j neigh show proxy` and `ip -N -j neigh show`
-/// that (a) every desired proxy and neighbor is present with protocol 245, (b) every foreign or untagged entry of
-/// either table not at a desired key is untouched, (c) only owned, undesired entries are gone and nothing else
-/// appeared, (d) `plan --detailed-exitcode` then exits 0. Rounds: `ORACLE_ROUNDS` (default 8); seeds: `ORACLE_SEED`
-/// + round (default random, printed on failure).
+/// 4) and untagged IPv4/IPv6 proxy entries on four links (some IPv6 ones with the router flag), and the neighbor table
+/// with owned and foreign permanent entries, often at the same (link, address) as a proxy; writes a random file of
+/// proxies (some IPv6 ones with `isRouter: true`) and neighbors that overlaps both and adds new ones; runs `neighsync
+/// apply` and checks with `ip -N -j neigh show proxy` and `ip -N -j neigh show` that (a) every desired proxy and
+/// neighbor is present with protocol 245 (and the router flag exactly where wanted), (b) every foreign or untagged
+/// entry of either table not at a desired key is untouched, (c) only owned, undesired entries are gone and nothing
+/// else appeared, (d) `plan --detailed-exitcode` then exits 0. Rounds: `ORACLE_ROUNDS` (default 8); seeds:
+/// `ORACLE_SEED` + round (default random, printed on failure).
 @Suite struct ProxyKernelOracleTests {
     enum Kind: CaseIterable { case owned, foreign, untagged }
 
     static let devices = KernelOracleTests.devices
 
-    /// `ip -N -j neigh show proxy` or `ip -N -j neigh show`: "dev dst" → "protocol[ mac]" ("-" for no protocol).
+    /// `ip -N -j neigh show proxy` or `ip -N -j neigh show`: "dev dst" → "protocol[ router]" for a proxy,
+    /// "protocol mac" for a neighbor ("-" for no protocol).
     static func table(_ ns: Netns, proxy: Bool) -> [String: String] {
         let r = ns.run(["-N", "-j", "neigh", "show"] + (proxy ? ["proxy"] : ["nud", "permanent"]))
         let arr = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
@@ -25,7 +27,8 @@ import Testing
         for e in arr {
             guard let dst = e["dst"] as? String, let dev = e["dev"] as? String, e.keys.contains("proxy") == proxy,
                   dst.hasPrefix("192.0.2.") || dst.hasPrefix("2001:db8:") else { continue }
-            out["\(dev) \(dst)"] = "\(e["protocol"] ?? "-")" + (proxy ? "" : " \(e["lladdr"] as? String ?? "")")
+            out["\(dev) \(dst)"] = "\(e["protocol"] ?? "-")"
+                + (proxy ? (e.keys.contains("router") ? " router" : "") : " \(e["lladdr"] as? String ?? "")")
         }
         return out
     }
@@ -62,9 +65,12 @@ import Testing
             if g.next() % 2 == 0 { neighbors[key] = Kind.allCases[Int(g.next() % 3)] }
         }
         var batch = ""
-        for (key, k) in proxies {
+        for (key, k) in proxies.sorted(by: { $0.key < $1.key }) {
             let p = key.split(separator: " ")
-            batch += "neigh add proxy \(p[1]) dev \(p[0])" + (k == .untagged ? "" : " protocol \(Self.tag(k))") + "\n"
+            // Some IPv6 proxies carry the router flag (NTF_ROUTER, which the kernel keeps on a proxy entry).
+            let router = p[1].contains(":") && g.next() % 3 == 0
+            batch += "neigh add proxy \(p[1]) dev \(p[0])" + (k == .untagged ? "" : " protocol \(Self.tag(k))")
+                + (router ? " router" : "") + "\n"
         }
         for (key, k) in neighbors {
             let p = key.split(separator: " ")
@@ -86,17 +92,23 @@ import Testing
         }
         if wantNeighbors.isEmpty { text = text.replacingOccurrences(of: "neighbors:\n", with: "neighbors: []\n") }
         text += wantProxies.isEmpty ? "proxies: []\n" : "proxies:\n"
+        var wantRouter = Set<String>()
         for key in wantProxies.sorted() {
             let p = key.split(separator: " ")
-            text += "  - { address: \"\(p[1])\", interface: \(p[0]) }\n"
+            let router = p[1].contains(":") && g.next() % 2 == 0
+            if router { wantRouter.insert(key) }
+            text += "  - { address: \"\(p[1])\", interface: \(p[0])" + (router ? ", isRouter: true" : "") + " }\n"
         }
         let file = try dir.write("desired.yaml", text)
         let apply = try NeighsyncBinary.run(["apply", "-f", file, "--netns", ns.name])
         #expect(apply.status == 0, "apply failed, \(rerun): \(apply.stderr)")
         let afterProxies = Self.table(ns, proxy: true), afterNeighbors = Self.table(ns, proxy: false)
         var problems: [String] = []
-        for key in wantProxies where afterProxies[key] != "245" {
-            problems.append("(a) proxy \(key): want protocol 245, got \(afterProxies[key] ?? "absent")")
+        for key in wantProxies {
+            let want = "245" + (wantRouter.contains(key) ? " router" : "")
+            if afterProxies[key] != want {
+                problems.append("(a) proxy \(key): want \(want), got \(afterProxies[key] ?? "absent")")
+            }
         }
         for key in wantNeighbors where afterNeighbors[key] != "245 02:00:00:00:00:99" {
             problems.append("(a) neighbor \(key): got \(afterNeighbors[key] ?? "absent")")

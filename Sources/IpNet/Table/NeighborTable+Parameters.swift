@@ -35,7 +35,8 @@ extension NeighborTable {
 
     /// `net.ipv6.conf.all.proxy_ndp` and `net.ipv6.conf.IF.forwarding` of every link of the namespace (read from a
     /// thread inside it), which decide with `proxyNDP` whether an IPv6 proxy entry is answered (`Ipv6ProxySwitches`).
-    /// A sysctl that cannot be read is left out. Shell: `sysctl net.ipv6.conf.all.proxy_ndp net.ipv6.conf.IF.forwarding`.
+    /// A sysctl that cannot be read is left out. Shell:
+    /// `sysctl net.ipv6.conf.all.proxy_ndp net.ipv6.conf.IF.forwarding`.
     public func ipv6ProxySwitches() throws -> Ipv6ProxySwitches {
         let names = try links().filter(\.isNameExact).map { ($0.index, $0.name) }
         return try NamespaceSysctl.run(in: namespacePath, expected: namespaceIdentity) {

@@ -3,10 +3,10 @@ import IpNetCore
 /// The warning for IPv6 proxy entries that cannot answer: the kernel answers a neighbor solicitation for a proxy
 /// entry's address only when `net.ipv6.conf.IF.proxy_ndp` or `conf.all.proxy_ndp` is 1 and the link forwards
 /// (`ndisc_recv_ns()` in `net/ipv6/ndisc.c`: `idev->cnf.forwarding && (all.proxy_ndp || IF.proxy_ndp)` and
-/// `pneigh_lookup()`). neighsync does not change
-/// the sysctl unless the file asks for it (`parameters: { interfaces: { IF: { ipv6: { proxyNDP: true } } } }`), so
-/// `validate` and `plan` say so, once per link, at its first IPv6 proxy entry. Pure: the caller reads the current
-/// values (`NeighborTableProtocol.parameters()`, `NeighborTable.ipv6ProxySwitches()`). sysctl equivalent: `sysctl net.ipv6.conf.IF.proxy_ndp`.
+/// `pneigh_lookup()`). neighsync does not change the sysctl unless the file asks for it (`parameters: { interfaces:
+/// { IF: { ipv6: { proxyNDP: true } } } }`), so `validate` and `plan` say so, once per link, at its first IPv6 proxy
+/// entry. Pure: the caller reads the current values (`NeighborTableProtocol.parameters()`,
+/// `NeighborTable.ipv6ProxySwitches()`). sysctl equivalent: `sysctl net.ipv6.conf.IF.proxy_ndp`.
 public enum ProxyNdpCheck {
     /// True when some entry is an IPv6 proxy entry, so the caller reads the parameters only then.
     public static func applies(to entries: [DesiredRow]) -> Bool {
