@@ -13,11 +13,9 @@ import CoreTestSupport
 /// snapshots. The kernel side is `ManagedEntryHostKernelTests` and `ManagedEntryGarbageCollectionTests`.
 @Suite struct ManagedEntryFindingsTests {
     typealias P = RowFixtures
-    static let mac = PhysicalAddress("02:00:00:00:00:10")!
+    static let mac = ManagedEntryPlanTests.mac
 
-    static func load(_ text: String) -> Result<DesiredState, DiagnosticList> {
-        DesiredStateLoader.load(text: "version: 1\n" + text, fileName: "m.yaml")
-    }
+    static func load(_ text: String) -> Result<DesiredState, DiagnosticList> { ManagedEntryPlanTests.load(text) }
 
     static func loadError(_ text: String) -> String {
         guard case .failure(let e) = load(text) else { return "loaded" }
