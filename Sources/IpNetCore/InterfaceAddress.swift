@@ -14,15 +14,19 @@ public struct InterfaceAddress: Hashable, Sendable {
     public var isTentative: Bool
     /// Duplicate address detection failed (`IFA_F_DADFAILED`; `ip addr`: `dadfailed`): another host holds it.
     public var isDadFailed: Bool
+    /// The broadcast address configured on an IPv4 address (`IFA_BROADCAST`; `ip addr add A/P broadcast B`), nil
+    /// when none is: the kernel adds a broadcast route for it (`fib_add_ifaddr()`), primary or secondary.
+    public var broadcast: IpAddress?
 
     /// Builds an address row.
     public init(interfaceIndex: UInt32, address: IpAddress, prefixLength: UInt8, isTentative: Bool = false,
-                isDadFailed: Bool = false) {
+                isDadFailed: Bool = false, broadcast: IpAddress? = nil) {
         self.interfaceIndex = interfaceIndex
         self.address = address
         self.prefixLength = prefixLength
         self.isTentative = isTentative
         self.isDadFailed = isDadFailed
+        self.broadcast = broadcast
     }
 
     /// True when the host really holds the address and may send from it: not tentative, not DAD-failed.

@@ -109,7 +109,8 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// a group (INCOMPLETE) and blackhole its traffic.
     case managedMulticast(IpAddress)
     /// A managed IPv4 row for the subnet broadcast address of one of the link's own prefixes (`prefix`, e.g.
-    /// `198.51.100.0/24`): the kernel sends to it as a broadcast (`ff:ff:ff:ff:ff:ff`, an RTN_BROADCAST route) and
+    /// `198.51.100.0/24`), or a broadcast address configured on any address of the namespace (`prefix` then says
+    /// so): the kernel sends to it as a broadcast (`ff:ff:ff:ff:ff:ff`, an RTN_BROADCAST route) and
     /// keeps its entry NOARP, so a managed entry there is never resolved.
     case managedSubnetBroadcast(IpAddress, link: String, prefix: String)
     /// A managed row on a link that resolves no neighbors (loopback, point-to-point, `arp off`, no hardware
@@ -186,9 +187,10 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
                 + "itself, so it cannot be managed (a managed entry would solicit for it and blackhole its traffic); "
                 + "use state: noarp without physicalAddress, or no entry"
         case .managedSubnetBroadcast(let a, let link, let prefix):
-            return "\(a.withoutScope) is the broadcast address of \(prefix) on \(link): the kernel sends to it as a "
-                + "broadcast itself, so it cannot be managed (the entry would stay NOARP with ff:ff:ff:ff:ff:ff and "
-                + "never be resolved); use state: noarp without physicalAddress, or no entry"
+            return "\(a.withoutScope) is the broadcast address of \(prefix) on \(link), a broadcast route of the "
+                + "namespace: the kernel sends to it as a broadcast on every link, so it cannot be managed (the entry "
+                + "would stay NOARP with ff:ff:ff:ff:ff:ff and never be resolved); use state: noarp without "
+                + "physicalAddress, or no entry"
         case .managedOnNonResolvingLink(let a, let link):
             return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
                 + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "

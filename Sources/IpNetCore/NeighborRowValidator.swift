@@ -126,11 +126,11 @@ public enum NeighborRowValidator {
                 if let reason = managedProblem(address: row.address, hasPhysicalAddress: row.physicalAddress.count > 0,
                                                isRouter: row.isRouter, state: row.state)
                     ?? managedLinkRefusal(address: row.address, on: link)
-                    ?? addresses.flatMap({ managedBroadcastRefusal(address: row.address, on: link, addresses: $0) }) {
+                    ?? addresses.flatMap({ managedBroadcastRefusal(address: row.address, addresses: $0, links: links) }) {
                     throw .invalidParameter(reason)
                 }
-                if let addresses, let problem = managedSourceProblem(address: row.address, on: link,
-                                                                     addresses: addresses) {
+                if let addresses, let problem = managedSourceProblem(address: row.address, addresses: addresses,
+                                                                     links: links) {
                     throw .notSupported(problem)
                 }
             }
@@ -250,33 +250,44 @@ public enum NeighborRowValidator {
         return nil
     }
 
-    /// Why a managed entry for `address` cannot be kept on `link` whose own addresses are among `addresses`, or nil:
-    /// the subnet broadcast address of one of the link's IPv4 prefixes (198.51.100.255 on a /24), which the kernel
-    /// sends to as a broadcast (an `RTN_BROADCAST` route: `arp_constructor()` makes the entry NOARP with
-    /// `ff:ff:ff:ff:ff:ff`), so a managed entry there is never resolved. A host check: the file cannot know the
-    /// link's addresses. iproute2 would accept `ip neigh add 198.51.100.255 dev D managed`.
-    public static func managedBroadcastRefusal(address: IpAddress, on link: Link, addresses: [InterfaceAddress])
-        -> InvalidParameterReason? {
+    /// Why a managed entry for `address` cannot be kept, given the namespace's own `addresses` (on the `links` by
+    /// index), or nil: `address` is a broadcast route of the namespace, the subnet broadcast of any IPv4 prefix
+    /// (198.51.100.255 on a /24) or the broadcast address configured on any IPv4 address (`ip addr add
+    /// 198.51.100.67/26 broadcast 198.51.100.99`, primary or secondary), on any link. The kernel types a new entry
+    /// with `inet_addr_type_dev_table()` (a lookup in the local table, whatever link holds the route): on
+    /// `RTN_BROADCAST` `arp_constructor()` makes it NOARP with `ff:ff:ff:ff:ff:ff`, so a managed entry there is never
+    /// resolved. Addresses of links that are down count too (their routes come back with the link). A host check:
+    /// the file cannot know the addresses. iproute2 would accept `ip neigh add 198.51.100.255 dev D managed`.
+    public static func managedBroadcastRefusal(address: IpAddress, addresses: [InterfaceAddress],
+                                               links: [UInt32: Link]) -> InvalidParameterReason? {
         guard address.family == .ipv4 else { return nil }
-        for a in addresses where a.interfaceIndex == link.index && a.hasBroadcast(address) {
-            return .managedSubnetBroadcast(address, link: link.name,
-                                           prefix: "\(a.address.withoutScope)/\(a.prefixLength)")
+        for a in addresses where a.givesBroadcastRoute(to: address) {
+            let owner = "\(a.address.withoutScope)/\(a.prefixLength)"
+            return .managedSubnetBroadcast(address, link: links[a.interfaceIndex]?.name ?? "if\(a.interfaceIndex)",
+                                           prefix: a.hasBroadcast(address) ? owner
+                                               : owner + " (its configured broadcast)")
         }
         return nil
     }
 
-    /// Why a managed IPv4 entry for `address` cannot be resolved on `link` now, or nil: the link has no IPv4
-    /// address whose prefix holds it, so ARP has no address of the neighbor's subnet to ask from (and with no IPv4
-    /// address at all the kernel makes the entry NOARP with `ff:ff:ff:ff:ff:ff`: `inet_addr_type_dev_table()` finds
-    /// no local table and answers RTN_BROADCAST). A host condition, not the file's fault: a desired entry waits
-    /// (`PendingNeighbor.Cause.familyUnavailable`), a write is refused with `notSupported`. IPv6 needs nothing:
-    /// neighbor discovery asks from the link-local address.
-    public static func managedSourceProblem(address: IpAddress, on link: Link, addresses: [InterfaceAddress])
-        -> String? {
+    /// Why a managed IPv4 entry for `address` cannot be resolved now, given the namespace's own `addresses` (on the
+    /// `links` by index), or nil: the namespace has no IPv4 address on a link that is up (not even 127.0.0.1 on an
+    /// up `lo`), so the kernel has no local routing table (`fib_add_ifaddr()` creates it for the first one):
+    /// `inet_addr_type_dev_table()` then answers RTN_BROADCAST for every address and `arp_constructor()` keeps the
+    /// entry NOARP with `ff:ff:ff:ff:ff:ff`. Any IPv4 address on any up link is enough: ARP asks from an address of
+    /// the neighbor's link, or of another link when it has none (`inet_select_addr()`; seen REACHABLE for 169.254.x
+    /// on a link holding only 192.0.2.1/24, and on a link without IPv4 address). A host condition, not the file's
+    /// fault: a desired entry waits (`PendingNeighbor.Cause.familyUnavailable`), a write is refused with
+    /// `notSupported`. IPv6 needs nothing: neighbor discovery asks from the link-local address.
+    public static func managedSourceProblem(address: IpAddress, addresses: [InterfaceAddress],
+                                            links: [UInt32: Link]) -> String? {
         guard address.family == .ipv4 else { return nil }
-        if addresses.contains(where: { $0.interfaceIndex == link.index && $0.contains(address) }) { return nil }
-        return "\(link.name) has no IPv4 address whose subnet holds \(address.withoutScope), so ARP cannot resolve a "
-            + "managed entry for it (without any IPv4 address the kernel keeps it NOARP with ff:ff:ff:ff:ff:ff); add "
-            + "an address of the neighbor's subnet to \(link.name), or use state: permanent with its MAC"
+        if addresses.contains(where: { $0.address.family == .ipv4 && links[$0.interfaceIndex]?.isUp == true }) {
+            return nil
+        }
+        return "the namespace has no IPv4 address on a link that is up, so the kernel has no local routing table "
+            + "and keeps a managed entry for \(address.withoutScope) NOARP with ff:ff:ff:ff:ff:ff, never resolved; "
+            + "add an IPv4 address to a link that is up (or bring up lo, which holds 127.0.0.1), or use state: "
+            + "permanent with its MAC"
     }
 }

@@ -3,7 +3,7 @@ import IpNetCore
 
 /// Pure encode/decode of address messages: the RTM_GETADDR dump request and RTM_NEWADDR answers decoded into
 /// `InterfaceAddress`. The local address is `IFA_LOCAL` when present (on IPv4 and point-to-point links `IFA_ADDRESS`
-/// is the peer), else `IFA_ADDRESS` (IPv6). Netlink equivalent: `struct ifaddrmsg` + `IFA_LOCAL` / `IFA_ADDRESS`;
+/// is the peer), else `IFA_ADDRESS` (IPv6). Netlink equivalent: `struct ifaddrmsg` + `IFA_LOCAL` / `IFA_ADDRESS` (+ `IFA_BROADCAST`);
 /// iproute2: `ip addr show` (`print_addrinfo()`).
 enum AddressMessageCodec {
     /// Writes an RTM_GETADDR dump request for both families at `buffer` and returns its length. Netlink equivalent:
@@ -37,11 +37,13 @@ enum AddressMessageCodec {
         let index = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
         var local: IpAddress? = nil
         var address: IpAddress? = nil
+        var broadcast: IpAddress? = nil
         var flags = UInt32(p.load(fromByteOffset: 2, as: UInt8.self))
         NetlinkAttribute.forEach(in: UnsafeRawBufferPointer(rebasing: p[NetlinkConstants.ifaddrmsgSize...])) { a in
             switch a.type {
             case NetlinkConstants.ifaLocal: local = IpAddress(raw: a.payload)
             case NetlinkConstants.ifaAddress: address = IpAddress(raw: a.payload)
+            case NetlinkConstants.ifaBroadcast: broadcast = IpAddress(raw: a.payload)
             case NetlinkConstants.ifaFlags where a.payload.count >= 4:
                 flags = a.payload.loadUnaligned(as: UInt32.self)
             default: break
@@ -50,6 +52,6 @@ enum AddressMessageCodec {
         guard let a = local ?? address else { return nil }
         return InterfaceAddress(interfaceIndex: index, address: a, prefixLength: prefix,
                                 isTentative: flags & NetlinkConstants.ifaFlagTentative != 0,
-                                isDadFailed: flags & NetlinkConstants.ifaFlagDadFailed != 0)
+                                isDadFailed: flags & NetlinkConstants.ifaFlagDadFailed != 0, broadcast: broadcast)
     }
 }

@@ -62,6 +62,7 @@ enum NetlinkConstants {
     static let ifaLocal = UInt16(IFA_LOCAL)
     /// `IFA_FLAGS` (u32, supersedes `ifa_flags`), `IFA_F_TENTATIVE`, `IFA_F_DADFAILED` (linux/if_addr.h).
     static let ifaFlags: UInt16 = 8
+    static let ifaBroadcast = UInt16(IFA_BROADCAST)
     static let ifaFlagTentative: UInt32 = 0x40
     static let ifaFlagDadFailed: UInt32 = 0x08
 

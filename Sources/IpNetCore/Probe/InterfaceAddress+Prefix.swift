@@ -25,4 +25,14 @@ extension InterfaceAddress {
         let hostMask: UInt32 = prefixLength == 0 ? ~0 : (1 << (32 - UInt32(prefixLength))) - 1
         return mine & ~hostMask == theirs & ~hostMask && theirs & hostMask == hostMask
     }
+
+    /// True when this IPv4 address gives the namespace a broadcast route for `other`: the subnet broadcast of its
+    /// prefix (`hasBroadcast`) or its configured broadcast address (`IFA_BROADCAST`, unless 255.255.255.255). Pure.
+    /// Kernel equivalent: the `RTN_BROADCAST` routes `fib_add_ifaddr()` puts in the local table, which
+    /// `inet_addr_type_dev_table()` finds for a neighbor on any link of the namespace.
+    public func givesBroadcastRoute(to other: IpAddress) -> Bool {
+        if hasBroadcast(other) { return true }
+        guard let broadcast, broadcast.family == .ipv4, !broadcast.isLimitedBroadcast else { return false }
+        return broadcast == other
+    }
 }

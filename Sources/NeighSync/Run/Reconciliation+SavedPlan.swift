@@ -12,7 +12,11 @@ extension Reconciliation {
     public static func gather(_ saved: PlanFile, path: String, table: NeighborTableProtocol) throws
         -> Reconciliation {
         let links = try table.links()
-        if let problem = saved.hostProblem(links: links) {
+        // The host checks of a managed IPv4 row need the namespace's addresses (read only for a plan with one).
+        let managedIPv4 = (try? saved.desiredRows())?.contains {
+            $0.row.flags.contains(.managed) && !$0.row.isProxy && $0.row.address.family == .ipv4 } ?? false
+        let addresses = managedIPv4 ? try table.ownAddresses() : nil
+        if let problem = saved.hostProblem(links: links, addresses: addresses) {
             throw Failure.savedPlanHost(path: path, problem: problem)
         }
         let current = try table.tableWithProxies(family: .unspecified)

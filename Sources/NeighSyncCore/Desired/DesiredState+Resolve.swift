@@ -30,10 +30,10 @@ extension DesiredState {
     /// then pending with cause `linkRefuses` and the check's message, and every other entry is written.
     ///
     /// `addresses`, the host's own addresses when the caller has them (a live run; nil for a snapshot), adds the
-    /// checks of managed IPv4 entries that need them: the subnet broadcast of one of the link's prefixes is refused
-    /// like the link refusals above (`NeighborRowValidator.managedBroadcastRefusal`), and a link without an address
-    /// of the neighbor's subnet makes the entry pending (`.familyUnavailable`,
-    /// `NeighborRowValidator.managedSourceProblem`) until one is added.
+    /// checks of managed IPv4 entries that need them: a broadcast route of the namespace (the subnet broadcast of
+    /// any prefix, or a configured broadcast, on any link) is refused like the link refusals above
+    /// (`NeighborRowValidator.managedBroadcastRefusal`), and a namespace without an IPv4 address on an up link makes
+    /// the entry pending (`.familyUnavailable`, `NeighborRowValidator.managedSourceProblem`) until one is added.
     ///
     /// The one resolve of a desired state, used by validate, plan, apply, watch mode and saved plans alike. It keeps
     /// no copy of each parsed entry, only what the planner needs (row and source position), so it is also the lean
@@ -99,13 +99,15 @@ extension DesiredState {
                     ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link)
                     ?? (managed ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil)
                     ?? managedAddresses.flatMap({
-                        NeighborRowValidator.managedBroadcastRefusal(address: n.address, on: link, addresses: $0) }) {
+                        NeighborRowValidator.managedBroadcastRefusal(address: n.address, addresses: $0,
+                                                                     links: byIndex) }) {
                 diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }
             let blocked = (NeighborRowValidator.familyProblem(n.address.family, on: link)
                 ?? managedAddresses.flatMap({
-                    NeighborRowValidator.managedSourceProblem(address: n.address, on: link, addresses: $0) }))
+                    NeighborRowValidator.managedSourceProblem(address: n.address, addresses: $0,
+                                                              links: byIndex) }))
                 .map { "blocked: " + $0 }
             if n.address.scopeId != 0,
                // A zone id must name the link the entry is on.
