@@ -97,8 +97,8 @@ import Testing
         // An IPv4 route table must exist for ARP to resolve at all (else the kernel makes IPv4 entries NOARP with
         // the broadcast address, managed ones included): lo up gives the local table.
         try ns.check(["link", "set", "lo", "up"])
-        // A managed IPv4 entry also needs an address of the neighbor's subnet on its link (else it waits, pending):
-        // one of each pool prefix per device, outside the pool's 1…40.
+        // The pool's neighbors on-link on every device: one address of each pool prefix per device, outside the
+        // pool's 1…40 (a managed IPv4 entry itself needs only an IPv4 address on some up link, lo's would do).
         for (i, dev) in Self.devices.enumerated() {
             try ns.check(["addr", "add", "192.0.2.\(200 + i)/24", "dev", dev])
             try ns.check(["addr", "add", "198.51.100.\(200 + i)/24", "dev", dev])

@@ -76,7 +76,7 @@ import NetnsTesting
     @Test(arguments: addresses)
     func permanentAndManagedReplaceEachOther(_ a: IpAddress) throws {
         guard let ns = try freshNetns() else { return }
-        // A managed IPv4 write needs an address of the neighbor's subnet on the link (else `notSupported`).
+        // A managed IPv4 write needs an IPv4 address on an up link of the namespace (else `notSupported`).
         try ns.check(["addr", "add", "192.0.2.1/24", "dev", "veth0"])
         let t = try NeighborTable(namespace: ns.name)
         let idx = ns.index(of: "veth0")

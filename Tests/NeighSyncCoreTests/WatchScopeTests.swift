@@ -82,6 +82,25 @@ import IpNetCore
         #expect(!scope.touches(.addressChanged(interfaceIndex: 4)))
     }
 
+    /// A managed IPv4 entry (written or pending) depends on the addresses of every link (a broadcast route, an IPv4
+    /// address on an up link): an address change anywhere is relevant; a managed IPv6 entry does not.
+    @Test func addressEventsOnAnyLinkAreRelevantToAManagedIPv4Entry() {
+        let managed = IpNetRow2(address: IpAddress("192.0.2.20")!, interfaceIndex: 3, state: .none, protocol: 245,
+                                flags: [.managed, .externallyLearned])
+        var managed6 = managed
+        managed6.address = IpAddress("2001:db8::20")!
+        #expect(WatchScope(desired: [managed], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true)
+            .touches(.addressChanged(interfaceIndex: 4)))
+        #expect(!WatchScope(desired: [managed6], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true)
+            .touches(.addressChanged(interfaceIndex: 4)))
+        let waiting = PendingNeighbor(address: IpAddress("192.0.2.20")!, interfaceName: "veth0", interfaceIndex: 3,
+                                      physicalAddress: .empty, state: .none, isRouter: false, isOptional: false,
+                                      cause: .familyUnavailable, reason: "blocked", source: nil)
+        #expect(WatchScope(desired: [], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true,
+                           pending: [waiting]).touches(.addressChanged(interfaceIndex: 4)))
+        #expect(!scope.touches(.addressChanged(interfaceIndex: 4)))
+    }
+
     @Test func overrunIsAlwaysRelevant() {
         let empty = WatchScope(desired: [], interfaceNames: [], ownerProtocol: 245, prunes: true)
         #expect(empty.touches(.overrun))

@@ -6,8 +6,8 @@ import CoreTestSupport
 @testable import NeighSyncCore
 
 /// The red team's findings on managed entries (issue 13), without a kernel: multicast addresses refused by the one
-/// validator wherever a row comes from; the subnet broadcast of a link refused and a link without an address of the
-/// neighbor's subnet pending, once the host's addresses are known; `extern_learn` written with every managed entry
+/// validator wherever a row comes from; every broadcast route of the namespace refused and a namespace without an
+/// IPv4 address on an up link pending, once the host's addresses are known; `extern_learn` written with every managed entry
 /// (and an owned one without it upgraded, a foreign one taken over without "drops flags"); the before side of a set
 /// showing the kernel's real state; an empty physicalAddress on a managed entry; repeated flags in plan files and
 /// snapshots. The kernel side is `ManagedEntryHostKernelTests` and `ManagedEntryGarbageCollectionTests`.
@@ -71,7 +71,11 @@ import CoreTestSupport
     static let own = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.1")!, prefixLength: 24),
                       InterfaceAddress(interfaceIndex: 4, address: IpAddress("192.0.2.1")!, prefixLength: 24)]
 
-    @Test func managedSubnetBroadcastIsRefusedWhenTheLinksAddressesAreKnown() throws {
+    /// Every broadcast route of the namespace is refused, whatever link holds it (`inet_addr_type_dev_table()`
+    /// looks in the namespace's local table): the subnet broadcast of any prefix and a configured `brd`, primary or
+    /// secondary (red team: `ip addr add 198.51.100.67/26 broadcast 198.51.100.99 dev veth1` then a managed .99
+    /// was written `lladdr ff:ff:ff:ff:ff:ff managed extern_learn NOARP`).
+    @Test func managedBroadcastRoutesOfTheNamespaceAreRefused() throws {
         let s = try Self.load("""
             neighbors:
               - { address: 198.51.100.255, interface: veth0, state: managed }
@@ -82,56 +86,94 @@ import CoreTestSupport
             return
         }
         #expect(e.description == "m.yaml:3:16: error: 198.51.100.255 is the broadcast address of 198.51.100.1/24 on "
-                + "veth0: the kernel sends to it as a broadcast itself, so it cannot be managed (the entry would stay "
-                + "NOARP with ff:ff:ff:ff:ff:ff and never be resolved); use state: noarp without physicalAddress, or "
-                + "no entry")
-        // In a watch pass of an admitted file: blocked, the other entry written.
+                + "veth0, a broadcast route of the namespace: the kernel sends to it as a broadcast on every link, so "
+                + "it cannot be managed (the entry would stay NOARP with ff:ff:ff:ff:ff:ff and never be resolved); "
+                + "use state: noarp without physicalAddress, or no entry")
+        // In a watch pass of an admitted file (an address event made it a broadcast): blocked, the other written.
         let pass = try s.resolve(links: P.links, linkRefusals: .blocked, addresses: Self.own).get()
         #expect(pass.entries.map(\.row.address) == [IpAddress("198.51.100.254")!])
         #expect(pass.pending.map(\.cause) == [.linkRefuses])
         // Offline (a snapshot has no addresses): not known, not refused.
         #expect(try s.resolve(links: P.links).get().entries.count == 2)
-        // 192.0.2.255 is the broadcast of veth1's prefix, not of veth0's (which has no address there: pending).
+        // 192.0.2.255, the broadcast of veth1's prefix, is a broadcast on veth0 too.
         let other = try Self.load("neighbors:\n  - { address: 192.0.2.255, interface: veth0, state: managed }\n").get()
-        #expect(try other.resolve(links: P.links, addresses: Self.own).get().pending.map(\.cause) == [.familyUnavailable])
-        // A /31 has no broadcast address.
-        let p2p = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.0")!, prefixLength: 31)]
+        guard case .failure(let e2) = other.resolve(links: P.links, addresses: Self.own) else {
+            Issue.record("192.0.2.255 must be refused")
+            return
+        }
+        #expect(e2.description.hasPrefix("m.yaml:3:16: error: 192.0.2.255 is the broadcast address of 192.0.2.1/24 "
+                                         + "on veth1, a broadcast route of the namespace"), "\(e2)")
+        // A configured broadcast on a secondary address of another link.
+        let configured = Self.own + [InterfaceAddress(interfaceIndex: 4, address: IpAddress("198.51.100.67")!,
+                                                      prefixLength: 26, broadcast: IpAddress("198.51.100.99")!)]
+        let s99 = try Self.load("neighbors:\n  - { address: 198.51.100.99, interface: veth0, state: managed }\n").get()
+        guard case .failure(let e3) = s99.resolve(links: P.links, addresses: configured) else {
+            Issue.record("198.51.100.99 must be refused")
+            return
+        }
+        #expect(e3.description.hasPrefix("m.yaml:3:16: error: 198.51.100.99 is the broadcast address of "
+                                         + "198.51.100.67/26 (its configured broadcast) on veth1"), "\(e3)")
+        #expect(try s99.resolve(links: P.links, addresses: Self.own).get().entries.count == 1)
+        // The write path (`entry create --managed`, a saved plan's row): invalidParameter, same reason.
+        let links = Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) })
+        #expect(throws: IpNetError.invalidParameter(.managedSubnetBroadcast(
+            IpAddress("198.51.100.99")!, link: "veth1", prefix: "198.51.100.67/26 (its configured broadcast)"))) {
+            _ = try NeighborRowValidator.validate(Self.wanted("198.51.100.99"), for: .write, links: links,
+                                                  addresses: configured)
+        }
+        // A /31 has no broadcast address; a configured 255.255.255.255 adds no route.
+        let p2p = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.0")!, prefixLength: 31,
+                                    broadcast: IpAddress("255.255.255.255")!)]
         let s31 = try Self.load("neighbors:\n  - { address: 198.51.100.1, interface: veth0, state: managed }\n").get()
         #expect(try s31.resolve(links: P.links, addresses: p2p).get().entries.count == 1)
     }
 
-    // MARK: 2. IPv4 without an address of the neighbor's subnet on the link
+    // MARK: 2. IPv4 without any IPv4 address on an up link (no local table)
 
-    @Test func managedIPv4WithoutASubnetAddressOnTheLinkIsPending() throws {
+    /// The kernel resolves a managed IPv4 entry as soon as the namespace has a local table, i.e. an IPv4 address on
+    /// a link that is up, whatever its subnet or link (red team saw REACHABLE for 169.254.x beside 192.0.2.1/24, for
+    /// 192.0.2.33 on a link holding only 198.51.100.x, on a link without IPv4 address): planned, not pending.
+    @Test func managedIPv4IsPendingOnlyWithoutAnIPv4AddressOnAnUpLink() throws {
         let s = try Self.load("""
             neighbors:
               - { address: 192.0.2.20, interface: veth0, state: managed }
+              - { address: 169.254.7.7, interface: veth1, state: managed }
               - { address: 2001:db8::20, interface: veth0, state: managed }
               - { address: 192.0.2.21, interface: veth0, physicalAddress: "02:00:00:00:00:21" }
             """).get()
         #expect(s.needsHostAddresses)
-        let r = try s.resolve(links: P.links, addresses: Self.own).get()
+        // veth0 holds only 198.51.100.1/24, veth1 192.0.2.1/24: both managed IPv4 entries are written.
+        #expect(try s.resolve(links: P.links, addresses: Self.own).get().entries.count == 4)
+        // veth0 without any IPv4 address while veth1 has one: written.
+        let onVeth1 = [InterfaceAddress(interfaceIndex: 4, address: IpAddress("198.51.100.1")!, prefixLength: 24)]
+        let r1 = try s.resolve(links: P.links, addresses: onVeth1).get()
+        #expect(r1.entries.count == 4 && r1.pending.isEmpty)
+        // No IPv4 address on an up link (only IPv6, and an IPv4 one on a link that is down): both pending.
+        var links = P.links
+        links[1].isUp = false
+        let none = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("2001:db8::1")!, prefixLength: 64),
+                    InterfaceAddress(interfaceIndex: 4, address: IpAddress("192.0.2.1")!, prefixLength: 24)]
+        let r = try s.resolve(links: links, addresses: none).get()
         #expect(r.entries.map(\.row.address.description) == ["2001:db8::20", "192.0.2.21"])
-        #expect(r.pending.map(\.cause) == [.familyUnavailable])
-        #expect(r.pending.first?.reason == "blocked: veth0 has no IPv4 address whose subnet holds 192.0.2.20, so ARP "
-                + "cannot resolve a managed entry for it (without any IPv4 address the kernel keeps it NOARP with "
-                + "ff:ff:ff:ff:ff:ff); add an address of the neighbor's subnet to veth0, or use state: permanent with "
-                + "its MAC")
-        // Once veth0 has one, the entry is written.
-        let withAddress = Self.own + [InterfaceAddress(interfaceIndex: 3, address: IpAddress("192.0.2.1")!,
-                                                       prefixLength: 24)]
-        #expect(try s.resolve(links: P.links, addresses: withAddress).get().entries.count == 3)
+        #expect(r.pending.map(\.cause) == [.familyUnavailable, .familyUnavailable])
+        #expect(r.pending.first?.reason == "blocked: the namespace has no IPv4 address on a link that is up, so the "
+                + "kernel has no local routing table and keeps a managed entry for 192.0.2.20 NOARP with "
+                + "ff:ff:ff:ff:ff:ff, never resolved; add an IPv4 address to a link that is up (or bring up lo, which "
+                + "holds 127.0.0.1), or use state: permanent with its MAC")
         // The write path (`entry create --managed`): notSupported, with the same reason.
-        let links = Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) })
-        #expect(throws: IpNetError.self) {
-            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: links,
-                                                  addresses: Self.own)
+        let byIndex = Dictionary(uniqueKeysWithValues: links.map { ($0.index, $0) })
+        #expect(throws: Never.self) {
+            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write,
+                                                  links: Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) }),
+                                                  addresses: onVeth1)
         }
         do throws(IpNetError) {
-            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: links, addresses: [])
+            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: byIndex,
+                                                  addresses: none)
+            Issue.record("must be refused")
         } catch {
             guard case .notSupported(let m) = error else { Issue.record("\(error)"); return }
-            #expect(m.hasPrefix("veth0 has no IPv4 address whose subnet holds 192.0.2.20"))
+            #expect(m.hasPrefix("the namespace has no IPv4 address on a link that is up"), "\(m)")
         }
     }
 

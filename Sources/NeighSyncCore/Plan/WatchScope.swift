@@ -6,7 +6,9 @@ import IpNetCore
 /// away from the desired state: a neighbor change at a desired key that differs from the desired row (an echo of
 /// our own write, already equal, is not), an owned entry appearing where none is desired, the deletion of a desired
 /// entry, any change of a managed link (down/up, new MAC, re-creation), an address change on a managed link (the
-/// kernel flushes ARP entries, permanent ones too, when the last IPv4 address goes; it flushes proxy entries on
+/// kernel flushes ARP entries, permanent ones too, when the last IPv4 address goes), or on any link when a managed
+/// IPv4 entry is desired (the namespace's addresses decide whether it is a broadcast route or can be resolved at
+/// all: `NeighborRowValidator.managedBroadcastRefusal`, `.managedSourceProblem`; it flushes proxy entries on
 /// admin-down, and non-permanent ones on carrier loss, in `pneigh_ifdown_and_unlock()`, so a link event is what
 /// brings them back), and an overrun. systemd-
 /// networkd equivalent: its `link_update()` / neighbor reconfiguration on RTM_NEWLINK; iproute2: filtering
@@ -25,6 +27,9 @@ public struct WatchScope: Hashable, Sendable {
     public var ownerProtocol: UInt8
     /// Whether owned entries that are not desired are deleted (`prune: owned`).
     public var prunes: Bool
+    /// Whether an address change on any link concerns the desired state: a managed IPv4 entry is desired (written or
+    /// pending), whose host checks read the addresses of every link.
+    public var watchesEveryAddress: Bool
 
     /// Builds a scope from the desired rows (interface index resolved, protocol set), the interface names the file
     /// uses (absent ones included, so that their appearance is noticed), the owner protocol, the prune mode and the
@@ -39,6 +44,9 @@ public struct WatchScope: Hashable, Sendable {
         self.interfaceNames = interfaceNames
         self.ownerProtocol = ownerProtocol
         self.prunes = prunes
+        self.watchesEveryAddress = desired.contains {
+            $0.flags.contains(.managed) && !$0.isProxy && $0.address.family == .ipv4
+        } || pending.contains { $0.state == DesiredRules.managedState && !$0.isProxy && $0.address.family == .ipv4 }
     }
 
     /// True when `event` may have moved the table away from the desired state, so the loop should re-plan. Pure.
@@ -56,7 +64,9 @@ public struct WatchScope: Hashable, Sendable {
         case .linkChanged(let link):
             return interfaceIndexes.contains(link.index) || interfaceNames.contains(link.name)
                 || namedIndexes.contains(link.index)
-        case .linkDeleted(let index), .addressChanged(let index):
+        case .addressChanged(let index):
+            return watchesEveryAddress || interfaceIndexes.contains(index)
+        case .linkDeleted(let index):
             return interfaceIndexes.contains(index)
         }
     }
