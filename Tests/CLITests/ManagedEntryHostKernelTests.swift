@@ -15,6 +15,13 @@ import Testing
         ManagedEntryKernelTests.entry(ns, address)
     }
 
+    /// Every JSON object inside `value`, depth first.
+    static func objects(_ value: Any) -> [[String: Any]] {
+        if let d = value as? [String: Any] { return [d] + d.values.flatMap(objects) }
+        if let a = value as? [Any] { return a.flatMap(objects) }
+        return []
+    }
+
     @Test func multicastAndSubnetBroadcastAreRefusedAndWriteNothing() throws {
         guard let probe = try cliNetns(pairs: 0) else { return }
         probe.close()
@@ -93,11 +100,28 @@ import Testing
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("  ? 192.0.2.20 dev veth0 managed  # " + reason), "\(plan.stdout)")
         #expect(plan.stdout.contains("  + 2001:db8::20 dev veth0 managed  # absent"), "\(plan.stdout)")
-        let apply = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name])
+        // The JSON pending row keeps the managed marker (state none alone would read as an unmanaged entry), and a
+        // plan file carrying it reads back.
+        let json = try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--output", "json"])
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8))
+        let rows = Self.objects(doc).filter { $0["address"] as? String == "192.0.2.20" && $0["cause"] != nil }
+        #expect(rows.count == 1 && rows.allSatisfy {
+            $0["flags"] as? [String] == ["managed", "extern_learn"] && $0["state"] as? String == "none"
+        }, "\(json.stdout)")
+        let saved = "\(dir.path)/plan.json"
+        #expect(try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--out", saved]).status == 0)
+        let report = "\(dir.path)/report.json"
+        let apply = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name, "--report", report])
         #expect(apply.status == 1, "\(apply.stdout)")
         #expect(apply.stderr.contains(reason), "\(apply.stderr)")
+        let reported = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))
+        #expect(Self.objects(reported).contains {
+            $0["address"] as? String == "192.0.2.20" && $0["flags"] as? [String] == ["managed", "extern_learn"]
+        }, "\(reported)")
         #expect(Self.entry(ns, "192.0.2.20") == nil, "\(String(describing: Self.entry(ns, "192.0.2.20")))")
         #expect(Self.entry(ns, "169.254.7.7") == nil)
+        let replay = try NeighsyncBinary.run(["apply", saved])
+        #expect(!replay.stderr.contains(".flags"), "\(replay.stderr)")
         #expect(Self.entry(ns, "2001:db8::20")?.keys.contains("managed") == true)
         // Nothing left but the pending lines: the second plan changes nothing.
         #expect(try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--detailed-exitcode"]).status == 0)

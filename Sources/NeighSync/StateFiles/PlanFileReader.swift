@@ -23,7 +23,8 @@ enum PlanFileReader {
     static let documentKeys: [StaticString] = ["changes", "formatVersion", "ownerProtocol", "summary", "pending"]
     static let summaryKeys: [StaticString] = ["create", "delete", "set", "unchanged", "pending"]
     static let pendingKeys: [StaticString] = ["address", "cause", "family", "interface", "interfaceIndex", "isRouter",
-                                              "optional", "physicalAddress", "reason", "source", "state", "kind"]
+                                              "optional", "physicalAddress", "reason", "source", "state", "kind",
+                                              "flags"]
     static let changeKeys: [StaticString] = ["action", "address", "after", "before", "family", "fields", "interface",
                                              "interfaceIndex", "reason", "source", "droppedFlags", "kind"]
     static let fieldKeys: [StaticString] = ["after", "before", "field"]
@@ -254,7 +255,7 @@ enum PlanFileReader {
     static func pending(_ s: inout JSONScanner, at field: String) throws -> PendingRecord {
         var address: IpAddress?, name = "", index: UInt32?, mac = PhysicalAddress.empty, state = NeighborState.permanent
         var router = false, optional = false, cause = PendingNeighbor.Cause.interfaceAbsent, reason = "", source: String?
-        var family = "", isProxy = false
+        var family = "", isProxy = false, flags: NeighborFlags?
         let seen = try members(&s, at: field, keys: pendingKeys) { s, i in
             func f() -> String { "\(field).\(pendingKeys[i].description)" }
             switch i {
@@ -290,6 +291,7 @@ enum PlanFileReader {
                                      + DesiredRules.stateList + ")")
                 }
                 state = st
+            case 12: flags = try flagWords(&s, at: f())
             default:
                 let t = try text(&s, at: f())
                 guard t == "proxy" else {
@@ -299,8 +301,16 @@ enum PlanFileReader {
                 isProxy = true
             }
         }
-        for (i, k) in pendingKeys.enumerated() where !seen[i] && !["interfaceIndex", "source", "kind"].contains(k.description) {
+        for (i, k) in pendingKeys.enumerated()
+        where !seen[i] && !["interfaceIndex", "source", "kind", "flags"].contains(k.description) {
             throw FieldError(field: field, message: "missing key '\(k.description)'")
+        }
+        // The flags are the state's (`PendingRecord.flags`), derived again when read: a saved value must be theirs.
+        let written = isProxy ? NeighborFlags() : DesiredRules.writtenFlags(for: state)
+        if let flags, flags != written {
+            throw FieldError(field: "\(field).flags", message: "\(flags.isEmpty ? "none" : flags.words.joined(separator: " "))"
+                             + ": a pending \(isProxy ? "proxy" : DesiredRules.fileName(of: state)) entry is written with "
+                             + (written.isEmpty ? "no flags" : "exactly " + written.words.joined(separator: " ")))
         }
         if isProxy {
             // What the loader makes of a `proxies:` item: no state, MAC or router flag.

@@ -4,7 +4,8 @@ import IpNetCore
 /// `{"address": "198.51.100.10", "interface": "vlan100", "family": "ipv4", "physicalAddress": "02:00:00:00:00:10",
 /// "state": "permanent", "isRouter": false, "optional": false, "cause": "interfaceAbsent", "reason": "waiting for
 /// interface vlan100", "source": "n.yaml:12:5"}` (`interfaceIndex` only when the link exists; `"kind": "proxy"` and
-/// state `none` for a proxy entry).
+/// state `none` for a proxy entry; `"flags"` as a change row's, the flags the entry will be written with:
+/// `["managed", "extern_learn"]` for a managed entry, whose state is `none`).
 public struct PendingRecord: Codable, Hashable, Sendable {
     /// The address text.
     public var address: String
@@ -30,6 +31,10 @@ public struct PendingRecord: Codable, Hashable, Sendable {
     public var source: String?
     /// `proxy` for a proxy entry (`proxies:`); absent for an ordinary neighbor.
     public var kind: String?
+    /// The flag words the entry will be written with (`DesiredRules.writtenFlags(for:)`), as in a change row's
+    /// `after`: `["managed", "extern_learn"]` marks a managed entry; absent when none (and for a proxy entry, which
+    /// `kind` marks).
+    public var flags: [String]?
 
     /// The record of a pending entry.
     public init(_ p: PendingNeighbor) {
@@ -45,6 +50,8 @@ public struct PendingRecord: Codable, Hashable, Sendable {
         reason = p.reason
         source = p.source?.description
         kind = p.isProxy ? "proxy" : nil
+        let written = p.isProxy ? [] : DesiredRules.writtenFlags(for: p.state)
+        flags = written.isEmpty ? nil : written.words
     }
 
     /// The pending entry back (from a plan file); nil when a field does not parse.
