@@ -177,6 +177,28 @@ import CoreTestSupport
         }
     }
 
+    /// managed → permanent over a managed IPv6 entry the kernel learned a router flag for: the fields come from the
+    /// kernel row's real flag (the projection folds it away): `isRouter: true → false` when the permanent entry is
+    /// no router (the write drops it; it used to be missing), nothing when it is one (it used to read `true → true`);
+    /// likewise a resolved MAC equal to the pinned one is no field (it used to read `02:…:10 → 02:…:10`).
+    @Test func managedToPermanentShowsTheKernelsRealRouterFlag() {
+        let have = IpNetRow2(address: IpAddress("2001:db8::20")!, interfaceIndex: 3, physicalAddress: Self.mac,
+                             state: .reachable, isRouter: true, protocol: 245, flags: [.managed, .externallyLearned])
+        for router in [false, true] {
+            let want = IpNetRow2(address: IpAddress("2001:db8::20")!, interfaceIndex: 3, physicalAddress: Self.mac,
+                                 state: .permanent, isRouter: router, protocol: 245)
+            let p = Planner.plan(desired: [DesiredRow(row: want)], current: [have], links: P.links, ownerProtocol: 245,
+                                 prune: .owned)
+            #expect(p.changes.map(\.action) == [.set])
+            let fields = p.changes.first?.fields.map { "\($0.field): \($0.before) → \($0.after)" } ?? []
+            #expect(fields == ["state: managed → permanent"] + (router ? [] : ["isRouter: true → false"]),
+                    "router \(router): \(fields)")
+        }
+        // A managed want over a managed entry still ignores the kernel's router flag: converged.
+        #expect(Planner.plan(desired: [DesiredRow(row: Self.wanted("2001:db8::20"))], current: [have], links: P.links,
+                             ownerProtocol: 245, prune: .owned).isEmpty)
+    }
+
     // MARK: 3 and 4. extern_learn on managed entries
 
     @Test func managedEntriesAreWrittenWithExternLearn() throws {
