@@ -199,6 +199,38 @@ import CoreTestSupport
                              ownerProtocol: 245, prune: .owned).isEmpty)
     }
 
+    /// A pending managed entry keeps its marker in `plan --output json`, plan files and `--report`
+    /// (`PendingRecord.flags`, as a change row's `after`); a plan file reads it back and refuses other flags there.
+    @Test func pendingManagedRowsCarryTheirFlags() throws {
+        let s = try Self.load("""
+            neighbors:
+              - { address: 192.0.2.20, interface: veth0, state: managed }
+              - { address: 192.0.2.21, interface: veth0, physicalAddress: "02:00:00:00:00:21" }
+            """).get()
+        let r = try s.resolve(links: P.links, addresses: []).get()
+        let p = Planner.plan(desired: r.entries, current: [], links: P.links, ownerProtocol: 245, prune: .owned,
+                             pending: r.pending)
+        let records = try #require(PlanDocument(p).pending)
+        #expect(records.map(\.state) == ["none"] && records.map(\.flags) == [["managed", "extern_learn"]])
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/plan.json"
+        try PlanFile(namespace: nil, desired: r.entries, links: P.links, current: [], plan: p).write(to: path)
+        let back = try PlanFile.load(path: path)
+        #expect(back.plan.pending?.map(\.flags) == [["managed", "extern_learn"]])
+        #expect(back.plan.pending?.compactMap(\.pendingNeighbor).map(\.state) == [.none])
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        let bad = saved.replacingOccurrences(of: "\"managed\",", with: "")
+        #expect(bad != saved)
+        try bad.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try PlanFile.load(path: path)
+            Issue.record("a pending managed row with other flags must be refused")
+        } catch {
+            #expect("\(error)".contains("pending[0].flags: extern_learn: a pending managed entry is written with "
+                                        + "exactly managed extern_learn"), "\(error)")
+        }
+    }
+
     // MARK: 3 and 4. extern_learn on managed entries
 
     @Test func managedEntriesAreWrittenWithExternLearn() throws {
