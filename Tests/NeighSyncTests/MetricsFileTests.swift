@@ -37,7 +37,7 @@ import IpNetCore
                       pending("198.51.100.12", "wlan0", optional: true)])
         var m = RunMetrics(finishedAt: 1_764_112_985.1234, durationSeconds: 0.0125, report: report,
                            converged: report.succeeded, previousSuccess: 1_764_112_900)
-        m.desired = RunMetrics.desired([.permanent, .permanent, .permanent, .noarp])
+        m.desired = RunMetrics.desired(["permanent", "permanent", "permanent", "noarp"])
         m.owned = RunMetrics.owned(
             [IpNetRow2(address: IpAddress("192.0.2.10")!, interfaceIndex: 2, protocol: 245),
              IpNetRow2(address: IpAddress("192.0.2.11")!, interfaceIndex: 2, protocol: 245),
@@ -154,6 +154,34 @@ import IpNetCore
                              unchanged: 0, ownerProtocol: 245, prune: .owned, maxDeletes: 1, pending: []))
         #expect(MetricsFile.render(refused).contains("\nneighsync_planned_changes{action=\"delete\"} 2\n"))
         #expect(MetricsFile.render(refused).contains("\nneighsync_applied_changes{action=\"delete\",result=\"applied\"} 0\n"))
+    }
+
+    /// Round 2 of issue 13: desired proxies and managed entries are labelled `proxy` and `managed` (they were
+    /// lumped as `none`), as the owned entries are; a managed row keeps `managed` whatever it resolved to.
+    @Test func desiredAndOwnedKindsNameProxiesAndManagedEntries() {
+        var m = RunMetrics(finishedAt: 1_700_000_000, durationSeconds: 0.5, report: nil, converged: false,
+                           previousSuccess: nil)
+        m.desired = RunMetrics.desired([RunMetrics.desiredKind(state: .permanent, isProxy: false),
+                                        RunMetrics.desiredKind(state: DesiredRules.managedState, isProxy: false),
+                                        RunMetrics.desiredKind(state: .none, isProxy: true),
+                                        RunMetrics.desiredKind(state: .none, isProxy: true)])
+        let text = MetricsFile.render(m)
+        #expect(text.contains("""
+            neighsync_desired_entries{kind="permanent"} 1
+            neighsync_desired_entries{kind="noarp"} 0
+            neighsync_desired_entries{kind="managed"} 1
+            neighsync_desired_entries{kind="proxy"} 2
+
+            """), "\(text)")
+        #expect(!text.contains("kind=\"none\""))
+        let link = Link(name: "veth0", index: 3, arphrdType: 1, hardwareAddressLength: 6)
+        let managed = IpNetRow2(address: IpAddress("192.0.2.20")!, interfaceIndex: 3, state: .reachable, protocol: 245,
+                                flags: [.managed, .externallyLearned])
+        let proxy = IpNetRow2(address: IpAddress("192.0.2.77")!, interfaceIndex: 3, state: .none, protocol: 245,
+                              flags: .proxy)
+        #expect(RunMetrics.owned([managed, proxy], links: [link], ownerProtocol: 245)
+                == [RunMetrics.Owned(interface: "veth0", family: .ipv4, kind: "managed"): 1,
+                    RunMetrics.Owned(interface: "veth0", family: .ipv4, kind: "proxy"): 1])
     }
 
     @Test func numbersAreNeverInExponentNotation() {

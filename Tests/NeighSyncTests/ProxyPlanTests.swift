@@ -420,6 +420,52 @@ import CoreTestSupport
         #expect(RowText.line(Self.proxy("192.0.2.77"), interfaceName: "veth0") == "192.0.2.77 dev veth0 proxy proto 245")
     }
 
+    /// Round 2, finding 1 without the kernel: NTF_ROUTER on an IPv4 row (ordinary or proxy) is not compared and
+    /// not bootstrapped; a proxy on a loopback or NOARP link is left out with a `# skipped:` line and a note, and
+    /// the file loads back and plans no change for the rows it holds.
+    @Test func ipv4RouterFlagIsIgnoredAndUnexpressibleProxiesAreSkipped() throws {
+        var v4 = Self.neighbor("198.51.100.88", 4), v4Proxy = Self.proxy("192.0.2.91"), v6 = Self.proxy("2001:db8:1::57")
+        v4.isRouter = true
+        v4Proxy.isRouter = true
+        v6.isRouter = true
+        for r in [v4, v4Proxy] {
+            var plain = r
+            plain.isRouter = false
+            #expect(CanonicalRow.differences(r, plain).isEmpty && CanonicalRow.differences(plain, r).isEmpty)
+        }
+        var v6Plain = v6
+        v6Plain.isRouter = false
+        #expect(CanonicalRow.differences(v6, v6Plain) == .isRouter, "IPv6 keeps the router flag")
+        let onLo = Self.proxy("192.0.2.92", 1, protocol: 0), onNoArp = Self.proxy("2001:db8:1::92", 5)
+        let rows = [v4, v4Proxy, v6, onLo, onNoArp]
+        let text = DesiredStateWriter.yaml(rows: rows, links: Self.links)
+        #expect(text.hasPrefix("""
+            version: 1
+            neighbors:
+              - address: "198.51.100.88"
+                interface: veth1
+                physicalAddress: "02:00:00:00:00:10"
+            proxies:
+              - address: "192.0.2.91"
+                interface: veth0
+              - address: "2001:db8:1::57"
+                interface: veth0
+                isRouter: true
+            # skipped: proxy 192.0.2.92 dev lo (lo does no ARP or neighbor discovery (loopback or NOARP), so a proxy
+            """), "\(text)")
+        #expect(text.contains("\n# skipped: proxy 2001:db8:1::92 dev tun0 (tun0 does no ARP"), "\(text)")
+        let notes = DesiredStateWriter.notes(rows: rows, links: Self.links)
+        #expect(notes.count == 2 && notes[0].hasPrefix("left out proxy 192.0.2.92 dev lo, which a desired-state file "
+                                                       + "cannot hold: lo does no ARP"), "\(notes)")
+        let p = try Self.plan(text, current: rows)
+        #expect(p.changes.map { "\($0.action) \($0.key)" } == ["delete \(onNoArp.key)"],
+                "only the owned proxy on the NOARP link, which the file cannot hold, is pruned")
+        // Only unexpressible proxies: no `proxies:` key without items, the comment lines follow `neighbors: []`.
+        let only = DesiredStateWriter.yaml(rows: [onLo], links: Self.links)
+        #expect(only.hasPrefix("version: 1\nneighbors: []\n# skipped: proxy 192.0.2.92 dev lo ("), "\(only)")
+        #expect(try Self.load(only).get().neighbors.isEmpty)
+    }
+
     @Test("a proxy on an absent interface is pending as a proxy, in text, JSON and a saved plan read back")
     func pendingProxyRoundTripsThroughASavedPlan() throws {
         let text = """
