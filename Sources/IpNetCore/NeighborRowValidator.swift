@@ -108,9 +108,11 @@ public enum NeighborRowValidator {
         try checkFamily(row.address.family, on: link)
         if row.isProxy {
             // The proxy table: no link-layer address, no state, the router flag on IPv6 only (NTF_ROUTER, kept on the
-            // entry and set in the advertisements sent for it); the link must answer ARP/ND.
-            if let reason = proxyRefusal(address: row.address, on: link) { throw .invalidParameter(reason) }
+            // entry and set in the advertisements sent for it); the link must answer ARP/ND for a write. A lookup
+            // (get, delete) is never refused by the link rule: a proxy entry already on `lo` or a NOARP link (added
+            // with iproute2, or before the link went `arp off`) must stay readable and deletable.
             if purpose == .write {
+                if let reason = proxyRefusal(address: row.address, on: link) { throw .invalidParameter(reason) }
                 if row.physicalAddress.count > 0 { throw .invalidParameter(.proxyFields(row.address)) }
                 try checkFlags(address: row.address, isRouter: row.isRouter)
             }

@@ -239,9 +239,11 @@ public final class NeighborTable: NeighborTableProtocol {
         } catch {
             let f = error
             throw KernelErrorTranslator.error(f, address: row.address, interfaceName: link.name,
-                                              interfaceIndex: link.index)
+                                              interfaceIndex: link.index, isProxy: row.isProxy)
         }
-        guard var r = found else { throw IpNetError.notFound("\(row.address.withoutScope) does not exist on \(link.name)") }
+        guard var r = found else {
+            throw KernelErrorTranslator.notFound(row.address, interfaceName: link.name, isProxy: row.isProxy)
+        }
         r.interfaceLuid = link.luid
         return r
     }
@@ -336,7 +338,8 @@ public final class NeighborTable: NeighborTableProtocol {
                 }, onAck: { i, failure in
                     guard let failure, let link = links[i] else { return }
                     results[i] = KernelErrorTranslator.error(failure, address: ops[i].row.address,
-                                                             interfaceName: link.name, interfaceIndex: link.index)
+                                                             interfaceName: link.name, interfaceIndex: link.index,
+                                                             isProxy: ops[i].row.isProxy)
                 })
             }
         }
@@ -382,7 +385,7 @@ public final class NeighborTable: NeighborTableProtocol {
                 results[i] = .objectAlreadyExists("proxy \(a) already exists on \(link.name)")
                 targets[i] = nil
             case .set where !existing.contains(key):
-                results[i] = .notFound("proxy \(a) does not exist on \(link.name)")
+                results[i] = KernelErrorTranslator.notFound(op.row.address, interfaceName: link.name, isProxy: true)
                 targets[i] = nil
             default:
                 break

@@ -6,26 +6,38 @@ import IpNetCore
 /// `nlmsgerr` ack plus `NLMSGERR_ATTR_MSG`; iproute2 prints `RTNETLINK answers: File exists`.
 enum KernelErrorTranslator {
     /// The error for `failure` answering a request for `address` at interface `interfaceName` (index
-    /// `interfaceIndex`). The reason is the same whatever the verb: the errno says what went wrong.
+    /// `interfaceIndex`). The reason is the same whatever the verb: the errno says what went wrong. A request for
+    /// a proxy entry (`isProxy`, NTF_PROXY) names it `proxy ADDR` (`proxy 192.0.2.7 does not exist on veth0`).
     static func error(_ failure: NetlinkFailure, address: IpAddress, interfaceName: String,
-                      interfaceIndex: UInt32) -> IpNetError {
-        let a = address.withoutScope
+                      interfaceIndex: UInt32, isProxy: Bool = false) -> IpNetError {
+        let a = subject(address, isProxy: isProxy)
         switch failure.errno {
         case EEXIST:
             return .objectAlreadyExists("\(a) already exists on \(interfaceName)")
         case ENOENT:
-            return .notFound("\(a) does not exist on \(interfaceName)")
+            return notFound(address, interfaceName: interfaceName, isProxy: isProxy)
         case ENODEV:
             return .notFound("no interface with index \(interfaceIndex)")
         case EPERM, EACCES:
             return .accessDenied("changing the neighbor table needs CAP_NET_ADMIN (\(a) on \(interfaceName)); "
                                  + "run as root")
         case EAFNOSUPPORT, EOPNOTSUPP, EPFNOSUPPORT:
-            return .notSupported("\(a.family == .ipv6 ? "IPv6" : "IPv4") is not supported on \(interfaceName): "
+            return .notSupported("\(address.family == .ipv6 ? "IPv6" : "IPv4") is not supported on \(interfaceName): "
                                  + failure.text)
         default:
             return .system(errno: failure.errno, message: "\(a) on \(interfaceName): \(failure.text)")
         }
+    }
+
+    /// How messages name the entry at `address`: `192.0.2.7`, or `proxy 192.0.2.7` for a proxy entry.
+    static func subject(_ address: IpAddress, isProxy: Bool) -> String {
+        isProxy ? "proxy \(address.withoutScope)" : "\(address.withoutScope)"
+    }
+
+    /// `ERROR_NOT_FOUND` for an entry that is not there (ENOENT, or a get answered by nothing): `proxy 192.0.2.7
+    /// does not exist on veth0`.
+    static func notFound(_ address: IpAddress, interfaceName: String, isProxy: Bool) -> IpNetError {
+        .notFound("\(subject(address, isProxy: isProxy)) does not exist on \(interfaceName)")
     }
 
     /// The error for a failure that concerns no single row (opening the socket, a dump).

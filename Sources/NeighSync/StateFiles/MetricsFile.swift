@@ -52,9 +52,9 @@ public enum MetricsFile {
                m.failures.keys.sorted().map { (label(("status", $0)), "\(m.failures[$0]!)") })
         if let desired = m.desired {
             let kinds = RunMetrics.desiredKinds + desired.keys.filter { !RunMetrics.desiredKinds.contains($0) }
-                .sorted { $0.rawValue < $1.rawValue }
+                .sorted()
             family("neighsync_desired_entries", "gauge", "Entries the desired state asks for, by kind.",
-                   kinds.map { (label(("kind", $0.rawValue)), "\(desired[$0] ?? 0)") })
+                   kinds.map { (label(("kind", $0)), "\(desired[$0] ?? 0)") })
         }
         if let owned = m.owned {
             family("neighsync_owned_entries", "gauge",

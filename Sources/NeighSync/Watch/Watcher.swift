@@ -290,7 +290,9 @@ public final class Watcher {
             var m = RunMetrics(finishedAt: Date().timeIntervalSince1970, durationSeconds: round.seconds,
                                report: round.report, converged: round.succeeded && after == nil,
                                previousSuccess: lastSuccess)
-            m.desired = RunMetrics.desired(state.neighbors.lazy.map(\.state))
+            m.desired = RunMetrics.desired(state.neighbors.lazy.map {
+                RunMetrics.desiredKind(state: $0.state, isProxy: $0.isProxy)
+            })
             m.owned = owned
             writeMetrics(m)
         }

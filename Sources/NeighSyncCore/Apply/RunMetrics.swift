@@ -36,7 +36,8 @@ public struct RunMetrics: Hashable, Sendable {
         public var interface: String
         /// `ipv4` or `ipv6`.
         public var family: AddressFamily
-        /// The entry's state name: `permanent`, `noarp` (or a leftover's state, e.g. `incomplete`).
+        /// The entry's kind (`RunMetrics.kind(state:isProxy:isManaged:)`): `permanent`, `noarp`, `managed`, `proxy`
+        /// (or a leftover's state, e.g. `incomplete`).
         public var kind: String
         /// Builds a key.
         public init(interface: String, family: AddressFamily, kind: String) {
@@ -69,8 +70,9 @@ public struct RunMetrics: Hashable, Sendable {
 
     /// The triggers of a watch-mode pass, in the order they are rendered (`neighsync_passes_total{trigger}`).
     public static let triggers = ["initial", "event", "resync", "reload", "overrun", "retry"]
-    /// The kinds of desired entries always rendered, even at zero (`neighsync_desired_entries{kind}`).
-    public static let desiredKinds: [NeighborState] = [.permanent, .noarp]
+    /// The kinds of desired entries always rendered, even at zero (`neighsync_desired_entries{kind}`); `managed`
+    /// and `proxy` are rendered when the file has any (see `kind(state:isProxy:)`).
+    public static let desiredKinds = ["permanent", "noarp"]
 
     /// When the run ended, in seconds since the Unix epoch.
     public var finishedAt: Double
@@ -87,8 +89,8 @@ public struct RunMetrics: Hashable, Sendable {
     public var applied: [Applied: Int] = [:]
     /// Failed changes by Windows status name (`ERROR_NOT_FOUND`).
     public var failures: [String: Int] = [:]
-    /// Desired entries by kind; nil when the run did not get as far as loading them.
-    public var desired: [NeighborState: Int]?
+    /// Desired entries by kind (`kind(state:isProxy:)`); nil when the run did not get as far as loading them.
+    public var desired: [String: Int]?
     /// Entries in the kernel table carrying the owner protocol after the run; nil when not read.
     public var owned: [Owned: Int]?
     /// Entries waiting for their interface (or for their family on it); nil when the run did not plan.
@@ -142,10 +144,26 @@ public struct RunMetrics: Hashable, Sendable {
         return out
     }
 
-    /// Desired entries counted by kind (their state: `permanent`, `noarp`).
-    public static func desired(_ states: some Sequence<NeighborState>) -> [NeighborState: Int] {
-        var out: [NeighborState: Int] = [:]
-        for s in states { out[s, default: 0] += 1 }
+    /// The kind label of an entry, desired or owned, the same for both families of samples: `proxy` for a proxy
+    /// entry (NTF_PROXY), `managed` for a managed one (the desired `DesiredRules.managedState`, or a kernel row with
+    /// NTF_EXT_MANAGED, whatever resolution state it is in), else the state name (`permanent`, `noarp`, or a
+    /// leftover's, e.g. `incomplete`).
+    public static func kind(state: NeighborState, isProxy: Bool, isManaged: Bool = false) -> String {
+        if isProxy { return "proxy" }
+        if isManaged { return "managed" }
+        return state.rawValue
+    }
+
+    /// The kind label of a desired entry (`kind(state:isProxy:isManaged:)`, managed when its state is
+    /// `DesiredRules.managedState`).
+    public static func desiredKind(state: NeighborState, isProxy: Bool) -> String {
+        kind(state: state, isProxy: isProxy, isManaged: !isProxy && state == DesiredRules.managedState)
+    }
+
+    /// Desired entries counted by kind label (`permanent`, `noarp`, `managed`, `proxy`; see `desiredKind`).
+    public static func desired(_ kinds: some Sequence<String>) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for k in kinds { out[k, default: 0] += 1 }
         return out
     }
 
@@ -158,7 +176,7 @@ public struct RunMetrics: Hashable, Sendable {
         for r in rows where r.protocol == ownerProtocol {
             let index = r.effectiveInterfaceIndex
             out[Owned(interface: names[index] ?? String(index), family: r.address.family,
-                      kind: r.isProxy ? "proxy" : r.state.rawValue),
+                      kind: kind(state: r.state, isProxy: r.isProxy, isManaged: r.flags.contains(.managed))),
                 default: 0] += 1
         }
         return out

@@ -26,13 +26,16 @@ public struct CanonicalRow: Hashable, Sendable {
 
     /// The projection of `row`. A managed row (`ManagedEntry.isResolvedByKernel`) keeps no MAC, state or router
     /// flag: the kernel resolves those and they change by themselves (REACHABLE, STALE, FAILED, a new MAC after a
-    /// hardware swap), so neither the comparison nor a saved plan's fingerprint sees them.
+    /// hardware swap), so neither the comparison nor a saved plan's fingerprint sees them. An IPv4 row keeps no
+    /// router flag either: NTF_ROUTER is the NDP router flag, meaningless for ARP; the kernel stores it on an IPv4
+    /// entry (`ip neigh add 192.0.2.9 dev D lladdr … router`, `ip neigh add proxy 192.0.2.9 dev D router`) but a
+    /// file cannot ask for it, so it never makes a `~ router true → false`.
     public init(_ row: IpNetRow2) {
         key = row.key
         let managed = ManagedEntry.isResolvedByKernel(row)
         physicalAddress = managed ? .empty : row.physicalAddress
         state = managed || (row.state.isLeftover && !row.state.isStatic) ? .none : row.state
-        isRouter = managed ? false : row.isRouter
+        isRouter = managed || row.address.family == .ipv4 ? false : row.isRouter
         self.protocol = row.protocol
         flags = row.flags
     }

@@ -13,10 +13,19 @@ public enum DesiredStateWriter {
                             header: [String] = []) -> String {
         var names: [UInt32: String] = [:]
         for l in links where l.isNameExact { names[l.index] = l.name }
+        var byIndex: [UInt32: Link] = [:]
+        for l in links { byIndex[l.index] = l }
         var out = header.map { "# \(DisplayText.escaped($0))\n" }.joined()
         out += "version: 1\n"
         if ownerProtocol != DesiredState.defaultOwnerProtocol { out += "owner: { protocol: \(ownerProtocol) }\n" }
-        let sorted = rows.sorted(by: { $0.key < $1.key })
+        // Rows the file format cannot express are left out, each with a comment line saying why (`skipped`).
+        var skipped: [String] = []
+        let sorted = rows.sorted(by: { $0.key < $1.key }).filter { r in
+            guard let why = unexpressible(r, on: byIndex[r.effectiveInterfaceIndex]) else { return true }
+            skipped.append("# skipped: \(DisplayText.escaped(describe(r, names: names))) "
+                           + "(\(DisplayText.escaped(why)))\n")
+            return false
+        }
         // Proxy entries sort last (`NeighborKey`): the ordinary ones go under `neighbors:` (always written: the key
         // is required), the proxies under `proxies:`, only when there are any.
         let firstProxy = sorted.firstIndex(where: \.isProxy) ?? sorted.count
@@ -34,16 +43,39 @@ public enum DesiredStateWriter {
             }
             if r.physicalAddress.count > 0 { out += "    physicalAddress: \(scalar(r.physicalAddress.description))\n" }
             if r.state != .permanent { out += "    state: \(scalar(r.state.rawValue))\n" }
-            if r.isRouter { out += "    isRouter: true\n" }
+            if writesRouterFlag(r) { out += "    isRouter: true\n" }
         }
         if firstProxy < sorted.count {
             out += "proxies:\n"
             for r in sorted[firstProxy...] {
                 out += item(r, names: names)
-                if r.isRouter { out += "    isRouter: true\n" }
+                if writesRouterFlag(r) { out += "    isRouter: true\n" }
             }
         }
-        return out
+        return out + skipped.joined()
+    }
+
+    /// True when the row's router flag goes into the file: NTF_ROUTER is the NDP router flag, so only on IPv6. The
+    /// kernel keeps it on an IPv4 entry too (`ip neigh add 198.51.100.88 dev D lladdr … router`), where it means
+    /// nothing and a file refuses it; the row comparison ignores it there too (`CanonicalRow`).
+    private static func writesRouterFlag(_ r: IpNetRow2) -> Bool {
+        r.isRouter && r.address.family == .ipv6
+    }
+
+    /// Why the file format cannot express `r` on `link`, or nil: a proxy entry on a loopback or NOARP link, which
+    /// the loader refuses (`NeighborRowValidator.proxyRefusal`, the one home of that rule; iproute2 accepts
+    /// `ip neigh add proxy A dev lo`). Such a row is left out of the file with a `# skipped:` line and a note.
+    private static func unexpressible(_ r: IpNetRow2, on link: Link?) -> String? {
+        guard r.isProxy, let link, let reason = NeighborRowValidator.proxyRefusal(address: r.address, on: link) else {
+            return nil
+        }
+        return reason.description
+    }
+
+    /// `proxy 192.0.2.91 dev lo` (or `… dev if7` for a link without a UTF-8 name).
+    private static func describe(_ r: IpNetRow2, names: [UInt32: String]) -> String {
+        let dev = names[r.effectiveInterfaceIndex] ?? "if\(r.effectiveInterfaceIndex)"
+        return "\(r.isProxy ? "proxy " : "")\(r.address.withoutScope) dev \(dev)"
     }
 
     /// `  - address: A` and the interface line of one list item.
@@ -58,14 +90,26 @@ public enum DesiredStateWriter {
     }
 
     /// What `yaml` says on stderr beside the file: one line per link of `rows` whose name is not valid UTF-8 (its
-    /// entries are written with `interfaceIndex: N`).
+    /// entries are written with `interfaceIndex: N`), then one per row left out (`# skipped:` in the file).
     public static func notes(rows: [IpNetRow2], links: [Link]) -> [String] {
         let used = Set(rows.map(\.effectiveInterfaceIndex))
-        return links.filter { !$0.isNameExact && used.contains($0.index) }.sorted { $0.index < $1.index }.map {
+        var out = links.filter { !$0.isNameExact && used.contains($0.index) }.sorted { $0.index < $1.index }.map {
             "interface \(DisplayText.escaped($0.name)) (index \($0.index)) has a name that is not valid UTF-8, which a "
                 + "YAML file cannot hold: its entries are written with 'interfaceIndex: \($0.index)'; an index changes "
                 + "when the link is re-created, so rename the link (ip link set … name NEW) to select it by name"
         }
+        var names: [UInt32: String] = [:], byIndex: [UInt32: Link] = [:]
+        for l in links {
+            byIndex[l.index] = l
+            if l.isNameExact { names[l.index] = l.name }
+        }
+        for r in rows.sorted(by: { $0.key < $1.key }) {
+            if let why = unexpressible(r, on: byIndex[r.effectiveInterfaceIndex]) {
+                out.append("left out \(DisplayText.escaped(describe(r, names: names))), which a desired-state file "
+                           + "cannot hold: \(DisplayText.escaped(why))")
+            }
+        }
+        return out
     }
 
     /// A YAML scalar that every YAML 1.1 and 1.2 reader reads back as exactly `s`: plain when `s` is a letter

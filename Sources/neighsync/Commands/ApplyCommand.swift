@@ -111,7 +111,7 @@ struct ApplyCommand: ParsableCommand {
 
         var run: Reconciliation
         let plan: Plan
-        var desired: [NeighborState: Int]?     // for --metrics
+        var desired: [String: Int]?     // for --metrics
         do {
             if let saved {
                 run = try Reconciliation.gather(saved, path: planFile!, table: table)
@@ -125,7 +125,11 @@ struct ApplyCommand: ParsableCommand {
                 plan = run.plan()
                 Phases.mark("plan")
             }
-            if metrics != nil { desired = RunMetrics.desired(run.desired.map(\.row.state) + run.pending.map(\.state)) }
+            if metrics != nil {
+                desired = RunMetrics.desired(
+                    run.desired.map { RunMetrics.desiredKind(state: $0.row.state, isProxy: $0.row.isProxy) }
+                    + run.pending.map { RunMetrics.desiredKind(state: $0.state, isProxy: $0.isProxy) })
+            }
             run.releaseRows()
         } catch {
             // A file that does not load or resolve is logged and reported (--report) as the run's error.

@@ -25,7 +25,7 @@ final class MetricsRecord {
     /// Writes the metrics of a run that planned: with its `report` (nil when the plan was refused before any
     /// write, then `refused` is that plan), whether it `converged`, the desired entries by kind and the owned
     /// entries read from `table` afterwards. Throws when the file cannot be written.
-    func write(report: ApplyReport?, refused: Plan? = nil, converged: Bool, desired: [NeighborState: Int]?,
+    func write(report: ApplyReport?, refused: Plan? = nil, converged: Bool, desired: [String: Int]?,
                table: NeighborTableProtocol, ownerProtocol: UInt8) throws {
         var m = metrics(report: report, converged: converged)
         if let refused { m.refused(refused) }
