@@ -102,7 +102,7 @@ import Testing
         var m = RunMetrics(finishedAt: 1_764_112_985, durationSeconds: 0.5, report: nil, converged: false,
                            previousSuccess: 1_764_112_000)
         m.failures = ["ERROR_NOT_FOUND": 1, "ERRNO_22": 2]
-        m.desired = [.permanent: 3]
+        m.desired = ["permanent": 3, "proxy": 1, "managed": 1]
         m.owned = [RunMetrics.Owned(interface: "a\"b\\\n\u{1B}", family: .ipv6, kind: "noarp"): 1]
         m.pending = [RunMetrics.Pending(interface: "vlan100", optional: true): 2]
         m.passes = ["initial": 1, "event": 3]
