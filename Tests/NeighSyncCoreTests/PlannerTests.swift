@@ -239,9 +239,12 @@ import IpNetCore
         ticked.reachabilityTime = 12345
         #expect(f([ticked]) == f0)
         #expect(f(base.reversed()) == f0)
-        // Relevant: an owned static entry's MAC, router flag or presence, anything at a desired key.
+        // NTF_ROUTER on an IPv4 entry: the NDP router flag, meaningless for ARP, which no file can ask for.
+        #expect(f([Self.row("192.0.2.10", router: true, proto: 245)]) == f0)
+        // Relevant: an owned static entry's MAC, router flag (IPv6) or presence, anything at a desired key.
         #expect(f([Self.row("192.0.2.10", "02:00:00:00:00:11", proto: 245)]) != f0)
-        #expect(f([Self.row("192.0.2.10", router: true, proto: 245)]) != f0)
+        #expect(f(base + [Self.row("2001:db8::10", router: true, proto: 245)])
+                != f(base + [Self.row("2001:db8::10", proto: 245)]))
         var learned = base[0]
         learned.flags = .externallyLearned
         #expect(f([learned]) != f0)
