@@ -436,6 +436,13 @@ import CoreTestSupport
         var v6Plain = v6
         v6Plain.isRouter = false
         #expect(CanonicalRow.differences(v6, v6Plain) == .isRouter, "IPv6 keeps the router flag")
+        // Managed → permanent compares the kernel's real router flag, on IPv6 only.
+        let mac = PhysicalAddress("02:00:00:00:00:10")!
+        let managedV4 = IpNetRow2(address: IpAddress("192.0.2.20")!, interfaceIndex: 3, physicalAddress: mac,
+                                  state: .reachable, isRouter: true, protocol: 245, flags: [.managed, .externallyLearned])
+        let pinned = IpNetRow2(address: IpAddress("192.0.2.20")!, interfaceIndex: 3, physicalAddress: mac,
+                               state: .permanent, protocol: 245)
+        #expect(!CanonicalRow.differences(managedV4, pinned).contains(.isRouter))
         let onLo = Self.proxy("192.0.2.92", 1, protocol: 0), onNoArp = Self.proxy("2001:db8:1::92", 5)
         let rows = [v4, v4Proxy, v6, onLo, onNoArp]
         let text = DesiredStateWriter.yaml(rows: rows, links: Self.links)

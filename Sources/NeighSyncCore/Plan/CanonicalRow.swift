@@ -67,12 +67,18 @@ public struct CanonicalRow: Hashable, Sendable {
     /// The one row comparison over two rows: `CanonicalRow(have).differences(from: CanonicalRow(want))`, except
     /// for the MAC and router flag of a managed kernel entry that a write which is not managed replaces (managed →
     /// permanent): the projection folds the kernel's values away, but the write sets `want`'s, so the kernel's real
-    /// ones are compared (router `true → false` is a drop; a resolved MAC equal to the pinned one is no change).
+    /// ones are compared (router `true → false` is a drop on IPv6; a resolved MAC equal to the pinned one is no
+    /// change).
     @inline(__always)
     public static func differences(_ have: IpNetRow2, _ want: IpNetRow2) -> RowFields {
         var f = CanonicalRow(have).differences(from: CanonicalRow(want))
         if ManagedEntry.isResolvedByKernel(have) && !want.flags.contains(.managed) {
-            if have.isRouter != want.isRouter { f.insert(.isRouter) } else { f.remove(.isRouter) }
+            // The router flag only on IPv6 (on IPv4 it means nothing, as in the projection).
+            if have.isRouter != want.isRouter && have.address.family == .ipv6 {
+                f.insert(.isRouter)
+            } else {
+                f.remove(.isRouter)
+            }
             if have.physicalAddress == want.physicalAddress { f.remove(.physicalAddress) }
         }
         return f
