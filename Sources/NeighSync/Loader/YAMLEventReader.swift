@@ -3,8 +3,8 @@ import Dispatch
 import IpNet
 import Synchronization
 
-/// The one chokepoint for libyaml: every `yaml_*` call of neighsync is in this type (in `produce`, on the thread
-/// libyaml runs on). It streams the events of a UTF-8 buffer (`yaml_parser_parse`) without building a tree; a
+/// The one chokepoint for libyaml: every `yaml_*` call of neighsync is in this type (in its `Parser`, run on the
+/// caller's thread or, for large inputs, on a thread of its own). It streams the events of a UTF-8 buffer (`yaml_parser_parse`) without building a tree; a
 /// scalar's bytes are lent as a buffer that stays valid until the next call to `next()`. Marks stay 0-based here, as libyaml gives them. A syntax, encoding or reader error ends
 /// the stream with a `SyntaxError` positioned at libyaml's `problem_mark` (or, for reader errors, at the line and
 /// column of `problem_offset`). libyaml equivalent: a `yaml_parser_parse` / `yaml_event_delete` loop.
@@ -44,9 +44,18 @@ final class YAMLEventReader {
         var value: Int
     }
 
-    /// The batches the libyaml thread has handed over, the batch being read, and where.
-    private let queue: YAMLEventQueue
-    private let producer: BackgroundWork<Void>
+    /// Inputs from this size (bytes) up are parsed with libyaml on a thread of its own; smaller ones on the caller's
+    /// thread, where a thread and its hand-overs would cost more than they save (a 16 KiB fuzz input ran 20 times
+    /// slower threaded).
+    static let threadedFrom = 256 * 1024
+
+    /// Where batches come from: libyaml run here, batch by batch, or on its own thread through a queue.
+    private enum Source {
+        case inline(Parser)
+        case threaded(YAMLEventQueue, BackgroundWork<Void>)
+    }
+
+    private let source: Source
     // The reader's own state, touched only by the thread that calls `next()` (the class is not Sendable), so
     // Swift's run-time exclusivity checks on class properties are dropped for these.
     @exclusivity(unchecked) private var batch: YAMLEventBatch?
@@ -54,26 +63,32 @@ final class YAMLEventReader {
     @exclusivity(unchecked) private var endIndex = 0
     @exclusivity(unchecked) private var finished = false
     @exclusivity(unchecked) private var failure: SyntaxError?
+    @exclusivity(unchecked) private var nextSize = YAMLEventBatch.firstSize
 
     /// Reads `input`, which must stay alive and unchanged while the reader is used (the reader joins its libyaml
-    /// thread before it goes). The encoding is fixed to UTF-8 so a UTF-16 file is reported instead of silently
-    /// converted.
+    /// thread, if any, before it goes). The encoding is fixed to UTF-8 so a UTF-16 file is reported instead of
+    /// silently converted.
     ///
-    /// libyaml runs on a thread of its own and hands events over in batches, so scanning the next events overlaps
-    /// with the caller's work on the last ones: at 100,000 entries libyaml is about 70 % of a parse (measured with
-    /// callgrind) and the caller's typing and checks the rest, which on two cores now run side by side. At most
-    /// `YAMLEventQueue.capacity` batches wait, so memory stays bounded and a caller that stops early (a depth limit, the
-    /// error budget) leaves libyaml at most that far ahead.
+    /// From `threadedFrom` bytes up, libyaml runs on a thread of its own and hands events over in batches, so scanning
+    /// the next events overlaps with the caller's work on the last ones: at 100,000 entries libyaml is about 70 % of
+    /// a parse (measured with callgrind) and the caller's typing and checks the rest, which on two cores now run side
+    /// by side. At most `YAMLEventQueue.capacity` batches wait, so memory stays bounded and a caller that stops early
+    /// (a depth limit, the error budget) leaves libyaml at most that far ahead. Both ways run the same `Parser`.
     init(input: UnsafeBufferPointer<UInt8>) {
+        if input.count < Self.threadedFrom {
+            source = .inline(Parser(input))
+            return
+        }
         let queue = YAMLEventQueue()
         let lent = LentInput(buffer: input)
-        self.queue = queue
-        producer = BackgroundWork { YAMLEventReader.produce(lent.buffer, into: queue) }
+        source = .threaded(queue, BackgroundWork { YAMLEventReader.produce(lent.buffer, into: queue) })
     }
 
     deinit {
-        queue.cancel()
-        _ = try? producer.wait()
+        if case .threaded(let queue, let producer) = source {
+            queue.cancel()
+            _ = try? producer.wait()
+        }
     }
 
     /// The byte offset libyaml has read up to (the end of the last event). libyaml equivalent: `end_mark.index`.
@@ -102,53 +117,79 @@ final class YAMLEventReader {
                 continue
             }
             batch = nil  // the events of the last batch may be freed now: the caller has moved on
-            batch = queue.take()
+            switch source {
+            case .inline(let parser):
+                batch = parser.batch(size: nextSize)
+                nextSize = YAMLEventBatch.size
+            case .threaded(let queue, _):
+                batch = queue.take()
+            }
             cursor = 0
         }
     }
 
-    /// The libyaml side: parses `input` and publishes its events in batches until the stream ends, an error stops
-    /// it, or the reader is cancelled. Every `yaml_*` call of neighsync is here. libyaml equivalent: a
-    /// `yaml_parser_parse` / `yaml_event_delete` loop.
+    /// The libyaml thread: parses `input` and publishes its events in batches until the stream ends, an error stops
+    /// it, or the reader is cancelled. The parser is made and freed on this thread.
     private static func produce(_ input: UnsafeBufferPointer<UInt8>, into queue: YAMLEventQueue) {
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
-        defer {
+        let parser = Parser(input)
+        var size = YAMLEventBatch.firstSize
+        while true {
+            let b = parser.batch(size: size)
+            size = YAMLEventBatch.size
+            guard queue.put(b), !b.isLast else { return }
+        }
+    }
+
+    /// libyaml's parser over one input. Every `yaml_*` call of neighsync is in this type. Used by one thread only:
+    /// the reader's caller (inline) or the libyaml thread, which makes it and frees it. libyaml equivalent: a
+    /// `yaml_parser_parse` / `yaml_event_delete` loop.
+    private final class Parser {
+        private let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        private let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        /// libyaml copies nothing from a zero-length input, but the pointer it is given must be non-null and stay
+        /// valid while it reads.
+        private let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        private let input: UnsafeBufferPointer<UInt8>
+
+        init(_ input: UnsafeBufferPointer<UInt8>) {
+            self.input = input
+            yaml_parser_initialize(parser)
+            yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+            if let base = input.baseAddress {
+                yaml_parser_set_input_string(parser, base, input.count)
+            } else {
+                yaml_parser_set_input_string(parser, empty, 0)
+            }
+        }
+
+        deinit {
             yaml_parser_delete(parser)
             parser.deallocate()
             event.deallocate()
+            empty.deallocate()
         }
-        yaml_parser_initialize(parser)
-        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
-        var empty: UInt8 = 0
-        if let base = input.baseAddress {
-            yaml_parser_set_input_string(parser, base, input.count)
-        } else {
-            // libyaml copies nothing from a zero-length input; the pointer only has to be non-null.
-            yaml_parser_set_input_string(parser, &empty, 0)
-        }
-        var size = YAMLEventBatch.firstSize
-        while true {
+
+        /// The next up to `size` events; the batch is the last one when the stream ended or an error stopped it.
+        func batch(size: Int) -> YAMLEventBatch {
             let b = YAMLEventBatch(capacity: size)
-            size = YAMLEventBatch.size
             while b.count < size {
                 guard yaml_parser_parse(parser, event) != 0 else {
-                    b.failure = error(of: parser.pointee, input: input)
+                    b.failure = YAMLEventReader.error(of: parser.pointee, input: input)
                     b.isLast = true
                     break
                 }
-                append(event, to: b)
+                YAMLEventReader.append(event, to: b)
                 let end = event.pointee.type == YAML_STREAM_END_EVENT
                 yaml_event_delete(event)
                 if end { b.isLast = true; break }
             }
-            guard queue.put(b), !b.isLast else { return }
+            return b
         }
     }
 
     /// Copies libyaml's event into `batch`; a scalar value longer than `YAMLEventBatch.stealAbove` is handed to the
     /// batch instead (the event's pointer cleared, so `yaml_event_delete` leaves it).
-    private static func append(_ event: UnsafeMutablePointer<yaml_event_t>, to batch: YAMLEventBatch) {
+    fileprivate static func append(_ event: UnsafeMutablePointer<yaml_event_t>, to batch: YAMLEventBatch) {
         let e = event.pointee
         var taken: UnsafeMutablePointer<UInt8>? = nil
         var kind = Kind.streamEnd
@@ -187,7 +228,7 @@ final class YAMLEventReader {
                      length: length, plain: plain, tag: tag, endIndex: Int(e.end_mark.index), taking: taken)
     }
 
-    private static func error(of p: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> SyntaxError {
+    fileprivate static func error(of p: yaml_parser_t, input: UnsafeBufferPointer<UInt8>) -> SyntaxError {
         let problem = p.problem.map { String(cString: $0) } ?? "unknown libyaml error"
         let context = p.context.map { String(cString: $0) }
         if p.error == YAML_READER_ERROR {
