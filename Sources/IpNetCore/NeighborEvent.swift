@@ -19,6 +19,10 @@ public enum NeighborEvent: Hashable, Sendable {
     /// An IPv4 or IPv6 address was added to or removed from the interface with this index. iproute2:
     /// `ip monitor address`.
     case addressChanged(interfaceIndex: UInt32)
+    /// A route of the IPv4 local routing table (table 255) was added or removed (an address change adds and removes
+    /// its local and broadcast routes; `ip route add broadcast … table local` adds one by hand). iproute2: `ip
+    /// monitor route` lines of `table local`.
+    case localRouteChanged
     /// Notifications were lost (ENOBUFS on the socket): the listener must re-read everything. iproute2:
     /// `ip monitor` prints nothing and carries on; the kernel's `netlink_overrun()` is the cause.
     case overrun

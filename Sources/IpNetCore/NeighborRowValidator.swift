@@ -93,10 +93,11 @@ public enum NeighborRowValidator {
     /// Throws `invalidParameter`, `notFound("no interface with index 7")` or `notSupported`. Windows equivalent:
     /// the parameter checks of `CreateIpNetEntry2`/`GetIpNetEntry2` (done before any request).
     ///
-    /// `addresses`, the host's own addresses when the caller has them, adds the checks of a managed IPv4 row that
-    /// depend on them (`managedBroadcastRefusal` → `invalidParameter`, `managedSourceProblem` → `notSupported`).
+    /// `localRoutes`, the namespace's IPv4 local routing table when the caller has read it, adds the checks of a
+    /// managed IPv4 row that depend on it (`managedBroadcastRefusal` → `invalidParameter`, `managedSourceProblem` →
+    /// `notSupported`).
     public static func validate(_ row: IpNetRow2, for purpose: Purpose, links: [UInt32: Link],
-                                addresses: [InterfaceAddress]? = nil) throws(IpNetError) -> Link {
+                                localRoutes: LocalRouteTable? = nil) throws(IpNetError) -> Link {
         // A lookup of 0.0.0.0 is allowed where the kernel keys IPv4 entries under it (so that such a row, left
         // behind on a loopback or point-to-point link, can be read and deleted); decided once the link is known.
         let unspecifiedLookup = purpose == .lookup && row.address == .v4(0)
@@ -128,11 +129,11 @@ public enum NeighborRowValidator {
                 if let reason = managedProblem(address: row.address, hasPhysicalAddress: row.physicalAddress.count > 0,
                                                isRouter: row.isRouter, state: row.state)
                     ?? managedLinkRefusal(address: row.address, on: link)
-                    ?? addresses.flatMap({ managedBroadcastRefusal(address: row.address, addresses: $0, links: links) }) {
+                    ?? localRoutes.flatMap({ managedBroadcastRefusal(address: row.address, localRoutes: $0,
+                                                                     links: links) }) {
                     throw .invalidParameter(reason)
                 }
-                if let addresses, let problem = managedSourceProblem(address: row.address, addresses: addresses,
-                                                                     links: links) {
+                if let localRoutes, let problem = managedSourceProblem(address: row.address, localRoutes: localRoutes) {
                     throw .notSupported(problem)
                 }
             }
@@ -252,44 +253,34 @@ public enum NeighborRowValidator {
         return nil
     }
 
-    /// Why a managed entry for `address` cannot be kept, given the namespace's own `addresses` (on the `links` by
-    /// index), or nil: `address` is a broadcast route of the namespace, the subnet broadcast of any IPv4 prefix
-    /// (198.51.100.255 on a /24) or the broadcast address configured on any IPv4 address (`ip addr add
-    /// 198.51.100.67/26 broadcast 198.51.100.99`, primary or secondary), on any link. The kernel types a new entry
-    /// with `inet_addr_type_dev_table()` (a lookup in the local table, whatever link holds the route): on
-    /// `RTN_BROADCAST` `arp_constructor()` makes it NOARP with `ff:ff:ff:ff:ff:ff`, so a managed entry there is never
-    /// resolved. Addresses of links that are down count too (their routes come back with the link). A host check:
-    /// the file cannot know the addresses. iproute2 would accept `ip neigh add 198.51.100.255 dev D managed`.
-    public static func managedBroadcastRefusal(address: IpAddress, addresses: [InterfaceAddress],
+    /// Why a managed entry for `address` cannot be kept, given the namespace's IPv4 `localRoutes` (their links by
+    /// index in `links`), or nil: the longest match of `address` in the local table is a broadcast route (the
+    /// subnet broadcast of an address, a configured `broadcast`, or one added by hand with `ip route add broadcast
+    /// 192.0.2.200 dev veth0 table local`), whatever link holds it. The kernel types a new entry with
+    /// `inet_addr_type_dev_table()`, a longest-prefix lookup in that table: on `RTN_BROADCAST` `arp_constructor()`
+    /// makes it NOARP with `ff:ff:ff:ff:ff:ff`, so a managed entry there is never resolved. A host check: the file
+    /// cannot know the routes. iproute2 would accept `ip neigh add 198.51.100.255 dev D managed`.
+    public static func managedBroadcastRefusal(address: IpAddress, localRoutes: LocalRouteTable,
                                                links: [UInt32: Link]) -> InvalidParameterReason? {
-        guard address.family == .ipv4 else { return nil }
-        for a in addresses where a.givesBroadcastRoute(to: address) {
-            let owner = "\(a.address.withoutScope)/\(a.prefixLength)"
-            return .managedSubnetBroadcast(address, link: links[a.interfaceIndex]?.name ?? "if\(a.interfaceIndex)",
-                                           prefix: a.hasBroadcast(address) ? owner
-                                               : owner + " (its configured broadcast)")
-        }
-        return nil
+        guard address.family == .ipv4, let route = localRoutes.lookup(address), route.isBroadcast else { return nil }
+        let link = route.interfaceIndex == 0 ? "no link"
+            : links[route.interfaceIndex]?.name ?? "if\(route.interfaceIndex)"
+        return .managedBroadcastRoute(address, route: route.text, link: link)
     }
 
-    /// Why a managed IPv4 entry for `address` cannot be resolved now, given the namespace's own `addresses` (on the
-    /// `links` by index), or nil: the namespace has no IPv4 address on a link that is up (not even 127.0.0.1 on an
-    /// up `lo`), so the kernel has no local routing table (`fib_add_ifaddr()` creates it for the first one):
-    /// `inet_addr_type_dev_table()` then answers RTN_BROADCAST for every address and `arp_constructor()` keeps the
-    /// entry NOARP with `ff:ff:ff:ff:ff:ff`. Any IPv4 address on any up link is enough: ARP asks from an address of
-    /// the neighbor's link, or of another link when it has none (`inet_select_addr()`; seen REACHABLE for 169.254.x
-    /// on a link holding only 192.0.2.1/24, and on a link without IPv4 address). A host condition, not the file's
-    /// fault: a desired entry waits (`PendingNeighbor.Cause.familyUnavailable`), a write is refused with
-    /// `notSupported`. IPv6 needs nothing: neighbor discovery asks from the link-local address.
-    public static func managedSourceProblem(address: IpAddress, addresses: [InterfaceAddress],
-                                            links: [UInt32: Link]) -> String? {
-        guard address.family == .ipv4 else { return nil }
-        if addresses.contains(where: { $0.address.family == .ipv4 && links[$0.interfaceIndex]?.isUp == true }) {
-            return nil
-        }
-        return "the namespace has no IPv4 address on a link that is up, so the kernel has no local routing table "
-            + "and keeps a managed entry for \(address.withoutScope) NOARP with ff:ff:ff:ff:ff:ff, never resolved; "
-            + "add an IPv4 address to a link that is up (or bring up lo, which holds 127.0.0.1), or use state: "
+    /// Why a managed IPv4 entry for `address` cannot be resolved now, given the namespace's IPv4 `localRoutes`, or
+    /// nil: the local routing table does not exist (no IPv4 address was ever configured in the namespace, and `lo`
+    /// was never up): `__inet_dev_addr_type()` then answers RTN_BROADCAST for every address and `arp_constructor()`
+    /// keeps the entry NOARP with `ff:ff:ff:ff:ff:ff`. Once the table exists it stays, and the kernel resolves
+    /// managed entries even after every address is removed or its link is down (ARP asks from any address, or
+    /// 0.0.0.0: `inet_select_addr()`). A host condition, not the file's fault: a desired entry waits
+    /// (`PendingNeighbor.Cause.familyUnavailable`), a write is refused with `notSupported`. IPv6 needs nothing:
+    /// neighbor discovery asks from the link-local address.
+    public static func managedSourceProblem(address: IpAddress, localRoutes: LocalRouteTable) -> String? {
+        guard address.family == .ipv4, !localRoutes.exists else { return nil }
+        return "the namespace has no IPv4 local routing table yet (no IPv4 address was ever configured; `ip link set "
+            + "lo up` creates it), so the kernel keeps a managed entry for \(address.withoutScope) NOARP with "
+            + "ff:ff:ff:ff:ff:ff, never resolved; add an IPv4 address to any link or bring up lo, or use state: "
             + "permanent with its MAC"
     }
 }

@@ -34,9 +34,10 @@ public protocol NeighborTableProtocol: AnyObject {
     /// nil when it cannot tell (the probe was refused). Default: true (test seams). iproute2: none (`ip neigh add …
     /// managed` on an older kernel silently writes an unmanaged NONE entry).
     func managedEntriesSupported() -> Bool?
-    /// The host's own addresses (`InterfaceAddress`), or nil when this table does not know them (a test seam): the
-    /// checks that need them are then skipped. Netlink: RTM_GETADDR dump; iproute2: `ip addr show`.
-    func ownAddresses() throws -> [InterfaceAddress]?
+    /// The namespace's IPv4 local routing table (`LocalRouteTable.missing` while it does not exist), or nil when
+    /// this table does not know it (a test seam): the managed IPv4 checks that need it are then skipped. Netlink:
+    /// RTM_GETROUTE dump of table 255 (strict); iproute2: `ip route show table local`.
+    func ownLocalRoutes() throws -> LocalRouteTable?
 }
 
 extension NeighborTableProtocol {
@@ -59,8 +60,8 @@ extension NeighborTableProtocol {
     }
     /// True: a table without parameters has nothing to refuse.
     public func isInitialNamespace() throws -> Bool { true }
-    /// Nil: a test seam knows no host addresses.
-    public func ownAddresses() throws -> [InterfaceAddress]? { nil }
+    /// Nil: a test seam knows no local routing table.
+    public func ownLocalRoutes() throws -> LocalRouteTable? { nil }
     /// True: a test seam models a kernel that keeps managed entries.
     public func managedEntriesSupported() -> Bool? { true }
 }

@@ -99,6 +99,14 @@ import IpNetCore
         #expect(WatchScope(desired: [], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true,
                            pending: [waiting]).touches(.addressChanged(interfaceIndex: 4)))
         #expect(!scope.touches(.addressChanged(interfaceIndex: 4)))
+        // A change of the IPv4 local routing table (a broadcast route added by hand): the same rule.
+        #expect(WatchScope(desired: [managed], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true)
+            .touches(.localRouteChanged))
+        #expect(WatchScope(desired: [], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true,
+                           pending: [waiting]).touches(.localRouteChanged))
+        #expect(!WatchScope(desired: [managed6], interfaceNames: ["veth0"], ownerProtocol: 245, prunes: true)
+            .touches(.localRouteChanged))
+        #expect(!scope.touches(.localRouteChanged))
     }
 
     @Test func overrunIsAlwaysRelevant() {

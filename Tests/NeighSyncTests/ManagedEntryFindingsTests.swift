@@ -7,7 +7,7 @@ import CoreTestSupport
 
 /// The red team's findings on managed entries (issue 13), without a kernel: multicast addresses refused by the one
 /// validator wherever a row comes from; every broadcast route of the namespace refused and a namespace without an
-/// IPv4 address on an up link pending, once the host's addresses are known; `extern_learn` written with every managed entry
+/// IPv4 local routing table pending, once the table is known; `extern_learn` written with every managed entry
 /// (and an owned one without it upgraded, a foreign one taken over without "drops flags"); the before side of a set
 /// showing the kernel's real state; an empty physicalAddress on a managed entry; repeated flags in plan files and
 /// snapshots. The kernel side is `ManagedEntryHostKernelTests` and `ManagedEntryGarbageCollectionTests`.
@@ -68,72 +68,88 @@ import CoreTestSupport
                                                     isRouter: false, state: .none) == .managedMulticast(IpAddress("ff02::9")!))
     }
 
-    static let own = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.1")!, prefixLength: 24),
-                      InterfaceAddress(interfaceIndex: 4, address: IpAddress("192.0.2.1")!, prefixLength: 24)]
+    typealias Route = LocalRouteTable.Route
 
-    /// Every broadcast route of the namespace is refused, whatever link holds it (`inet_addr_type_dev_table()`
-    /// looks in the namespace's local table): the subnet broadcast of any prefix and a configured `brd`, primary or
-    /// secondary (red team: `ip addr add 198.51.100.67/26 broadcast 198.51.100.99 dev veth1` then a managed .99
-    /// was written `lladdr ff:ff:ff:ff:ff:ff managed extern_learn NOARP`).
+    /// A route of the local table: `type` 2 local, 3 broadcast.
+    static func route(_ a: String, _ length: UInt8, _ type: UInt8, on index: UInt32) -> Route {
+        Route(destination: IpAddress(a)!, prefixLength: length, type: type, interfaceIndex: index)
+    }
+
+    /// The local table of veth0 (index 3) holding 198.51.100.1/24 and veth1 (index 4) 192.0.2.1/24, as
+    /// `ip route show table local` lists it.
+    static let own = LocalRouteTable(routes: [
+        route("198.51.100.1", 32, 2, on: 3), route("198.51.100.255", 32, 3, on: 3),
+        route("192.0.2.1", 32, 2, on: 4), route("192.0.2.255", 32, 3, on: 4)])
+
+    /// An address whose longest match in the local table is a broadcast route is refused, whatever link holds the
+    /// route (`inet_addr_type_dev_table()` looks in the namespace's local table): a subnet broadcast, a configured
+    /// `brd` (red team: `ip addr add 198.51.100.67/26 broadcast 198.51.100.99 dev veth1` then a managed .99 was
+    /// written `lladdr ff:ff:ff:ff:ff:ff managed extern_learn NOARP`), one added by hand (round 3: `ip route add
+    /// broadcast 192.0.2.200 dev veth0 table local` was not refused); a longer local route inside a broadcast
+    /// prefix wins.
     @Test func managedBroadcastRoutesOfTheNamespaceAreRefused() throws {
         let s = try Self.load("""
             neighbors:
               - { address: 198.51.100.255, interface: veth0, state: managed }
               - { address: 198.51.100.254, interface: veth0, state: managed }
             """).get()
-        guard case .failure(let e) = s.resolve(links: P.links, addresses: Self.own) else {
+        guard case .failure(let e) = s.resolve(links: P.links, localRoutes: Self.own) else {
             Issue.record("must be refused")
             return
         }
-        #expect(e.description == "m.yaml:3:16: error: 198.51.100.255 is the broadcast address of 198.51.100.1/24 on "
-                + "veth0, a broadcast route of the namespace: the kernel sends to it as a broadcast on every link, so "
-                + "it cannot be managed (the entry would stay NOARP with ff:ff:ff:ff:ff:ff and never be resolved); "
-                + "use state: noarp without physicalAddress, or no entry")
-        // In a watch pass of an admitted file (an address event made it a broadcast): blocked, the other written.
-        let pass = try s.resolve(links: P.links, linkRefusals: .blocked, addresses: Self.own).get()
+        #expect(e.description == "m.yaml:3:16: error: 198.51.100.255 is a broadcast in the namespace's local "
+                + "routing table (its longest match is `broadcast 198.51.100.255` on veth0): the kernel sends to it "
+                + "as a broadcast, so it cannot be managed (the kernel would write the entry NOARP with "
+                + "ff:ff:ff:ff:ff:ff and never resolve it); use state: noarp without physicalAddress, or no entry")
+        // In a watch pass of an admitted file (a route event made it a broadcast): blocked, the other written.
+        let pass = try s.resolve(links: P.links, linkRefusals: .blocked, localRoutes: Self.own).get()
         #expect(pass.entries.map(\.row.address) == [IpAddress("198.51.100.254")!])
         #expect(pass.pending.map(\.cause) == [.linkRefuses])
-        // Offline (a snapshot has no addresses): not known, not refused.
+        // Offline (a snapshot has no routing table): not known, not refused.
         #expect(try s.resolve(links: P.links).get().entries.count == 2)
-        // 192.0.2.255, the broadcast of veth1's prefix, is a broadcast on veth0 too.
+        // 192.0.2.255, the broadcast route on veth1, is a broadcast for veth0 too.
         let other = try Self.load("neighbors:\n  - { address: 192.0.2.255, interface: veth0, state: managed }\n").get()
-        guard case .failure(let e2) = other.resolve(links: P.links, addresses: Self.own) else {
+        guard case .failure(let e2) = other.resolve(links: P.links, localRoutes: Self.own) else {
             Issue.record("192.0.2.255 must be refused")
             return
         }
-        #expect(e2.description.hasPrefix("m.yaml:3:16: error: 192.0.2.255 is the broadcast address of 192.0.2.1/24 "
-                                         + "on veth1, a broadcast route of the namespace"), "\(e2)")
-        // A configured broadcast on a secondary address of another link.
-        let configured = Self.own + [InterfaceAddress(interfaceIndex: 4, address: IpAddress("198.51.100.67")!,
-                                                      prefixLength: 26, broadcast: IpAddress("198.51.100.99")!)]
-        let s99 = try Self.load("neighbors:\n  - { address: 198.51.100.99, interface: veth0, state: managed }\n").get()
-        guard case .failure(let e3) = s99.resolve(links: P.links, addresses: configured) else {
-            Issue.record("198.51.100.99 must be refused")
+        #expect(e2.description.hasPrefix("m.yaml:3:16: error: 192.0.2.255 is a broadcast in the namespace's local "
+                                         + "routing table (its longest match is `broadcast 192.0.2.255` on veth1)"),
+                "\(e2)")
+        // A broadcast route added by hand.
+        let byHand = LocalRouteTable(routes: Self.own.routes! + [Self.route("192.0.2.200", 32, 3, on: 3)])
+        let s200 = try Self.load("neighbors:\n  - { address: 192.0.2.200, interface: veth0, state: managed }\n").get()
+        guard case .failure(let e3) = s200.resolve(links: P.links, localRoutes: byHand) else {
+            Issue.record("192.0.2.200 must be refused")
             return
         }
-        #expect(e3.description.hasPrefix("m.yaml:3:16: error: 198.51.100.99 is the broadcast address of "
-                                         + "198.51.100.67/26 (its configured broadcast) on veth1"), "\(e3)")
-        #expect(try s99.resolve(links: P.links, addresses: Self.own).get().entries.count == 1)
+        #expect(e3.description.hasPrefix("m.yaml:3:16: error: 192.0.2.200 is a broadcast in the namespace's local "
+                                         + "routing table (its longest match is `broadcast 192.0.2.200` on veth0)"),
+                "\(e3)")
+        #expect(try s200.resolve(links: P.links, localRoutes: Self.own).get().entries.count == 1)
         // The write path (`entry create --managed`, a saved plan's row): invalidParameter, same reason.
         let links = Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) })
-        #expect(throws: IpNetError.invalidParameter(.managedSubnetBroadcast(
-            IpAddress("198.51.100.99")!, link: "veth1", prefix: "198.51.100.67/26 (its configured broadcast)"))) {
-            _ = try NeighborRowValidator.validate(Self.wanted("198.51.100.99"), for: .write, links: links,
-                                                  addresses: configured)
+        #expect(throws: IpNetError.invalidParameter(.managedBroadcastRoute(
+            IpAddress("192.0.2.200")!, route: "broadcast 192.0.2.200", link: "veth0"))) {
+            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.200"), for: .write, links: links,
+                                                  localRoutes: byHand)
         }
-        // A /31 has no broadcast address; a configured 255.255.255.255 adds no route.
-        let p2p = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("198.51.100.0")!, prefixLength: 31,
-                                    broadcast: IpAddress("255.255.255.255")!)]
-        let s31 = try Self.load("neighbors:\n  - { address: 198.51.100.1, interface: veth0, state: managed }\n").get()
-        #expect(try s31.resolve(links: P.links, addresses: p2p).get().entries.count == 1)
+        // Longest prefix match: a broadcast /24 with a local /32 inside; the /32 decides.
+        let nested = LocalRouteTable(routes: [Self.route("192.0.2.0", 24, 3, on: 3),
+                                              Self.route("192.0.2.9", 32, 2, on: 3)])
+        #expect(nested.lookup(IpAddress("192.0.2.9")!)?.isBroadcast == false)
+        #expect(nested.lookup(IpAddress("192.0.2.8")!)?.isBroadcast == true)
+        #expect(nested.lookup(IpAddress("198.51.100.8")!) == nil)
+        #expect(NeighborRowValidator.managedBroadcastRefusal(address: IpAddress("192.0.2.9")!, localRoutes: nested,
+                                                             links: links) == nil)
     }
 
-    // MARK: 2. IPv4 without any IPv4 address on an up link (no local table)
+    // MARK: 2. IPv4 while the namespace has no local routing table
 
-    /// The kernel resolves a managed IPv4 entry as soon as the namespace has a local table, i.e. an IPv4 address on
-    /// a link that is up, whatever its subnet or link (red team saw REACHABLE for 169.254.x beside 192.0.2.1/24, for
-    /// 192.0.2.33 on a link holding only 198.51.100.x, on a link without IPv4 address): planned, not pending.
-    @Test func managedIPv4IsPendingOnlyWithoutAnIPv4AddressOnAnUpLink() throws {
+    /// The kernel resolves a managed IPv4 entry as soon as the namespace's local table exists, whatever routes it
+    /// holds, even none (every address deleted again, `lo` down: round 3 found such entries wrongly pending); only
+    /// a table that does not exist makes the entry wait.
+    @Test func managedIPv4IsPendingOnlyWithoutALocalRoutingTable() throws {
         let s = try Self.load("""
             neighbors:
               - { address: 192.0.2.20, interface: veth0, state: managed }
@@ -141,39 +157,36 @@ import CoreTestSupport
               - { address: 2001:db8::20, interface: veth0, state: managed }
               - { address: 192.0.2.21, interface: veth0, physicalAddress: "02:00:00:00:00:21" }
             """).get()
-        #expect(s.needsHostAddresses)
-        // veth0 holds only 198.51.100.1/24, veth1 192.0.2.1/24: both managed IPv4 entries are written.
-        #expect(try s.resolve(links: P.links, addresses: Self.own).get().entries.count == 4)
-        // veth0 without any IPv4 address while veth1 has one: written.
-        let onVeth1 = [InterfaceAddress(interfaceIndex: 4, address: IpAddress("198.51.100.1")!, prefixLength: 24)]
-        let r1 = try s.resolve(links: P.links, addresses: onVeth1).get()
-        #expect(r1.entries.count == 4 && r1.pending.isEmpty)
-        // No IPv4 address on an up link (only IPv6, and an IPv4 one on a link that is down): both pending.
+        #expect(s.needsLocalRoutes)
+        #expect(try s.resolve(links: P.links, localRoutes: Self.own).get().entries.count == 4)
+        // The table exists but is empty (addresses removed again) and every link is down: written.
         var links = P.links
         links[1].isUp = false
-        let none = [InterfaceAddress(interfaceIndex: 3, address: IpAddress("2001:db8::1")!, prefixLength: 64),
-                    InterfaceAddress(interfaceIndex: 4, address: IpAddress("192.0.2.1")!, prefixLength: 24)]
-        let r = try s.resolve(links: links, addresses: none).get()
+        links[0].isUp = false
+        let empty = LocalRouteTable(routes: [])
+        let r1 = try s.resolve(links: links, localRoutes: empty).get()
+        #expect(r1.entries.count == 4 && r1.pending.isEmpty)
+        // No local table: both managed IPv4 entries pending.
+        let r = try s.resolve(links: P.links, localRoutes: .missing).get()
         #expect(r.entries.map(\.row.address.description) == ["2001:db8::20", "192.0.2.21"])
         #expect(r.pending.map(\.cause) == [.familyUnavailable, .familyUnavailable])
-        #expect(r.pending.first?.reason == "blocked: the namespace has no IPv4 address on a link that is up, so the "
-                + "kernel has no local routing table and keeps a managed entry for 192.0.2.20 NOARP with "
-                + "ff:ff:ff:ff:ff:ff, never resolved; add an IPv4 address to a link that is up (or bring up lo, which "
-                + "holds 127.0.0.1), or use state: permanent with its MAC")
+        #expect(r.pending.first?.reason == "blocked: the namespace has no IPv4 local routing table yet (no IPv4 "
+                + "address was ever configured; `ip link set lo up` creates it), so the kernel keeps a managed entry "
+                + "for 192.0.2.20 NOARP with ff:ff:ff:ff:ff:ff, never resolved; add an IPv4 address to any link or "
+                + "bring up lo, or use state: permanent with its MAC")
         // The write path (`entry create --managed`): notSupported, with the same reason.
         let byIndex = Dictionary(uniqueKeysWithValues: links.map { ($0.index, $0) })
         #expect(throws: Never.self) {
-            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write,
-                                                  links: Dictionary(uniqueKeysWithValues: P.links.map { ($0.index, $0) }),
-                                                  addresses: onVeth1)
+            _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: byIndex,
+                                                  localRoutes: empty)
         }
         do throws(IpNetError) {
             _ = try NeighborRowValidator.validate(Self.wanted("192.0.2.20"), for: .write, links: byIndex,
-                                                  addresses: none)
+                                                  localRoutes: .missing)
             Issue.record("must be refused")
         } catch {
             guard case .notSupported(let m) = error else { Issue.record("\(error)"); return }
-            #expect(m.hasPrefix("the namespace has no IPv4 address on a link that is up"), "\(m)")
+            #expect(m.hasPrefix("the namespace has no IPv4 local routing table yet"), "\(m)")
         }
     }
 
@@ -207,7 +220,7 @@ import CoreTestSupport
               - { address: 192.0.2.20, interface: veth0, state: managed }
               - { address: 192.0.2.21, interface: veth0, physicalAddress: "02:00:00:00:00:21" }
             """).get()
-        let r = try s.resolve(links: P.links, addresses: []).get()
+        let r = try s.resolve(links: P.links, localRoutes: .missing).get()
         let p = Planner.plan(desired: r.entries, current: [], links: P.links, ownerProtocol: 245, prune: .owned,
                              pending: r.pending)
         let records = try #require(PlanDocument(p).pending)

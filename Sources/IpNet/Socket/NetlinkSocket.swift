@@ -112,6 +112,16 @@ final class NetlinkSocket {
         }
     }
 
+    /// Turns NETLINK_GET_STRICT_CHK on or off: with it the kernel checks dump requests strictly and honours their
+    /// filters (a route dump of one table). Off by default, so the other dumps keep their plain requests. Netlink
+    /// equivalent: `setsockopt(SOL_NETLINK, NETLINK_GET_STRICT_CHK)`; iproute2: `rtnl_set_strict_dump()`.
+    func setStrictChecking(_ on: Bool) throws(NetlinkFailure) {
+        var v: Int32 = on ? 1 : 0
+        guard mnl_socket_setsockopt(handle, NETLINK_GET_STRICT_CHK, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw NetlinkFailure(errno: errno, message: "cannot set NETLINK_GET_STRICT_CHK")
+        }
+    }
+
     // MARK: Multicast events
 
     /// What `waitForInput` saw.

@@ -9,8 +9,8 @@ import Synchronization
 /// watch loop can check its flags. `next(timeout:)` takes the socket's lock (one waiter at a time); `wake()` needs
 /// no lock and may be called from any thread while another waits. Windows equivalent:
 /// `NotifyIpInterfaceChange` + `NotifyUnicastIpAddressChange` (there is no neighbor notification there); netlink:
-/// `NETLINK_ADD_MEMBERSHIP` of RTNLGRP_NEIGH, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR; iproute2:
-/// `ip monitor neigh link address`.
+/// `NETLINK_ADD_MEMBERSHIP` of RTNLGRP_NEIGH, RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+/// RTNLGRP_IPV4_ROUTE (only local-table routes are decoded); iproute2: `ip monitor neigh link address route`.
 public final class NeighborEventSocket: Sendable {
     private let socket: Mutex<NetlinkSocket>
     private let waker: WakePipe
@@ -48,7 +48,7 @@ public final class NeighborEventSocket: Sendable {
                 opened = try NetlinkSocket()
             }
             for g in [NetlinkConstants.groupNeigh, NetlinkConstants.groupLink, NetlinkConstants.groupIpv4Address,
-                      NetlinkConstants.groupIpv6Address] {
+                      NetlinkConstants.groupIpv6Address, NetlinkConstants.groupIpv4Route] {
                 try opened.join(group: g)
             }
             waker = try WakePipe()
@@ -130,6 +130,9 @@ public final class NeighborEventSocket: Sendable {
             // struct ifaddrmsg: family, prefixlen, flags, scope (u8 each), index (u32) at offset 4.
             guard m.payload.count >= 8 else { return nil }
             return .addressChanged(interfaceIndex: m.payload.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        case NetlinkConstants.newRoute, NetlinkConstants.delRoute:
+            // Routes of other tables (main, policy routing) never change how a neighbor entry is typed.
+            return RouteMessageCodec.decodeLocal(m).map { _ in .localRouteChanged }
         default:
             return nil
         }

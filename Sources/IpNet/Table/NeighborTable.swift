@@ -109,8 +109,29 @@ public final class NeighborTable: NeighborTableProtocol {
         }
     }
 
-    /// `addresses()`: this table knows the host's addresses.
-    public func ownAddresses() throws -> [InterfaceAddress]? { try addresses() }
+    /// `localRoutes()`: this table knows the namespace's local routing table.
+    public func ownLocalRoutes() throws -> LocalRouteTable? { try localRoutes() }
+
+    /// The namespace's IPv4 local routing table (table 255), or `LocalRouteTable.missing` when the kernel has not
+    /// created it (no IPv4 address was ever configured, `lo` never up). One strict RTM_GETROUTE dump of that table:
+    /// ENOENT ("ipv4: FIB table does not exist") means missing. Netlink equivalent: `inet_dump_fib()` with a table
+    /// filter; iproute2: `ip route show table local` ("Error: ipv4: FIB table does not exist.").
+    public func localRoutes() throws -> LocalRouteTable {
+        do throws(NetlinkFailure) {
+            try socket.setStrictChecking(true)
+            defer { try? socket.setStrictChecking(false) }
+            do throws(NetlinkFailure) {
+                return LocalRouteTable(routes: try socket.dump(
+                    encode: { RouteMessageCodec.encodeLocalTableDumpRequest(sequence: $1, into: $0) },
+                    decode: RouteMessageCodec.decodeLocal))
+            } catch where error.errno == ENOENT {
+                return .missing
+            }
+        } catch {
+            let f = error
+            throw KernelErrorTranslator.error(f, doing: "cannot read the IPv4 local routing table")
+        }
+    }
 
     /// The host's own addresses on every interface (both families), in dump order. Netlink equivalent: RTM_GETADDR
     /// dump; iproute2: `ip addr show`; Windows: `GetUnicastIpAddressTable(AF_UNSPEC)`.
@@ -293,16 +314,16 @@ public final class NeighborTable: NeighborTableProtocol {
     private func write(_ operations: [NeighborOperation], links: [UInt32: Link]) -> [IpNetError?] {
         var results = [IpNetError?](repeating: nil, count: operations.count)
         var targets = [Link?](repeating: nil, count: operations.count)
-        // A managed IPv4 write is checked against the link's own addresses too (subnet broadcast, an address of the
-        // neighbor's subnet to ask from); read once, only for a batch that has one.
-        let addresses = operations.contains(where: { Self.writesManaged($0) && $0.row.address.family == .ipv4 })
-            ? try? self.addresses() : nil
+        // A managed IPv4 write is checked against the namespace's local routing table too (a broadcast route, the
+        // table not existing yet); read once, only for a batch that has one.
+        let localRoutes = operations.contains(where: { Self.writesManaged($0) && $0.row.address.family == .ipv4 })
+            ? try? self.localRoutes() : nil
         for (i, op) in operations.enumerated() {
             do throws(IpNetError) {
                 let purpose: NeighborRowValidator.Purpose
                 if case .delete = op { purpose = .lookup } else { purpose = .write }
                 targets[i] = try NeighborRowValidator.validate(op.row, for: purpose, links: links,
-                                                               addresses: addresses)
+                                                               localRoutes: localRoutes)
             } catch {
                 results[i] = error
             }

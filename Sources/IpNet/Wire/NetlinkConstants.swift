@@ -14,6 +14,15 @@ enum NetlinkConstants {
     static let newAddr = UInt16(RTM_NEWADDR)
     static let delAddr = UInt16(RTM_DELADDR)
     static let getAddr = UInt16(RTM_GETADDR)
+    static let newRoute = UInt16(RTM_NEWROUTE)
+    static let delRoute = UInt16(RTM_DELROUTE)
+    static let getRoute = UInt16(RTM_GETROUTE)
+    /// `struct rtmsg` (12 bytes) and the route attributes read: RTA_DST, RTA_OIF, RTA_TABLE; RT_TABLE_LOCAL (255).
+    static let rtmsgSize = MemoryLayout<rtmsg>.size
+    static let rtaDst = UInt16(RTA_DST.rawValue)
+    static let rtaOif = UInt16(RTA_OIF.rawValue)
+    static let rtaTable = UInt16(RTA_TABLE.rawValue)
+    static let tableLocal = UInt32(RT_TABLE_LOCAL.rawValue)
     static let error = UInt16(NLMSG_ERROR)
     static let done = UInt16(NLMSG_DONE)
 
@@ -71,6 +80,7 @@ enum NetlinkConstants {
     static let groupNeigh = UInt32(RTNLGRP_NEIGH.rawValue)
     static let groupIpv4Address = UInt32(RTNLGRP_IPV4_IFADDR.rawValue)
     static let groupIpv6Address = UInt32(RTNLGRP_IPV6_IFADDR.rawValue)
+    static let groupIpv4Route = UInt32(RTNLGRP_IPV4_ROUTE.rawValue)
 
     /// USER_HZ: the unit of `nda_cacheinfo` times is 1/100 s on every Linux architecture.
     static let userHz: UInt32 = 100

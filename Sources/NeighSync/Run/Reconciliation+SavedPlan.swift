@@ -12,11 +12,11 @@ extension Reconciliation {
     public static func gather(_ saved: PlanFile, path: String, table: NeighborTableProtocol) throws
         -> Reconciliation {
         let links = try table.links()
-        // The host checks of a managed IPv4 row need the namespace's addresses (read only for a plan with one).
+        // The host checks of a managed IPv4 row need the namespace's local routing table (read only for a plan with one).
         let managedIPv4 = (try? saved.desiredRows())?.contains {
             $0.row.flags.contains(.managed) && !$0.row.isProxy && $0.row.address.family == .ipv4 } ?? false
-        let addresses = managedIPv4 ? try table.ownAddresses() : nil
-        if let problem = saved.hostProblem(links: links, addresses: addresses) {
+        let localRoutes = managedIPv4 ? try table.ownLocalRoutes() : nil
+        if let problem = saved.hostProblem(links: links, localRoutes: localRoutes) {
             throw Failure.savedPlanHost(path: path, problem: problem)
         }
         let current = try table.tableWithProxies(family: .unspecified)

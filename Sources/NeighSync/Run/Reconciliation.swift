@@ -74,10 +74,10 @@ public struct Reconciliation: Sendable {
     /// file is judged) or blocked for this pass (`.blocked`: a watch pass of a file already admitted). The state
     /// comes back without its parsed entries (the rows replace them).
     static func resolve(_ loaded: consuming DesiredState, links: [Link],
-                        linkRefusals: DesiredState.LinkRefusals = .errors, addresses: [InterfaceAddress]? = nil)
+                        linkRefusals: DesiredState.LinkRefusals = .errors, localRoutes: LocalRouteTable? = nil)
         -> Result<(DesiredState, DesiredResolution<DesiredRow>), DiagnosticList> {
         var state = loaded
-        let resolution = state.resolve(links: links, linkRefusals: linkRefusals, addresses: addresses)
+        let resolution = state.resolve(links: links, linkRefusals: linkRefusals, localRoutes: localRoutes)
         state.neighbors = []
         return resolution.map { (state, $0) }
     }
@@ -93,9 +93,9 @@ public struct Reconciliation: Sendable {
         var parsed: Result<DesiredState, DiagnosticList>? = try parse.wait()
         var loaded: DesiredState? = try parsed.take()!.get()
         let (links, current) = try read.get()
-        let addresses = loaded!.needsHostAddresses ? try table.ownAddresses() : nil
+        let localRoutes = loaded!.needsLocalRoutes ? try table.ownLocalRoutes() : nil
         // Hand the parsed entries over, so they are freed as soon as the rows exist.
-        let (state, desired) = try resolve(loaded.take()!, links: links, addresses: addresses).get()
+        let (state, desired) = try resolve(loaded.take()!, links: links, localRoutes: localRoutes).get()
         if let problems = ManagedSupportCheck.problems(desired: desired.entries, table: table) { throw problems }
         var r = Reconciliation(state: state, desired: desired.entries, pending: desired.pending, links: links,
                                current: current)
@@ -138,11 +138,11 @@ public struct Reconciliation: Sendable {
         let links: [Link]
         do { links = try table.links() } catch { return .failure(.links(error)) }
         let desired: DesiredResolution<DesiredRow>
-        var addresses: [InterfaceAddress]?
-        if state.needsHostAddresses {
-            do { addresses = try table.ownAddresses() } catch { return .failure(.links(error)) }
+        var localRoutes: LocalRouteTable?
+        if state.needsLocalRoutes {
+            do { localRoutes = try table.ownLocalRoutes() } catch { return .failure(.links(error)) }
         }
-        switch resolve(state, links: links, linkRefusals: .blocked, addresses: addresses) {
+        switch resolve(state, links: links, linkRefusals: .blocked, localRoutes: localRoutes) {
         case .success(let r): desired = r.1
         case .failure(let d): return .failure(.desired(d))
         }

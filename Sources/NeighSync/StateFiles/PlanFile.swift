@@ -66,18 +66,18 @@ public struct PlanFile: Codable, Hashable, Sendable {
     /// Why this plan cannot be carried out on `links` (the live links of the namespace it is applied in), or nil:
     /// each desired row gets the checks `CreateIpNetEntry2` makes before a write (`NeighborRowValidator.validate`
     /// for `.write`: the interface exists, the link type keeps such an entry, the MAC has the link's length, the
-    /// family is usable; with `addresses`, the namespace's own addresses, the host checks of a managed IPv4 row: not a
-    /// broadcast route, an IPv4 address on an up link), and a row's recorded interface name must be the name of the
+    /// family is usable; with `localRoutes`, the namespace's IPv4 local routing table, the host checks of a managed
+    /// IPv4 row: not a broadcast route, the table exists), and a row's recorded interface name must be the name of the
     /// link at its index. Run before any write, so a plan with one bad row writes nothing (`apply -f` refuses such a
     /// file the same way).
-    public func hostProblem(links: [Link], addresses: [InterfaceAddress]? = nil) -> String? {
+    public func hostProblem(links: [Link], localRoutes: LocalRouteTable? = nil) -> String? {
         var byIndex: [UInt32: Link] = [:]
         for l in links { byIndex[l.index] = l }
         for (i, record) in desired.enumerated() {
             guard let row = try? record.row() else { return "desired[\(i)]: not a row" }
             let link: Link
             do throws(IpNetError) { link = try NeighborRowValidator.validate(row, for: .write, links: byIndex,
-                                                                                     addresses: addresses) } catch {
+                                                                                     localRoutes: localRoutes) } catch {
                 return "desired[\(i)]: \(error.windowsName): \(error.reason)"
             }
             if let name = record.interface, name != link.name {

@@ -1,9 +1,9 @@
 import IpNetCore
 
 extension DesiredState {
-    /// True when `resolve(links:linkRefusals:addresses:)` needs the host's own addresses: the file has a managed
-    /// IPv4 entry (see there). Callers read the addresses only then.
-    public var needsHostAddresses: Bool {
+    /// True when `resolve(links:linkRefusals:localRoutes:)` needs the namespace's IPv4 local routing table: the file
+    /// has a managed IPv4 entry (see there). Callers read the table only then.
+    public var needsLocalRoutes: Bool {
         neighbors.contains { $0.state == DesiredRules.managedState && !$0.isProxy && $0.address.family == .ipv4 }
     }
 
@@ -29,17 +29,18 @@ extension DesiredState {
     /// switched `arp on`, a pending interface appeared with another hardware-address length or type): the entry is
     /// then pending with cause `linkRefuses` and the check's message, and every other entry is written.
     ///
-    /// `addresses`, the host's own addresses when the caller has them (a live run; nil for a snapshot), adds the
-    /// checks of managed IPv4 entries that need them: a broadcast route of the namespace (the subnet broadcast of
-    /// any prefix, or a configured broadcast, on any link) is refused like the link refusals above
-    /// (`NeighborRowValidator.managedBroadcastRefusal`), and a namespace without an IPv4 address on an up link makes
-    /// the entry pending (`.familyUnavailable`, `NeighborRowValidator.managedSourceProblem`) until one is added.
+    /// `localRoutes`, the namespace's IPv4 local routing table when the caller has read it (a live run; nil for a
+    /// snapshot, which cannot know it), adds the checks of managed IPv4 entries that need it: an address whose
+    /// longest match there is a broadcast route (a subnet broadcast, a configured broadcast, one added by hand) is
+    /// refused like the link refusals above (`NeighborRowValidator.managedBroadcastRefusal`), and a namespace whose
+    /// local table does not exist yet makes the entry pending (`.familyUnavailable`,
+    /// `NeighborRowValidator.managedSourceProblem`) until an IPv4 address is added or `lo` is brought up.
     ///
     /// The one resolve of a desired state, used by validate, plan, apply, watch mode and saved plans alike. It keeps
     /// no copy of each parsed entry, only what the planner needs (row and source position), so it is also the lean
     /// path for 100,000-entry files. The rules are the row validator's (`NeighborRowValidator`), reported where the
     /// loader reports them (`RowReasonPlacement`).
-    public func resolve(links: [Link], linkRefusals: LinkRefusals = .errors, addresses: [InterfaceAddress]? = nil)
+    public func resolve(links: [Link], linkRefusals: LinkRefusals = .errors, localRoutes: LocalRouteTable? = nil)
         -> Result<DesiredResolution<DesiredRow>, DiagnosticList> {
         var out: [DesiredRow] = []
         out.reserveCapacity(neighbors.count)
@@ -91,23 +92,22 @@ extension DesiredState {
             // The checks against the link (the row validator's): errors, or (`.blocked`) the entry's reason to wait.
             let linkErrorsFrom = diagnostics.count
             let managed = n.state == DesiredRules.managedState && !n.isProxy
-            let managedAddresses = managed && n.address.family == .ipv4 ? addresses : nil
+            let managedRoutes = managed && n.address.family == .ipv4 ? localRoutes : nil
             if let refusal = n.isProxy
                 ? NeighborRowValidator.proxyRefusal(address: n.address, on: link)
                 : NeighborRowValidator.linkRefusal(address: n.address, state: n.state,
                                                    physicalAddressLength: n.physicalAddress.count, on: link)
                     ?? NeighborRowValidator.physicalAddressProblem(n.physicalAddress, state: n.state, on: link)
                     ?? (managed ? NeighborRowValidator.managedLinkRefusal(address: n.address, on: link) : nil)
-                    ?? managedAddresses.flatMap({
-                        NeighborRowValidator.managedBroadcastRefusal(address: n.address, addresses: $0,
+                    ?? managedRoutes.flatMap({
+                        NeighborRowValidator.managedBroadcastRefusal(address: n.address, localRoutes: $0,
                                                                      links: byIndex) }) {
                 diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }
             let blocked = (NeighborRowValidator.familyProblem(n.address.family, on: link)
-                ?? managedAddresses.flatMap({
-                    NeighborRowValidator.managedSourceProblem(address: n.address, addresses: $0,
-                                                              links: byIndex) }))
+                ?? managedRoutes.flatMap({
+                    NeighborRowValidator.managedSourceProblem(address: n.address, localRoutes: $0) }))
                 .map { "blocked: " + $0 }
             if n.address.scopeId != 0,
                // A zone id must name the link the entry is on.

@@ -13,7 +13,7 @@ package enum RowReasonPlacement {
         switch reason {
         case .unspecifiedAddress, .broadcastAddress, .loopbackAddress, .ipv4MappedAddress, .zoneMismatch,
              .ipv4KeyedAsUnspecified, .noarpNeedsPhysicalAddress, .managedOnNonResolvingLink,
-             .managedMulticast, .managedSubnetBroadcast,
+             .managedMulticast, .managedBroadcastRoute,
              .proxyWithoutNeighborDiscovery:
             return .address
         case .managedWithPhysicalAddress:

@@ -27,8 +27,9 @@ public struct WatchScope: Hashable, Sendable {
     public var ownerProtocol: UInt8
     /// Whether owned entries that are not desired are deleted (`prune: owned`).
     public var prunes: Bool
-    /// Whether an address change on any link concerns the desired state: a managed IPv4 entry is desired (written or
-    /// pending), whose host checks read the addresses of every link.
+    /// Whether an address change on any link, or a change of the IPv4 local routing table, concerns the desired
+    /// state: a managed IPv4 entry is desired (written or pending), whose host checks read that table
+    /// (`NeighborRowValidator.managedBroadcastRefusal` / `.managedSourceProblem`).
     public var watchesEveryAddress: Bool
 
     /// Builds a scope from the desired rows (interface index resolved, protocol set), the interface names the file
@@ -51,7 +52,7 @@ public struct WatchScope: Hashable, Sendable {
 
     /// True when `event` may have moved the table away from the desired state, so the loop should re-plan. Pure.
     /// Netlink equivalent: the decision a monitor makes per RTM_NEWNEIGH / RTM_DELNEIGH / RTM_NEWLINK /
-    /// RTM_DELLINK / RTM_NEWADDR / RTM_DELADDR notification or ENOBUFS.
+    /// RTM_DELLINK / RTM_NEWADDR / RTM_DELADDR / RTM_NEWROUTE / RTM_DELROUTE (table local) notification or ENOBUFS.
     public func touches(_ event: NeighborEvent) -> Bool {
         switch event {
         case .overrun:
@@ -66,6 +67,8 @@ public struct WatchScope: Hashable, Sendable {
                 || namedIndexes.contains(link.index)
         case .addressChanged(let index):
             return watchesEveryAddress || interfaceIndexes.contains(index)
+        case .localRouteChanged:
+            return watchesEveryAddress
         case .linkDeleted(let index):
             return interfaceIndexes.contains(index)
         }

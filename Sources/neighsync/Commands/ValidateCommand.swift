@@ -55,8 +55,8 @@ struct ValidateCommand: ParsableCommand {
                                        hint: "; to check the file without the host, pass --offline")
                 }
                 let links = try table.links()
-                let resolution = try state.resolve(links: links, addresses: state.needsHostAddresses
-                                                       ? try table.addresses() : nil).get()
+                let resolution = try state.resolve(links: links, localRoutes: state.needsLocalRoutes
+                                                       ? try table.localRoutes() : nil).get()
                 if let problems = ManagedSupportCheck.problems(desired: resolution.entries, table: table) {
                     throw problems
                 }
