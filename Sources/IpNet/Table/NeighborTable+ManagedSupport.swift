@@ -59,10 +59,9 @@ extension NeighborTable {
 
     /// Writes the probe request of `managedEntriesSupported()` and returns its length.
     static func encodeManagedProbe(sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.newNeigh
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.ack
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.newNeigh,
+                                           flags: NetlinkConstants.request | NetlinkConstants.ack,
+                                           sequence: sequence, into: buffer)
         let ndm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ndmsg>.size)!.assumingMemoryBound(to: ndmsg.self)
         ndm.pointee.ndm_family = AddressFamily.ipv4.linuxValue
         ndm.pointee.ndm_ifindex = managedProbeInterfaceIndex

@@ -10,10 +10,9 @@ enum AddressMessageCodec {
     /// `rtnl_addrdump_req()`.
     @discardableResult
     static func encodeDumpRequest(sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.getAddr
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.dump
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.getAddr,
+                                           flags: NetlinkConstants.request | NetlinkConstants.dump,
+                                           sequence: sequence, into: buffer)
         let ifa = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ifaddrmsg>.size)!
             .assumingMemoryBound(to: ifaddrmsg.self)
         ifa.pointee.ifa_family = 0

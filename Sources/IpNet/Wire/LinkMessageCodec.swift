@@ -12,11 +12,10 @@ enum LinkMessageCodec {
     /// the length. Netlink equivalent: `rtnl_linkdump_req()` / `ip link show dev NAME`.
     @discardableResult
     static func encodeRequest(index: UInt32, sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.getLink
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request
-            | (index == 0 ? NetlinkConstants.dump : NetlinkConstants.ack)
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.getLink,
+                                           flags: NetlinkConstants.request
+                                               | (index == 0 ? NetlinkConstants.dump : NetlinkConstants.ack),
+                                           sequence: sequence, into: buffer)
         let ifi = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ifinfomsg>.size)!
             .assumingMemoryBound(to: ifinfomsg.self)
         ifi.pointee.ifi_family = 0

@@ -18,10 +18,8 @@ enum NeighborMessageCodec {
     @discardableResult
     static func encode(_ verb: NeighborVerb, row: IpNetRow2, interfaceIndex: UInt32, sequence: UInt32,
                        into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = verb.messageType
-        nlh.pointee.nlmsg_flags = verb.flags
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: verb.messageType, flags: verb.flags,
+                                           sequence: sequence, into: buffer)
         let ndm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ndmsg>.size)!.assumingMemoryBound(to: ndmsg.self)
         ndm.pointee.ndm_family = row.address.family.linuxValue
         ndm.pointee.ndm_ifindex = Int32(bitPattern: interfaceIndex)
@@ -67,10 +65,9 @@ enum NeighborMessageCodec {
     @discardableResult
     static func encodeDump(family: AddressFamily, proxy: Bool = false, sequence: UInt32,
                            into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.getNeigh
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.dump
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.getNeigh,
+                                           flags: NetlinkConstants.request | NetlinkConstants.dump,
+                                           sequence: sequence, into: buffer)
         let ndm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ndmsg>.size)!.assumingMemoryBound(to: ndmsg.self)
         ndm.pointee.ndm_family = family.linuxValue
         if proxy { ndm.pointee.ndm_flags = NetlinkConstants.ntfProxy }

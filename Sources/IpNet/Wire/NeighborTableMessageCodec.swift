@@ -45,10 +45,10 @@ enum NeighborTableMessageCodec {
     /// table by its name).
     @discardableResult
     static func encodeSet(_ set: NeighborParameterSet, sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.setNeighTable
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.ack | NetlinkConstants.replace
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.setNeighTable,
+                                           flags: NetlinkConstants.request | NetlinkConstants.ack
+                                               | NetlinkConstants.replace,
+                                           sequence: sequence, into: buffer)
         _ = mnl_nlmsg_put_extra_header(nlh, NetlinkConstants.ndtmsgSize)
         mnl_attr_put_strz(nlh, NetlinkConstants.ndtaName, NeighborParameterSet.tableName(set.family))
         let keys = set.values.keys.sorted()
@@ -80,10 +80,9 @@ enum NeighborTableMessageCodec {
     /// (`rtnl_neightbldump_req`).
     @discardableResult
     static func encodeDump(sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.getNeighTable
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.dump
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.getNeighTable,
+                                           flags: NetlinkConstants.request | NetlinkConstants.dump,
+                                           sequence: sequence, into: buffer)
         _ = mnl_nlmsg_put_extra_header(nlh, NetlinkConstants.ndtmsgSize)
         return Int(nlh.pointee.nlmsg_len)
     }

@@ -13,10 +13,9 @@ enum RouteMessageCodec {
     /// table filter.
     @discardableResult
     static func encodeLocalTableDumpRequest(sequence: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = NetlinkConstants.getRoute
-        nlh.pointee.nlmsg_flags = NetlinkConstants.request | NetlinkConstants.dump
-        nlh.pointee.nlmsg_seq = sequence
+        let nlh = NetlinkRequestHeader.put(type: NetlinkConstants.getRoute,
+                                           flags: NetlinkConstants.request | NetlinkConstants.dump,
+                                           sequence: sequence, into: buffer)
         let rtm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<rtmsg>.size)!.assumingMemoryBound(to: rtmsg.self)
         rtm.pointee.rtm_family = UInt8(AF_INET)
         rtm.pointee.rtm_table = UInt8(NetlinkConstants.tableLocal)
