@@ -108,9 +108,10 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
     /// (`arp_mc_map()`, `ndisc_mc_map()`) and keeps such an entry NOARP; a managed entry would end up soliciting for
     /// a group (INCOMPLETE) and blackhole its traffic.
     case managedMulticast(IpAddress)
-    /// A managed IPv4 row whose longest match in the namespace's local routing table is a broadcast route (`route`
-    /// as iproute2 prints it, e.g. `broadcast 198.51.100.255`, on `link`): the kernel sends to it as a broadcast
-    /// (`ff:ff:ff:ff:ff:ff`, RTN_BROADCAST) and keeps its entry NOARP, so a managed entry there is never resolved.
+    /// A managed IPv4 row whose longest match in the namespace's local routing table is a broadcast or multicast
+    /// route (`route` as iproute2 prints it, e.g. `broadcast 198.51.100.255` or `multicast 198.51.100.77`, on
+    /// `link`): the kernel sends to it as a broadcast (`ff:ff:ff:ff:ff:ff`, RTN_BROADCAST) or multicast (the mapped
+    /// MAC, RTN_MULTICAST) and keeps its entry NOARP, so a managed entry there is never resolved.
     case managedBroadcastRoute(IpAddress, route: String, link: String)
     /// A managed row on a link that resolves no neighbors (loopback, point-to-point, `arp off`, no hardware
     /// addresses): the kernel makes the entry NOARP with a made-up address, so it is never resolved.
@@ -186,10 +187,13 @@ public enum InvalidParameterReason: Hashable, Sendable, CustomStringConvertible 
                 + "itself, so it cannot be managed (a managed entry would solicit for it and blackhole its traffic); "
                 + "use state: noarp without physicalAddress, or no entry"
         case .managedBroadcastRoute(let a, let route, let link):
-            return "\(a.withoutScope) is a broadcast in the namespace's local routing table (its longest match is "
-                + "`\(route)` on \(link)): the kernel sends to it as a broadcast, so it cannot be managed (the "
-                + "kernel would write the entry NOARP with ff:ff:ff:ff:ff:ff and never resolve it); use state: noarp "
-                + "without physicalAddress, or no entry"
+            let multicast = route.hasPrefix("multicast ")
+            let kind = multicast ? "multicast" : "broadcast"
+            return "\(a.withoutScope) is a \(kind) in the namespace's local routing table (its longest match is "
+                + "`\(route)` on \(link)): the kernel sends to it as a \(kind), so it cannot be managed (the "
+                + "kernel would write the entry NOARP with "
+                + (multicast ? "its mapped multicast MAC" : "ff:ff:ff:ff:ff:ff")
+                + " and never resolve it); use state: noarp without physicalAddress, or no entry"
         case .managedOnNonResolvingLink(let a, let link):
             return "\(link) resolves no neighbors (loopback, point-to-point, arp off or no hardware addresses): the "
                 + "kernel would keep \(a.withoutScope) as a NOARP entry that is never resolved; put the managed entry "

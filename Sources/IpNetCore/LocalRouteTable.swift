@@ -16,21 +16,41 @@ public struct LocalRouteTable: Hashable, Sendable {
         public var type: UInt8
         /// The output interface (`RTA_OIF`), 0 when the route has none.
         public var interfaceIndex: UInt32
+        /// The route's TOS (`rtm_tos`; iproute2 `tos 0x10`), 0 for none.
+        public var tos: UInt8
+        /// True when every nexthop of the route is dead: `rtm_flags` (or, for a multipath route, the flags of every
+        /// `RTA_MULTIPATH` nexthop) has RTNH_F_DEAD (iproute2 prints `dead`).
+        public var isDead: Bool
 
         /// RTN_BROADCAST.
         public static let broadcastType: UInt8 = 3
+        /// RTN_MULTICAST.
+        public static let multicastType: UInt8 = 5
 
         /// Builds a route.
-        public init(destination: IpAddress, prefixLength: UInt8, type: UInt8, interfaceIndex: UInt32 = 0) {
+        public init(destination: IpAddress, prefixLength: UInt8, type: UInt8, interfaceIndex: UInt32 = 0,
+                    tos: UInt8 = 0, isDead: Bool = false) {
             self.destination = destination
             self.prefixLength = prefixLength
             self.type = type
             self.interfaceIndex = interfaceIndex
+            self.tos = tos
+            self.isDead = isDead
         }
 
         /// True for a broadcast route (RTN_BROADCAST): the kernel makes a neighbor entry there NOARP with
         /// ff:ff:ff:ff:ff:ff (`arp_constructor()`).
         public var isBroadcast: Bool { type == Self.broadcastType }
+
+        /// True for a multicast route (RTN_MULTICAST): the kernel makes a neighbor entry there NOARP with the mapped
+        /// multicast MAC (`arp_constructor()` → `arp_mc_map()`).
+        public var isMulticast: Bool { type == Self.multicastType }
+
+        /// True when the kernel's lookup for a neighbor entry can find this route: `__inet_dev_addr_type()` looks up
+        /// a flow of TOS 0, and `fib_table_lookup()` (net/ipv4/fib_trie.c) skips an alias whose TOS is set and
+        /// differs from the flow's (`fa_dscp`), and nexthops that are RTNH_F_DEAD (a route whose nexthops are all
+        /// dead is never the answer; `dead linkdown` in `ip route show table local`).
+        public var isLookupCandidate: Bool { tos == 0 && !isDead }
 
         /// True when `address` (IPv4) is inside the route's prefix.
         public func contains(_ address: IpAddress) -> Bool {
@@ -65,11 +85,13 @@ public struct LocalRouteTable: Hashable, Sendable {
     public var exists: Bool { routes != nil }
 
     /// The route the kernel's lookup finds for `address` (IPv4): the longest prefix that contains it (the first
-    /// in dump order among equal lengths), or nil when none does or the table does not exist (the kernel then
-    /// answers RTN_UNICAST, or RTN_BROADCAST without a table). `fib_table_lookup()` on the local table.
+    /// in dump order among equal lengths) among the routes that can match a TOS-0 lookup and have a live nexthop
+    /// (`Route.isLookupCandidate`), or nil when none does or the table does not exist (the kernel then answers
+    /// RTN_UNICAST, or RTN_BROADCAST without a table). `fib_table_lookup()` on the local table.
     public func lookup(_ address: IpAddress) -> Route? {
         var best: Route? = nil
-        for r in routes ?? [] where r.contains(address) && (best == nil || r.prefixLength > best!.prefixLength) {
+        for r in routes ?? [] where r.isLookupCandidate && r.contains(address)
+            && (best == nil || r.prefixLength > best!.prefixLength) {
             best = r
         }
         return best

@@ -22,6 +22,11 @@ enum NetlinkConstants {
     static let rtaDst = UInt16(RTA_DST.rawValue)
     static let rtaOif = UInt16(RTA_OIF.rawValue)
     static let rtaTable = UInt16(RTA_TABLE.rawValue)
+    static let rtaMultipath = UInt16(RTA_MULTIPATH.rawValue)
+    /// RTNH_F_DEAD: a nexthop (or, in `rtm_flags`, the route's only nexthop) that the lookup skips.
+    static let nexthopDead: UInt32 = 1
+    /// `struct rtnexthop`: rtnh_len (u16), rtnh_flags (u8), rtnh_hops (u8), rtnh_ifindex (i32).
+    static let rtnexthopSize = 8
     static let tableLocal = UInt32(RT_TABLE_LOCAL.rawValue)
     static let error = UInt16(NLMSG_ERROR)
     static let done = UInt16(NLMSG_DONE)

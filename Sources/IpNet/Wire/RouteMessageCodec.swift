@@ -33,6 +33,9 @@ enum RouteMessageCodec {
         guard p.count >= NetlinkConstants.rtmsgSize, p.load(fromByteOffset: 0, as: UInt8.self) == UInt8(AF_INET)
         else { return nil }
         let prefix = p.load(fromByteOffset: 1, as: UInt8.self)
+        let tos = p.load(fromByteOffset: 3, as: UInt8.self)
+        let flags = p.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        var isDead = flags & NetlinkConstants.nexthopDead != 0
         var table = UInt32(p.load(fromByteOffset: 4, as: UInt8.self))
         let type = p.load(fromByteOffset: 7, as: UInt8.self)
         var destination = IpAddress.v4(0)
@@ -42,11 +45,29 @@ enum RouteMessageCodec {
             case NetlinkConstants.rtaDst: destination = IpAddress(raw: a.payload) ?? destination
             case NetlinkConstants.rtaOif where a.payload.count >= 4: index = a.payload.loadUnaligned(as: UInt32.self)
             case NetlinkConstants.rtaTable where a.payload.count >= 4: table = a.payload.loadUnaligned(as: UInt32.self)
+            case NetlinkConstants.rtaMultipath: isDead = Self.everyNexthopDead(a.payload)
             default: break
             }
         }
         guard table == NetlinkConstants.tableLocal else { return nil }
         return LocalRouteTable.Route(destination: destination, prefixLength: prefix, type: type,
-                                     interfaceIndex: index)
+                                     interfaceIndex: index, tos: tos, isDead: isDead)
+    }
+
+    /// True when every `struct rtnexthop` of an `RTA_MULTIPATH` payload has RTNH_F_DEAD in `rtnh_flags` (the
+    /// kernel's `fib_table_lookup()` skips dead nexthops; a route with none alive is never its answer). An empty or
+    /// malformed list counts as alive, leaving the route in the lookup as before.
+    static func everyNexthopDead(_ payload: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        var sawOne = false
+        while offset + NetlinkConstants.rtnexthopSize <= payload.count {
+            let length = Int(payload.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            guard length >= NetlinkConstants.rtnexthopSize else { break }
+            let flags = UInt32(payload.load(fromByteOffset: offset + 2, as: UInt8.self))
+            if flags & NetlinkConstants.nexthopDead == 0 { return false }
+            sawOne = true
+            offset += (length + 3) & ~3
+        }
+        return sawOne
     }
 }
