@@ -318,6 +318,10 @@ public final class NeighborTable: NeighborTableProtocol {
         // table not existing yet); read once, only for a batch that has one.
         let localRoutes = operations.contains(where: { Self.writesManaged($0) && $0.row.address.family == .ipv4 })
             ? try? self.localRoutes() : nil
+        // A refusal names the link that holds the matching route (`on veth1`), which a single write's one-link map
+        // (`linkMap(for:)`) does not hold: such a batch is validated against every link.
+        let links = localRoutes?.routes?.contains(where: { $0.interfaceIndex != 0 && links[$0.interfaceIndex] == nil })
+            == true ? (try? linkMap()) ?? links : links
         for (i, op) in operations.enumerated() {
             do throws(IpNetError) {
                 let purpose: NeighborRowValidator.Purpose
