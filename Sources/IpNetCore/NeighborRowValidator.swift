@@ -184,6 +184,17 @@ public enum NeighborRowValidator {
         return nil
     }
 
+    /// Why an entry for `address` (`managed`: a managed, non-proxy entry) cannot be written on `link` now for a
+    /// reason of the host, or nil: the family is unusable there (`familyProblem`), or, for a managed IPv4 entry
+    /// given the namespace's IPv4 `localRoutes` (nil: not read), the local routing table does not exist
+    /// (`managedSourceProblem`). The one rule that makes an entry wait (`PendingNeighbor.Cause.familyUnavailable`)
+    /// and that says whether such a wait is over (a saved plan's stale check).
+    public static func hostBlock(address: IpAddress, managed: Bool, on link: Link,
+                                 localRoutes: LocalRouteTable?) -> String? {
+        familyProblem(address.family, on: link)
+            ?? (managed ? localRoutes.flatMap { managedSourceProblem(address: address, localRoutes: $0) } : nil)
+    }
+
     /// Checks that the family of the row can be used on `link` (see `familyProblem`) → `notSupported`. Netlink
     /// equivalent: `IFLA_AF_SPEC` of the link.
     public static func checkFamily(_ family: AddressFamily, on link: Link) throws(IpNetError) {
@@ -256,13 +267,16 @@ public enum NeighborRowValidator {
     /// Why a managed entry for `address` cannot be kept, given the namespace's IPv4 `localRoutes` (their links by
     /// index in `links`), or nil: the longest match of `address` in the local table is a broadcast route (the
     /// subnet broadcast of an address, a configured `broadcast`, or one added by hand with `ip route add broadcast
-    /// 192.0.2.200 dev veth0 table local`), whatever link holds it. The kernel types a new entry with
-    /// `inet_addr_type_dev_table()`, a longest-prefix lookup in that table: on `RTN_BROADCAST` `arp_constructor()`
-    /// makes it NOARP with `ff:ff:ff:ff:ff:ff`, so a managed entry there is never resolved. A host check: the file
+    /// 192.0.2.200 dev veth0 table local`), or a multicast route (`ip route add multicast 198.51.100.77 dev veth0
+    /// table local`), whatever link holds it. The kernel types a new entry with `inet_addr_type_dev_table()`, a
+    /// longest-prefix lookup in that table (`LocalRouteTable.lookup`): on `RTN_BROADCAST` `arp_constructor()` makes
+    /// it NOARP with `ff:ff:ff:ff:ff:ff`, on `RTN_MULTICAST` NOARP with the mapped MAC, so a managed entry there is
+    /// never resolved. A host check: the file
     /// cannot know the routes. iproute2 would accept `ip neigh add 198.51.100.255 dev D managed`.
     public static func managedBroadcastRefusal(address: IpAddress, localRoutes: LocalRouteTable,
                                                links: [UInt32: Link]) -> InvalidParameterReason? {
-        guard address.family == .ipv4, let route = localRoutes.lookup(address), route.isBroadcast else { return nil }
+        guard address.family == .ipv4, let route = localRoutes.lookup(address), route.isBroadcast || route.isMulticast
+        else { return nil }
         let link = route.interfaceIndex == 0 ? "no link"
             : links[route.interfaceIndex]?.name ?? "if\(route.interfaceIndex)"
         return .managedBroadcastRoute(address, route: route.text, link: link)

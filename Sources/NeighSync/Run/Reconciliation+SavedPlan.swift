@@ -13,9 +13,12 @@ extension Reconciliation {
         -> Reconciliation {
         let links = try table.links()
         // The host checks of a managed IPv4 row need the namespace's local routing table (read only for a plan with one).
+        // A saved pending managed IPv4 entry needs it too: whether its wait is over (`PlanFile.linkChange`).
         let managedIPv4 = (try? saved.desiredRows())?.contains {
             $0.row.flags.contains(.managed) && !$0.row.isProxy && $0.row.address.family == .ipv4 } ?? false
-        let localRoutes = managedIPv4 ? try table.ownLocalRoutes() : nil
+        let pendingManagedIPv4 = (saved.plan.pending ?? []).compactMap(\.pendingNeighbor).contains {
+            $0.state == DesiredRules.managedState && !$0.isProxy && $0.address.family == .ipv4 }
+        let localRoutes = managedIPv4 || pendingManagedIPv4 ? try table.ownLocalRoutes() : nil
         if let problem = saved.hostProblem(links: links, localRoutes: localRoutes) {
             throw Failure.savedPlanHost(path: path, problem: problem)
         }
@@ -24,7 +27,7 @@ extension Reconciliation {
         guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
                                   ownerProtocol: saved.ownerProtocol) == saved.fingerprint
         else { throw Failure.stale(path: path, change: nil) }
-        if let change = saved.linkChange(links: links) { throw Failure.stale(path: path, change: change) }
+        if let change = saved.linkChange(links: links, localRoutes: localRoutes) { throw Failure.stale(path: path, change: change) }
         guard let prune = saved.pruneMode else { throw Failure.unknownPruneMode(path: path, value: saved.prune) }
         return Reconciliation(state: DesiredState(ownerProtocol: saved.ownerProtocol, prune: prune,
                                                   maxDeletes: saved.maxDeletes),

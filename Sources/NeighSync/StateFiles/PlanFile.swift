@@ -99,8 +99,10 @@ public struct PlanFile: Codable, Hashable, Sendable {
     /// still do: an interface its pending entries waited for exists now (they would stay unwritten, reported as
     /// waiting for an interface that exists); a link whose family was unusable is gone, renamed, or can hold it now.
     /// (The links of its desired rows are checked by `hostProblem`.) Compared by index and name, as
-    /// `DesiredState.resolve(links:)` resolves them.
-    public func linkChange(links: [Link]) -> String? {
+    /// `DesiredState.resolve(links:)` resolves them; whether a blocked entry can be written now is the rule that
+    /// blocked it (`NeighborRowValidator.hostBlock`), with `localRoutes`, the namespace's IPv4 local routing table,
+    /// for a managed IPv4 entry (nil: not read, and no saved pending entry is managed IPv4).
+    public func linkChange(links: [Link], localRoutes: LocalRouteTable? = nil) -> String? {
         var byIndex: [UInt32: Link] = [:]
         var names = Set<String>()
         for l in links {
@@ -121,8 +123,10 @@ public struct PlanFile: Codable, Hashable, Sendable {
                 return "interface \(name) (index \(index)), which pending entries are blocked on, no longer exists"
                     + " or has another name"
             }
+            let managed = p.state == DesiredRules.managedState && !p.isProxy
             if p.cause == .familyUnavailable
-                && (p.address.family == .ipv6 ? l.ipv6Enabled : l.ipv4Enabled) {
+                && NeighborRowValidator.hostBlock(address: p.address, managed: managed, on: l,
+                                                  localRoutes: managed ? localRoutes : nil) == nil {
                 return "\(p.address.family == .ipv6 ? "IPv6" : "IPv4") is usable on \(name) now, so its pending "
                     + "entries can be written"
             }

@@ -105,10 +105,8 @@ extension DesiredState {
                 diagnostics.append(RowReasonPlacement.diagnostic(refusal, for: n, link: link))
                 ok = false
             }
-            let blocked = (NeighborRowValidator.familyProblem(n.address.family, on: link)
-                ?? managedRoutes.flatMap({
-                    NeighborRowValidator.managedSourceProblem(address: n.address, localRoutes: $0) }))
-                .map { "blocked: " + $0 }
+            let blocked = NeighborRowValidator.hostBlock(address: n.address, managed: managed, on: link,
+                                                         localRoutes: managedRoutes).map { "blocked: " + $0 }
             if n.address.scopeId != 0,
                // A zone id must name the link the entry is on.
                let problem = NeighborRowValidator.interfaceSelectionProblem(IpNetRow2(address: n.address,
