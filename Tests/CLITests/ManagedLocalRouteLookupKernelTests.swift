@@ -62,6 +62,34 @@ import Testing
         #expect(try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--detailed-exitcode"]).status == 0)
     }
 
+    /// `ignore_routes_with_linkdown` on veth1 and its peer down: `broadcast 198.51.100.255 dev veth1 … dead
+    /// linkdown`. The kernel's lookup skips the dead route and resolves a managed entry there (INCOMPLETE, not NOARP
+    /// ff:ff), so neighsync writes it (it refused it as a broadcast).
+    @Test func aDeadBroadcastRouteIsNoBroadcast() throws {
+        guard let ns = try cliNetns() else { return }
+        defer { ns.close() }
+        let sysctl = ns.exec(["sysctl", "-qw", "net.ipv4.conf.veth1.ignore_routes_with_linkdown=1"])
+        try #require(sysctl.status == 0, "\(sysctl.stderr)")
+        try ns.check(["addr", "add", "198.51.100.1/24", "dev", "veth1"])
+        try ns.check(["link", "set", "veth0", "down"])
+        let routes = ns.run(["route", "show", "table", "local"]).stdout
+        try #require(routes.contains("broadcast 198.51.100.255 dev veth1") && routes.contains("dead linkdown"),
+                     "\(routes)")
+        let dir = try TempDir()
+        let f = try dir.write("m.yaml", """
+            version: 1
+            neighbors:
+              - { address: 198.51.100.255, interface: veth1, state: managed }
+
+            """)
+        let apply = try NeighsyncBinary.run(["apply", "-f", f, "--netns", ns.name])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let e = try #require(Self.entry(ns, "198.51.100.255"))
+        #expect(e.keys.contains("managed") && !(e["state"] as? [String] ?? []).contains("NOARP")
+                && e["lladdr"] as? String != "ff:ff:ff:ff:ff:ff", "\(e)")
+        #expect(try NeighsyncBinary.run(["plan", "-f", f, "--netns", ns.name, "--detailed-exitcode"]).status == 0)
+    }
+
     /// A plan saved in a namespace with no IPv4 local table, holding a pending managed row beside a ready one, is
     /// not stale while the table still does not exist: `apply PLANFILE` writes the ready row and reports the entry
     /// pending, like `apply -f` (it was refused "stale: IPv4 is usable on veth0 now"). Once the table exists, the

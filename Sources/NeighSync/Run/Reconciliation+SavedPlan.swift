@@ -27,7 +27,9 @@ extension Reconciliation {
         guard TableFingerprint.of(current: current, desiredKeys: Set(desired.map(\.row.key)),
                                   ownerProtocol: saved.ownerProtocol) == saved.fingerprint
         else { throw Failure.stale(path: path, change: nil) }
-        if let change = saved.linkChange(links: links, localRoutes: localRoutes) { throw Failure.stale(path: path, change: change) }
+        if let change = saved.linkChange(links: links, localRoutes: localRoutes) {
+            throw Failure.stale(path: path, change: change)
+        }
         guard let prune = saved.pruneMode else { throw Failure.unknownPruneMode(path: path, value: saved.prune) }
         return Reconciliation(state: DesiredState(ownerProtocol: saved.ownerProtocol, prune: prune,
                                                   maxDeletes: saved.maxDeletes),
