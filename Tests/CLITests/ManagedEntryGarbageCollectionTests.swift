@@ -66,8 +66,8 @@ import Testing
             return e
         }
         for address in silent { #expect(ours(address) != nil, "\(String(describing: ManagedEntryKernelTests.entry(a, address)))") }
-        // Nobody answers: FAILED within a second.
-        #expect(ManagedEntryKernelTests.waitFor(5) {
+        // Nobody answers: FAILED within a second (15 s allowed for a loaded machine).
+        #expect(ManagedEntryKernelTests.waitFor(15) {
             silent.allSatisfy { ManagedEntryKernelTests.states(ours($0)) == ["FAILED"] }
         }, "\(silent.map { String(describing: ManagedEntryKernelTests.entry(a, $0)) })")
 
@@ -85,7 +85,9 @@ import Testing
         for address in silent {
             let e = ours(address)
             #expect(e != nil, "\(address) was collected: \(String(describing: ManagedEntryKernelTests.entry(a, address)))")
-            #expect(ManagedEntryKernelTests.states(e) == ["FAILED"], "\(String(describing: e))")
+            // FAILED, or INCOMPLETE while the kernel's managed work re-probes it (`interval_probe_time_ms`): what
+            // matters is that the entry is still there, ours; which of the two depends on when this line runs.
+            #expect([["FAILED"], ["INCOMPLETE"]].contains(ManagedEntryKernelTests.states(e)), "\(String(describing: e))")
         }
         let again = try NeighsyncBinary.run(["plan", "-f", f, "--netns", a.name, "--detailed-exitcode"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
